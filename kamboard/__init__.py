@@ -1,0 +1,3 @@
+"""kamboard: a terminal board for yearly key account workshops."""
+
+__version__ = "0.1.0"

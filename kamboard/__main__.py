@@ -1,0 +1,3 @@
+from kamboard.cli import main
+
+main()

@@ -1,0 +1,195 @@
+"""Domain types, enums and validation: pure, no I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+LANES = ("topic", "challenge", "support")
+LANE_TITLES = {"topic": "Topics", "challenge": "Challenges", "support": "Support"}
+LANE_QUESTIONS = {
+    "topic": "What is on the customer's mind?",
+    "challenge": "What does their business face?",
+    "support": "How can we help, to mutual benefit?",
+}
+STATUSES = ("proposed", "agreed", "in_progress", "done", "dropped")
+OPEN_STATUSES = ("proposed", "agreed", "in_progress")
+SIDES = ("us", "customer")
+TITLE_MAX = 200
+TEXT_MAX = 10_000
+# Card fields a user may set; the rest (id, account_id, lane, position, rev, ...) is managed.
+CARD_FIELDS = (
+    "title",
+    "notes",
+    "tags",
+    "links",
+    "owner",
+    "side",
+    "due",
+    "status",
+    "customer_benefit",
+    "our_benefit",
+)
+CARD_DEFAULTS: dict[str, Any] = {
+    "notes": "",
+    "tags": [],
+    "links": [],
+    "votes": 0,
+    "owner": "",
+    "side": "",
+    "due": "",
+    "status": "",
+    "customer_benefit": "",
+    "our_benefit": "",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class ValidationError(ValueError):
+    """A bad value, with the field it belongs to and a message fit for the user."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def validate_title(value: object, field: str = "title", what: str = "Title") -> str:
+    if not isinstance(value, str):
+        raise ValidationError(field, f"{what} must be text.")
+    text = value.strip()
+    if not text:
+        raise ValidationError(field, f"{what} must not be empty.")
+    if "\n" in text or "\r" in text:
+        raise ValidationError(field, f"{what} must be a single line.")
+    if _CONTROL_LINE.search(text):
+        raise ValidationError(field, f"{what} must not contain control characters.")
+    if len(text) > TITLE_MAX:
+        raise ValidationError(field, f"{what} is {len(text)} characters long; at most {TITLE_MAX} are allowed.")
+    return text
+
+
+def validate_text(value: object, field: str, what: str, *, multiline: bool = True) -> str:
+    """Free text: may be empty; multi-line where allowed; no control characters."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(field, f"{what} must be text.")
+    text = value.strip() if not multiline else value.rstrip()
+    pattern = _CONTROL if multiline else _CONTROL_LINE
+    if pattern.search(text.replace("\r\n", "\n")):
+        raise ValidationError(field, f"{what} must not contain control characters.")
+    if len(text) > TEXT_MAX:
+        raise ValidationError(field, f"{what} is too long ({len(text)} characters; at most {TEXT_MAX}).")
+    return text
+
+
+def validate_choice(value: object, field: str, choices: Iterable[str], what: str, *, optional: bool = False) -> str:
+    options = tuple(choices)
+    if optional and value in (None, ""):
+        return ""
+    if value not in options:
+        raise ValidationError(field, f"Unknown {what} {value!r}: use one of {', '.join(options)}.")
+    return str(value)
+
+
+def validate_lane(value: object) -> str:
+    return validate_choice(value, "lane", LANES, "lane")
+
+
+def validate_date(value: object, field: str = "due") -> str:
+    """'' or a real calendar date written YYYY-MM-DD."""
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or not _DATE.fullmatch(value.strip()):
+        raise ValidationError(field, f"Date {value!r} is not in the form YYYY-MM-DD (e.g. 2026-03-31).")
+    try:
+        dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValidationError(field, f"Date {value!r} does not exist in the calendar.") from None
+    return value.strip()
+
+
+def validate_tags(value: object) -> list[str]:
+    if value in (None, ""):
+        return []
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple):
+        raise ValidationError("tags", "Tags must be a list of words.")
+    tags: list[str] = []
+    for item in items:
+        tag = validate_title(item, "tags", "A tag") if str(item).strip() else ""
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def validate_card_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Check and normalise the user-settable card fields present in ``fields``."""
+    unknown = set(fields) - set(CARD_FIELDS)
+    if unknown:
+        raise ValidationError(sorted(unknown)[0], f"Unknown card field(s): {', '.join(sorted(unknown))}.")
+    out: dict[str, Any] = {}
+    for key, value in fields.items():
+        if key == "title":
+            out[key] = validate_title(value)
+        elif key == "notes":
+            out[key] = validate_text(value, "notes", "Notes")
+        elif key in ("owner", "customer_benefit", "our_benefit"):
+            what = {"owner": "Owner", "customer_benefit": "Customer benefit", "our_benefit": "Our benefit"}[key]
+            out[key] = validate_text(value, key, what, multiline=key != "owner")
+            if key == "owner" and len(out[key]) > TITLE_MAX:
+                raise ValidationError(key, f"Owner is longer than {TITLE_MAX} characters.")
+        elif key == "tags":
+            out[key] = validate_tags(value)
+        elif key == "links":
+            if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+                raise ValidationError("links", "Links must be a list of card ids.")
+            out[key] = list(dict.fromkeys(value))
+        elif key == "side":
+            out[key] = validate_choice(value, "side", SIDES, "side", optional=True)
+        elif key == "status":
+            out[key] = validate_choice(value, "status", STATUSES, "status", optional=True)
+        elif key == "due":
+            out[key] = validate_date(value)
+    return out
+
+
+def is_overdue(card: dict[str, Any], today: dt.date) -> bool:
+    """An open support action whose due date has passed."""
+    due = card.get("due")
+    return (
+        card.get("lane") == "support"
+        and bool(due)
+        and card.get("status", "") not in ("done", "dropped")
+        and due < today.isoformat()
+    )
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    """Key figures of an account, for the accounts screen and `account list`."""
+
+    id: str
+    name: str
+    owner: str
+    archived: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    open_actions: int = 0
+    overdue_actions: int = 0
+    last_workshop: str = ""

@@ -1,0 +1,211 @@
+"""SharedJSONStorage: a TinyDB storage that is safe to share between processes.
+
+A drop-in for ``tinydb.storages.JSONStorage`` (same constructor arguments) that
+- writes atomically: temp file in the same folder, fsync, ``os.replace``, fsync the folder;
+- keeps the file's mode and writes through a symlink to its target;
+- takes a cross-process lock (``<file>.lock``, via filelock) around every write;
+- keeps the parsed data in memory and re-parses only when the file's signature
+  (inode, size, mtime, ctime) changed;
+- can keep the last N versions in a ``.kamboard-backups`` folder beside the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+from filelock import FileLock
+from tinydb.storages import Storage
+
+Signature = tuple[int, int, int, int]
+BACKUP_DIR = ".kamboard-backups"
+TEMP_SUFFIX = ".kamboard-tmp"
+
+
+def file_signature(path: str | os.PathLike[str]) -> Signature | None:
+    """What changes whenever the file is replaced or rewritten; None when missing."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _orjson_options(kwargs: dict[str, Any]) -> int | None:
+    """orjson options matching json.dumps kwargs, or None when only stdlib json can do it."""
+    indent = kwargs.get("indent")
+    if set(kwargs) - {"indent", "sort_keys"} or indent not in (None, 2):
+        return None
+    opts = orjson.OPT_NON_STR_KEYS
+    if indent == 2:
+        opts |= orjson.OPT_INDENT_2
+    if kwargs.get("sort_keys"):
+        opts |= orjson.OPT_SORT_KEYS
+    return opts
+
+
+def dumps(data: Any, **kwargs: Any) -> bytes:
+    """Serialise like ``json.dumps(data, **kwargs)``, with orjson where it can."""
+    opts = _orjson_options(kwargs)
+    if opts is None:
+        return json.dumps(data, **kwargs).encode("utf-8")
+    out = orjson.dumps(data, option=opts)
+    return out + b"\n" if kwargs.get("indent") else out
+
+
+def fsync_dir(folder: str) -> None:
+    """Make a rename in ``folder`` durable (a no-op where folders cannot be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: str, payload: bytes, mode: int | None = None) -> None:
+    """Replace ``path`` with ``payload`` so readers see the old or the new file, never a mix."""
+    folder = os.path.dirname(path) or "."
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=TEMP_SUFFIX, dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(folder)
+
+
+class SharedJSONStorage(Storage):
+    """TinyDB storage for a JSON file that several processes share."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        create_dirs: bool = False,
+        encoding: str | None = None,
+        access_mode: str = "r+",
+        *,
+        backups: int = 0,
+        lock_timeout: float = 10.0,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__()
+        if access_mode not in ("r", "rb", "r+", "rb+"):
+            raise ValueError(f"access_mode must be 'r' or 'r+', not {access_mode!r}")
+        self.path = os.path.realpath(os.fspath(path))
+        self.readonly = "+" not in access_mode
+        self.encoding = encoding or "utf-8"
+        self.kwargs = kwargs
+        self.backups = backups
+        self.lock = FileLock(self.path + ".lock", timeout=lock_timeout)
+        self._data: dict[str, dict[str, Any]] | None = None
+        self._signature: Signature | None = None
+        #: bumped whenever the data in memory is replaced by a fresh parse
+        self.generation = 0
+        if not self.readonly:
+            folder = os.path.dirname(self.path)
+            if create_dirs:
+                os.makedirs(folder, exist_ok=True)
+            if not os.path.exists(self.path):
+                with self.lock:
+                    Path(self.path).touch(exist_ok=True)
+        elif not os.path.exists(self.path):
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", self.path)
+
+    # reading
+    def changed(self) -> bool:
+        """True when the file differs from what is in memory."""
+        return self._data is None or file_signature(self.path) != self._signature
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        """The file's data; parsed again only when the file changed.
+
+        The returned dict is the cached one: treat it as read-only unless you write it back.
+        """
+        signature = file_signature(self.path)
+        if self._data is not None and signature == self._signature:
+            return self._data
+        with open(self.path, "rb") as handle:
+            raw = handle.read()
+        if not raw.strip():
+            self._data, self._signature = None, signature
+            return None
+        data = (
+            orjson.loads(raw) if self.encoding.lower() in ("utf-8", "utf8") else json.loads(raw.decode(self.encoding))
+        )
+        self._data, self._signature = data, signature
+        self.generation += 1
+        return data
+
+    # writing
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        if self.readonly:
+            raise OSError(f'Cannot write to the database. Access mode is "r": {self.path}')
+        payload = dumps(data, **self.kwargs)
+        with self.lock:
+            try:
+                mode = os.stat(self.path).st_mode & 0o7777
+            except FileNotFoundError:
+                mode = None
+            if self.backups and mode is not None:
+                self._backup()
+            try:
+                atomic_write(self.path, payload, mode)
+            except BaseException:
+                self._data, self._signature = None, None
+                raise
+            self._data, self._signature = data, file_signature(self.path)
+
+    def _backup(self) -> None:
+        """Keep the current file as a version in the backup folder (a hard link: no copy)."""
+        folder = os.path.join(os.path.dirname(self.path), BACKUP_DIR)
+        name = os.path.basename(self.path)
+        try:
+            os.makedirs(folder, exist_ok=True)
+            stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 10**9:09d}"
+            target = os.path.join(folder, f"{name}.{stamp}")
+            try:
+                os.link(self.path, target)
+            except OSError:
+                with open(self.path, "rb") as src:
+                    atomic_write(target, src.read())
+            versions = sorted(f for f in os.listdir(folder) if f.startswith(name + "."))
+            for old in versions[: -self.backups]:
+                os.unlink(os.path.join(folder, old))
+        except OSError:
+            pass  # a backup must never stop a save
+
+    def clean_temp_files(self) -> list[str]:
+        """Remove temp files a crashed writer left behind; call while holding the lock."""
+        folder = os.path.dirname(self.path)
+        prefix = f".{os.path.basename(self.path)}."
+        removed = []
+        for entry in os.listdir(folder):
+            if entry.startswith(prefix) and entry.endswith(TEMP_SUFFIX):
+                try:
+                    os.unlink(os.path.join(folder, entry))
+                    removed.append(entry)
+                except OSError:
+                    pass
+        return removed
+
+    def close(self) -> None:
+        self._data = None
