@@ -180,7 +180,8 @@ class SharedJSONStorage(Storage):
         name = os.path.basename(self.path)
         try:
             os.makedirs(folder, exist_ok=True)
-            stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{time.time_ns() % 10**9:09d}"
+            now = time.time_ns()  # one reading, so names sort in time order
+            stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9)) + f"-{now % 10**9:09d}"
             target = os.path.join(folder, f"{name}.{stamp}")
             try:
                 os.link(self.path, target)

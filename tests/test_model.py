@@ -1,0 +1,150 @@
+"""Model validation: each bad value gives a clear message naming its field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from kamboard import model
+from kamboard.model import ValidationError
+
+
+def _error(func: Any, *args: Any, **kwargs: Any) -> ValidationError:
+    with pytest.raises(ValidationError) as info:
+        func(*args, **kwargs)
+    assert str(info.value) == info.value.message
+    assert "\n" not in info.value.message
+    return info.value
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", "Title must not be empty."),
+        ("   ", "Title must not be empty."),
+        ("first line\nsecond line", "Title must be a single line."),
+        ("carriage\rreturn", "Title must be a single line."),
+        ("bell\x07inside", "Title must not contain control characters."),
+        ("tab\tinside", "Title must not contain control characters."),
+        ("escape\x1b[31m", "Title must not contain control characters."),
+        ("x" * 201, "Title is 201 characters long; at most 200 are allowed."),
+        (42, "Title must be text."),
+        (None, "Title must be text."),
+    ],
+)
+def test_bad_titles(value: object, expected: str) -> None:
+    error = _error(model.validate_title, value)
+    assert error.field == "title"
+    assert error.message == expected
+
+
+def test_good_titles_are_stripped_and_kept() -> None:
+    assert model.validate_title("  Energy costs  ") == "Energy costs"
+    assert model.validate_title("x" * 200) == "x" * 200
+    assert model.validate_title("Ärger mit Lieferketten – 2026 ✓") == "Ärger mit Lieferketten – 2026 ✓"
+
+
+def test_title_names_its_field_and_what() -> None:
+    error = _error(model.validate_title, "", "name", "Account name")
+    assert (error.field, error.message) == ("name", "Account name must not be empty.")
+
+
+def test_unknown_lane() -> None:
+    error = _error(model.validate_lane, "todo")
+    assert error.field == "lane"
+    assert error.message == "Unknown lane 'todo': use one of topic, challenge, support."
+    for lane in model.LANES:
+        assert model.validate_lane(lane) == lane
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        (
+            {"status": "open"},
+            "status",
+            "Unknown status 'open': use one of proposed, agreed, in_progress, done, dropped.",
+        ),
+        ({"side": "them"}, "side", "Unknown side 'them': use one of us, customer."),
+        ({"due": "2026/01/31"}, "due", "Date '2026/01/31' is not in the form YYYY-MM-DD (e.g. 2026-03-31)."),
+        ({"due": "31.01.2026"}, "due", "Date '31.01.2026' is not in the form YYYY-MM-DD (e.g. 2026-03-31)."),
+        ({"due": "2026-1-5"}, "due", "Date '2026-1-5' is not in the form YYYY-MM-DD (e.g. 2026-03-31)."),
+        ({"due": 20260131}, "due", "Date 20260131 is not in the form YYYY-MM-DD (e.g. 2026-03-31)."),
+        ({"due": "2026-02-30"}, "due", "Date '2026-02-30' does not exist in the calendar."),
+        ({"due": "2025-02-29"}, "due", "Date '2025-02-29' does not exist in the calendar."),
+        ({"due": "2026-13-01"}, "due", "Date '2026-13-01' does not exist in the calendar."),
+        ({"tags": 5}, "tags", "Tags must be a list of words."),
+        ({"tags": ["ok", "two\nlines"]}, "tags", "A tag must be a single line."),
+        ({"tags": ["x" * 201]}, "tags", "A tag is 201 characters long; at most 200 are allowed."),
+        ({"links": "abc"}, "links", "Links must be a list of card ids."),
+        ({"links": [1, 2]}, "links", "Links must be a list of card ids."),
+        ({"notes": "bad\x00byte"}, "notes", "Notes must not contain control characters."),
+        ({"owner": "x" * 201}, "owner", "Owner is longer than 200 characters."),
+        ({"customer_benefit": "a\x1bb"}, "customer_benefit", "Customer benefit must not contain control characters."),
+        ({"title": ""}, "title", "Title must not be empty."),
+        ({"colour": "red"}, "colour", "Unknown card field(s): colour."),
+    ],
+)
+def test_bad_card_fields(fields: dict[str, Any], field: str, message: str) -> None:
+    error = _error(model.validate_card_fields, fields)
+    assert (error.field, error.message) == (field, message)
+
+
+def test_good_card_fields_are_normalised() -> None:
+    out = model.validate_card_fields(
+        {
+            "title": " Faster onboarding ",
+            "notes": "line one\nline two\n\n",
+            "tags": "energy, costs,energy,,",
+            "links": ["a", "b", "a"],
+            "side": "",
+            "status": "in_progress",
+            "due": "2024-02-29",
+            "customer_benefit": "less downtime",
+            "our_benefit": "a reference customer",
+        }
+    )
+    assert out == {
+        "title": "Faster onboarding",
+        "notes": "line one\nline two",
+        "tags": ["energy", "costs"],
+        "links": ["a", "b"],
+        "side": "",
+        "status": "in_progress",
+        "due": "2024-02-29",
+        "customer_benefit": "less downtime",
+        "our_benefit": "a reference customer",
+    }
+
+
+def test_empty_optional_values() -> None:
+    assert model.validate_date("") == ""
+    assert model.validate_date(None) == ""
+    assert model.validate_tags(None) == []
+    assert model.validate_text(None, "notes", "Notes") == ""
+
+
+def test_is_overdue() -> None:
+    today = dt.date(2026, 3, 10)
+    base = {"lane": "support", "due": "2026-03-09", "status": "agreed"}
+    assert model.is_overdue(base, today)
+    assert model.is_overdue({**base, "status": ""}, today)
+    assert model.is_overdue({**base, "status": "in_progress"}, today)
+    assert not model.is_overdue({**base, "due": "2026-03-10"}, today)  # due today is not overdue
+    assert not model.is_overdue({**base, "due": "2026-03-11"}, today)
+    assert not model.is_overdue({**base, "due": ""}, today)
+    assert not model.is_overdue({**base, "status": "done"}, today)
+    assert not model.is_overdue({**base, "status": "dropped"}, today)
+    assert not model.is_overdue({**base, "lane": "challenge"}, today)
+    assert model.is_overdue({**base, "due": "2025-12-31"}, today)
+
+
+def test_ids_and_clock() -> None:
+    a, b = model.new_id(), model.new_id()
+    assert a != b and len(a) == 32 and int(a, 16) >= 0
+    now = model.utc_now()
+    assert now.endswith("Z")
+    parsed = dt.datetime.fromisoformat(now.replace("Z", "+00:00"))
+    assert abs((dt.datetime.now(dt.UTC) - parsed).total_seconds()) < 5
