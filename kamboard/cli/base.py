@@ -1,0 +1,239 @@
+"""The click group, common options and error handling shared by every command module.
+
+Other modules add commands with ``from kamboard.cli.base import cli, pass_store`` and
+``@cli.command()`` (or a sub-group); ``kamboard/cli/__init__.py`` imports them.
+
+Options: ``-f/--file`` and ``--user`` are accepted both before the command
+(``kamboard -f x.json card list``) and after it (``kamboard card list -f x.json``);
+the one given after the command wins.
+
+Errors: every ``BoardError``, ``ValidationError`` and click usage problem ends the
+program with exit code 2 and a one-line message on stderr, never a traceback.
+This module must not import textual.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import click
+
+from ..errors import BoardError
+from ..model import ValidationError
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_FILE = "kamboard.json"
+ERROR_EXIT = 2
+# Group options that take a value (needed to find the first positional argument).
+_VALUE_OPTIONS = {"-f", "--file", "--user", "--account"}
+
+
+class CliError(click.ClickException):
+    """A user-facing error: exit code 2 and one line on stderr."""
+
+    exit_code = ERROR_EXIT
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"Error: {one_line(self.format_message())}", err=True)
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split("\n")).strip()
+
+
+@dataclass
+class Settings:
+    """Where the board is and who makes the changes, from options or the environment."""
+
+    file: str | None = None
+    user: str | None = None
+
+    @property
+    def path(self) -> str:
+        """``-f/--file``, else ``KAMBOARD_FILE``, else ``./kamboard.json``."""
+        return self.file or os.environ.get("KAMBOARD_FILE", "").strip() or DEFAULT_FILE
+
+    @property
+    def author(self) -> str:
+        from ..store import default_user
+
+        return (self.user or "").strip() or default_user()
+
+
+def settings(ctx: click.Context | None = None) -> Settings:
+    ctx = ctx or click.get_current_context()
+    return ctx.ensure_object(Settings)
+
+
+def _set_file(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        settings(ctx).file = value
+    return value
+
+
+def _set_user(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        settings(ctx).user = value
+    return value
+
+
+FILE_HELP = "Board file (default: $KAMBOARD_FILE, else ./kamboard.json)."
+USER_HELP = "Who makes the changes (default: $KAMBOARD_USER, else git user.name, else the login name)."
+
+
+def board_options(f: F) -> F:
+    """Add ``-f/--file`` and ``--user`` to a command; their values go to :class:`Settings`."""
+    f = click.option("--user", metavar="NAME", help=USER_HELP, expose_value=False, callback=_set_user, is_eager=True)(f)
+    f = click.option(
+        "-f",
+        "--file",
+        "board_file",
+        metavar="FILE",
+        help=FILE_HELP,
+        expose_value=False,
+        callback=_set_file,
+        is_eager=True,
+    )(f)
+    return f
+
+
+def open_store(ctx: click.Context | None = None, *, create: bool = False, path: str | None = None) -> Any:
+    """A BoardStore for the board in :class:`Settings` (or ``path``).
+
+    ``create=False`` (commands that only read): a missing file is a clear error.
+    ``create=True`` (commands that change): a missing file is created; its folder must exist.
+    """
+    from ..store import BoardStore
+
+    conf = settings(ctx)
+    return BoardStore(path or conf.path, conf.author, create=create)
+
+
+def pass_store(f: Callable[..., Any] | None = None, *, create: bool = False) -> Any:
+    """Decorator: add the board options and pass an open BoardStore as the first argument.
+
+    Use ``@pass_store`` for commands that only read and ``@pass_store(create=True)`` for
+    commands that change the board.
+    """
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            return func(open_store(create=create), *args, **kwargs)
+
+        return board_options(wrapper)
+
+    return decorate(f) if f is not None else decorate
+
+
+class KamboardGroup(click.Group):
+    """The top-level group.
+
+    - A first positional argument that is not a command name is a board FILE to open in
+      the TUI (``kamboard board.json``); no command at all opens the default board.
+    - Board and validation errors become :class:`CliError` (exit 2, one line).
+    """
+
+    default_command = "open"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        args = list(args)
+        if not ctx.resilient_parsing and self.default_command in self.commands:
+            first = _first_positional(args)
+            flags = {"--help", "-h", "--version"}.intersection(args if first is None else args[:first])
+            if not flags and (first is None or args[first] not in self.commands):
+                args.insert(0, self.default_command)
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (BoardError, ValidationError) as exc:
+            raise CliError(str(exc)) from None
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise CliError(f"{where}{exc.strerror or exc}") from None
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the CLI; every error is one line on stderr.
+
+        With ``standalone_mode=False`` the exit code is returned instead of calling
+        ``sys.exit`` (handy for running many commands in one process).
+        """
+        code = run_main(super().main, args, prog_name or "kamboard", complete_var, extra)
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def run_main(
+    main: Callable[..., Any], args: Sequence[str] | None, prog_name: str, complete_var: str | None, extra: Any
+) -> int:
+    try:
+        rv = main(args, prog_name, complete_var, standalone_mode=False, **extra)
+    except click.UsageError as exc:
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        click.echo(f"Error: {one_line(exc.format_message())}{hint}", err=True)
+        return ERROR_EXIT
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except (BoardError, ValidationError) as exc:  # raised while parsing, e.g. in a callback
+        click.echo(f"Error: {one_line(str(exc))}", err=True)
+        return ERROR_EXIT
+    # Non-standalone click returns the exit code of ctx.exit(n); commands return None.
+    return rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
+
+
+def _first_positional(args: list[str]) -> int | None:
+    """Index of the first argument that is neither an option nor an option's value."""
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            return i + 1 if i + 1 < len(args) else None
+        if arg.startswith("-") and arg != "-":
+            i += 2 if arg in _VALUE_OPTIONS else 1
+            continue
+        return i
+    return None
+
+
+@click.group(
+    cls=KamboardGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    invoke_without_command=True,
+)
+@click.option("-f", "--file", "board_file", metavar="FILE", help=FILE_HELP)
+@click.option("--user", metavar="NAME", help=USER_HELP)
+@click.version_option(package_name="kamboard", prog_name="kamboard")
+@click.pass_context
+def cli(ctx: click.Context, board_file: str | None, user: str | None) -> None:
+    """kamboard: a terminal board for yearly key account workshops.
+
+    \b
+    kamboard [FILE] [--account NAME]   open a board in the TUI (asks before creating FILE)
+    kamboard demo                      open a ready demo board
+    kamboard COMMAND --help            help on a command
+
+    The board file is -f/--file, else $KAMBOARD_FILE, else ./kamboard.json. A first
+    argument that is a command name is the command; write ./NAME to open a file so named.
+    """
+    conf = ctx.ensure_object(Settings)
+    conf.file = board_file if board_file is not None else conf.file
+    conf.user = user if user is not None else conf.user
