@@ -237,3 +237,31 @@ def cli(ctx: click.Context, board_file: str | None, user: str | None) -> None:
     conf = ctx.ensure_object(Settings)
     conf.file = board_file if board_file is not None else conf.file
     conf.user = user if user is not None else conf.user
+
+
+# output helpers
+def short_id(record_id: str) -> str:
+    """The first 8 characters of an id: enough as a CARD prefix in practice."""
+    return str(record_id)[:8]
+
+
+def echo_json(data: Any) -> None:
+    import json
+
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def echo_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, widths: dict[int, int] | None = None) -> None:
+    """Print rows as aligned columns; ``widths`` caps (and truncates) chosen columns."""
+    caps = widths or {}
+    cells = [[_cell(value, caps.get(i)) for i, value in enumerate(row)] for row in rows]
+    sizes = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
+    for line in [list(headers), *cells]:
+        click.echo("  ".join(text.ljust(sizes[i]) for i, text in enumerate(line)).rstrip())
+
+
+def _cell(value: Any, cap: int | None) -> str:
+    text = one_line("" if value is None else str(value))
+    if cap and len(text) > cap:
+        text = text[: cap - 1] + "…"
+    return text

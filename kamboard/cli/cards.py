@@ -1,10 +1,222 @@
-"""`kamboard card ...`: add, list, show, edit, move, delete cards."""
+"""`kamboard card ...`: add, list, show, edit, move, delete cards.
+
+Card commands need an existing board (a card needs an account: `kamboard account add`
+creates the file). CARD is a card id or a unique id prefix.
+"""
 
 from __future__ import annotations
 
-from .base import cli
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ..model import CARD_FIELDS, LANE_TITLES, LANES, SIDES, STATUSES
+from .base import cli, echo_json, echo_table, pass_store, short_id
+
+_LANE_ALIASES = {"topics": "topic", "challenges": "challenge", "supports": "support", "actions": "support"}
+# Order of keys in --json output; any other field follows.
+_JSON_FIRST = ("id", "account", "account_id", "lane", "title", "position")
+
+
+def lane_name(value: str) -> str:
+    """A lane as the user may type it (Topics, challenges, ...) -> its stored name."""
+    key = value.strip().casefold()
+    return _LANE_ALIASES.get(key, key)
+
+
+def card_fields(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The optional card fields shared by `card add` and `card edit` (None: not given)."""
+    options = [
+        click.option("--notes", default=None, help="Free notes (multi-line)."),
+        click.option("--tag", "tags", multiple=True, metavar="TAG", help="A tag (repeatable; replaces the tags)."),
+        click.option("--owner", default=None, metavar="NAME", help="Who follows up this support action."),
+        click.option("--side", default=None, metavar="|".join(SIDES), help="Whose side the owner is on."),
+        click.option("--due", default=None, metavar="YYYY-MM-DD", help="Due date."),
+        click.option("--status", default=None, metavar="STATUS", help=f"One of {', '.join(STATUSES)}."),
+        click.option("--customer-benefit", default=None, metavar="TEXT", help="Value for the customer."),
+        click.option("--our-benefit", default=None, metavar="TEXT", help="Value for us."),
+        click.option(
+            "--link",
+            "links",
+            multiple=True,
+            metavar="CARD",
+            help="A card this one answers (id or prefix; repeatable; replaces the links; '' clears).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _changes(store: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """The card fields the user gave, with link prefixes resolved to ids."""
+    changes = {k: v for k, v in values.items() if k in CARD_FIELDS and v is not None and k not in ("tags", "links")}
+    if values.get("tags"):
+        changes["tags"] = [t for t in values["tags"] if t.strip()]
+    if values.get("links"):
+        changes["links"] = [store.card(ref)["id"] for ref in values["links"] if ref.strip()]
+    return changes
+
+
+def card_json(card: dict[str, Any], account_name: str) -> dict[str, Any]:
+    out = {"id": card.get("id"), "account": account_name}
+    out.update({k: card.get(k) for k in _JSON_FIRST if k not in out})
+    out.update({k: v for k, v in sorted(card.items()) if k not in out})
+    return out
+
+
+def _account_names(store: Any) -> dict[str, str]:
+    return {a["id"]: a.get("name", "") for a in store.accounts(include_archived=True)}
 
 
 @cli.group("card")
 def card() -> None:
     """Cards in an account's lanes (topic, challenge, support)."""
+
+
+@card.command("add")
+@click.argument("account")
+@click.argument("lane")
+@click.argument("title")
+@card_fields
+@pass_store
+def add(store: Any, account: str, lane: str, title: str, **values: Any) -> None:
+    """Add a card TITLE to ACCOUNT's LANE (topic, challenge or support)."""
+    doc = store.add_card(account, lane_name(lane), title, **_changes(store, values))
+    click.echo(f"Added card {short_id(doc['id'])} {doc['title']!r} to {LANE_TITLES[doc['lane']]}.")
+
+
+@card.command("list")
+@click.argument("account", required=False)
+@click.option("--lane", default=None, metavar="LANE", help="Only this lane (topic, challenge, support).")
+@click.option("--all", "include_archived", is_flag=True, help="Include the cards of archived accounts.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_store
+def list_(store: Any, account: str | None, lane: str | None, include_archived: bool, as_json: bool) -> None:
+    """List cards, ordered by account, lane and position."""
+    if lane is not None:
+        from ..model import validate_lane
+
+        lane = validate_lane(lane_name(lane))
+    accounts = [store.account(account)] if account else store.accounts(include_archived=include_archived)
+    order = {name: i for i, name in enumerate(LANES)}
+    wanted = {a["id"]: a.get("name", "") for a in accounts}
+    cards = [c for c in store.cards(lane=lane) if c.get("account_id") in wanted]
+    cards.sort(
+        key=lambda c: (
+            wanted[c["account_id"]].casefold(),
+            c["account_id"],
+            order.get(c.get("lane"), 9),
+            c.get("position", 0),
+        )
+    )
+    if as_json:
+        echo_json([card_json(c, wanted[c["account_id"]]) for c in cards])
+        return
+    if not cards:
+        click.echo("No cards.")
+        return
+    rows = [
+        (
+            short_id(c["id"]),
+            wanted[c["account_id"]],
+            c.get("lane", ""),
+            c.get("title", ""),
+            c.get("owner", ""),
+            c.get("due", ""),
+            c.get("status", ""),
+        )
+        for c in cards
+    ]
+    echo_table(("ID", "ACCOUNT", "LANE", "TITLE", "OWNER", "DUE", "STATUS"), rows, widths={1: 28, 3: 60, 4: 20})
+
+
+@card.command("show")
+@click.argument("card_ref", metavar="CARD")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_store
+def show(store: Any, card_ref: str, as_json: bool) -> None:
+    """Show every field of CARD (id or unique id prefix)."""
+    doc = store.card(card_ref)
+    names = _account_names(store)
+    account_name = names.get(doc.get("account_id", ""), "")
+    if as_json:
+        echo_json(card_json(doc, account_name))
+        return
+    click.echo(doc.get("title", ""))
+    lines = [
+        ("id", doc.get("id")),
+        ("account", account_name),
+        ("lane", LANE_TITLES.get(doc.get("lane", ""), doc.get("lane"))),
+        ("tags", ", ".join(doc.get("tags") or [])),
+        ("owner", doc.get("owner")),
+        ("side", doc.get("side")),
+        ("due", doc.get("due")),
+        ("status", doc.get("status")),
+        ("customer benefit", doc.get("customer_benefit")),
+        ("our benefit", doc.get("our_benefit")),
+        ("votes", doc.get("votes") or ""),
+        ("changed", f"{doc.get('updated_at', '')} by {doc.get('updated_by', '')} (rev {doc.get('rev', '')})"),
+    ]
+    for label, value in lines:
+        if value not in (None, ""):
+            click.echo(f"  {label + ':':<18}{value}")
+    for link in doc.get("links") or []:
+        try:
+            target = store.card(link)
+            click.echo(f"  {'answers:':<18}{short_id(link)} {target.get('title', '')} ({target.get('lane', '')})")
+        except Exception:
+            click.echo(f"  {'answers:':<18}{short_id(link)} (missing card)")
+    for other in store.cards(account_id=doc.get("account_id")):
+        if doc["id"] in (other.get("links") or []):
+            click.echo(
+                f"  {'answered by:':<18}{short_id(other['id'])} {other.get('title', '')} ({other.get('lane', '')})"
+            )
+    if doc.get("notes"):
+        click.echo("")
+        for line in str(doc["notes"]).splitlines():
+            click.echo(f"  {line}")
+
+
+@card.command("edit")
+@click.argument("card_ref", metavar="CARD")
+@click.option("--title", default=None, help="New title (one line).")
+@card_fields
+@pass_store
+def edit(store: Any, card_ref: str, title: str | None, **values: Any) -> None:
+    """Change fields of CARD; only the options given change."""
+    doc = store.card(card_ref)
+    changes = _changes(store, values)
+    if title is not None:
+        changes["title"] = title
+    if not changes:
+        raise click.UsageError("Nothing to change: give at least one option, e.g. --title or --status.")
+    new = store.update_card(doc["id"], changes)
+    click.echo(f"Changed card {short_id(new['id'])} {new['title']!r}: {', '.join(sorted(changes))}.")
+
+
+@card.command("move")
+@click.argument("card_ref", metavar="CARD")
+@click.argument("lane")
+@click.option(
+    "--position",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Place it Nth in the lane (1 = top; default: the end).",
+)
+@pass_store
+def move(store: Any, card_ref: str, lane: str, position: int | None) -> None:
+    """Move CARD to LANE (topic, challenge, support), at the end or at --position N."""
+    doc = store.move_card(card_ref, lane_name(lane), None if position is None else position - 1)
+    click.echo(f"Moved card {short_id(doc['id'])} {doc['title']!r} to {LANE_TITLES[doc['lane']]}.")
+
+
+@card.command("delete")
+@click.argument("card_ref", metavar="CARD")
+@pass_store
+def delete(store: Any, card_ref: str) -> None:
+    """Delete CARD (and the links other cards have to it)."""
+    doc = store.delete_card(card_ref)
+    click.echo(f"Deleted card {short_id(doc['id'])} {doc['title']!r}.")
