@@ -1,0 +1,110 @@
+"""Dot voting: vote budgets, the per-card limit, hidden counts and sorting. Pure, no I/O.
+
+A card keeps ``votes`` (the total, an int the board shows) and ``voters`` ({participant: n})
+in sync, plus ``voted_in`` (the workshop whose voting the counts belong to): votes from an
+earlier workshop neither count against this one's budgets nor show as this one's votes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .model import ValidationError
+from .workshop import DEFAULT_BUDGET, DEFAULT_PER_CARD
+
+Doc = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class VoteRules:
+    budget: int = DEFAULT_BUDGET
+    per_card: int = DEFAULT_PER_CARD
+
+
+def rules_of(workshop: Doc) -> VoteRules:
+    return VoteRules(
+        budget=int(workshop.get("vote_budget", DEFAULT_BUDGET)),
+        per_card=int(workshop.get("vote_per_card", DEFAULT_PER_CARD)),
+    )
+
+
+def participant_name(workshop: Doc, name: str) -> str:
+    """The participant's name as listed in the workshop (matched case-insensitively)."""
+    wanted = str(name).strip().casefold()
+    for person in workshop.get("participants", []):
+        if str(person.get("name", "")).casefold() == wanted:
+            return str(person["name"])
+    raise ValidationError(
+        "participant", f"{name!r} is not a participant of workshop {workshop.get('title', '')!r}: add them first."
+    )
+
+
+def voters_in(card: Doc, workshop_id: str) -> dict[str, int]:
+    """Per-participant votes on ``card`` cast in workshop ``workshop_id``."""
+    if card.get("voted_in") != workshop_id:
+        return {}
+    return {str(k): int(v) for k, v in (card.get("voters") or {}).items() if int(v) > 0}
+
+
+def votes_in(card: Doc, workshop_id: str) -> int:
+    return sum(voters_in(card, workshop_id).values())
+
+
+def spent(cards: list[Doc], participant: str, workshop_id: str) -> int:
+    """Votes ``participant`` has placed in workshop ``workshop_id``."""
+    return sum(voters_in(card, workshop_id).get(participant, 0) for card in cards)
+
+
+def remaining(cards: list[Doc], participant: str, workshop: Doc) -> int:
+    return rules_of(workshop).budget - spent(cards, participant, workshop["id"])
+
+
+def cast(cards: list[Doc], card: Doc, participant: str, workshop: Doc, delta: int) -> Doc:
+    """The vote fields (``votes``, ``voters``, ``voted_in``) of ``card`` after ``participant`` adds ``delta``.
+
+    ``cards`` are the account's cards (for the budget); raises ValidationError when the budget or the
+    per-card limit would be exceeded, or when there is no vote to take back.
+    """
+    if delta == 0:
+        raise ValidationError("votes", "A vote change must be +1 or more, or -1 or less.")
+    rules = rules_of(workshop)
+    workshop_id = workshop["id"]
+    voters = voters_in(card, workshop_id)
+    mine = voters.get(participant, 0)
+    title = card.get("title", "")
+    if mine + delta < 0:
+        raise ValidationError("votes", f"{participant} has no vote on {title!r} to take back.")
+    if mine + delta > rules.per_card:
+        raise ValidationError(
+            "votes", f"{participant} already has {mine} vote(s) on {title!r}; at most {rules.per_card} per card."
+        )
+    others = spent([c for c in cards if c.get("id") != card.get("id")], participant, workshop_id)
+    if delta > 0 and others + mine + delta > rules.budget:
+        left = rules.budget - others - mine
+        raise ValidationError(
+            "votes", f"{participant} has {left} vote(s) left of {rules.budget}; cannot add {delta} on {title!r}."
+        )
+    voters[participant] = mine + delta
+    voters = {k: v for k, v in voters.items() if v > 0}
+    return {"votes": sum(voters.values()), "voters": voters, "voted_in": workshop_id}
+
+
+def display_votes(card: Doc, workshop: Doc | None) -> str:
+    """What the board shows for a card's votes: '?' while hidden, '' when none."""
+    if workshop is None:
+        count = int(card.get("votes", 0) or 0)
+    else:
+        count = votes_in(card, workshop.get("id", ""))
+        if workshop.get("votes_hidden") and count:
+            return "?"
+    return str(count) if count else ""
+
+
+def sort_by_votes(cards: list[Doc], workshop_id: str | None = None) -> list[Doc]:
+    """Cards by votes, most first; ties keep their board order (stable)."""
+
+    def count(card: Doc) -> int:
+        return votes_in(card, workshop_id) if workshop_id else int(card.get("votes", 0) or 0)
+
+    return sorted(cards, key=lambda c: -count(c))
