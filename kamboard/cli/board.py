@@ -63,3 +63,101 @@ def open_command(file: str | None, account: str | None) -> None:
     if file is not None:
         conf.file = file
     open_tui(conf.path, account)
+
+
+def demo_path() -> str:
+    """Where `kamboard demo` writes when no FILE is given ($KAMBOARD_DATA_DIR overrides)."""
+    folder = os.environ.get("KAMBOARD_DATA_DIR", "").strip()
+    if not folder:
+        import platformdirs
+
+        folder = platformdirs.user_data_dir("kamboard", appauthor=False)
+    return os.path.join(folder, "demo.json")
+
+
+def is_demo_board(path: str) -> bool:
+    """True when ``path`` is a board that `kamboard demo` wrote (its meta says ``demo: true``)."""
+    import orjson
+
+    try:
+        with open(path, "rb") as handle:
+            data = orjson.loads(handle.read())
+        return any(isinstance(d, dict) and d.get("demo") is True for d in data["meta"].values())
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
+@cli.command("demo")
+@click.argument("file", required=False, metavar="[FILE]")
+@click.option("--no-open", is_flag=True, help="Only write the demo board; do not open the TUI.")
+@click.option("--accounts", type=click.IntRange(0, 100_000), default=3, show_default=True, help="Number of accounts.")
+@click.option(
+    "--cards",
+    type=click.IntRange(0, 100_000),
+    default=None,
+    metavar="N",
+    help="N generated cards per account (default: the hand-written demo cards).",
+)
+@click.option("--force", is_flag=True, help="Replace FILE even if it is not a demo board.")
+@board_options
+def demo(file: str | None, no_open: bool, accounts: int, cards: int | None, force: bool) -> None:
+    """Write a realistic demo board to FILE and open it.
+
+    Without FILE (or -f) the demo lives in kamboard's data folder and is rebuilt each
+    time. A FILE that is not a demo board is never replaced without --force (its last
+    version then stays in .kamboard-backups beside it).
+    """
+    import time
+
+    from ..demo import build_demo
+    from ..errors import BoardError
+    from ..store import BoardStore
+
+    conf = settings()
+    explicit = file or conf.file
+    path = explicit or demo_path()
+    if not explicit:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    elif os.path.exists(path) and not force and not is_demo_board(path):
+        raise CliError(f"{path} exists and is not a demo board; not replaced. Give another FILE or add --force.")
+    try:
+        store = BoardStore(path, conf.author, create=True)
+    except BoardError:
+        if os.path.isdir(path) or not os.path.exists(path):
+            raise
+        aside = f"{path}.replaced-{time.strftime('%Y%m%dT%H%M%S')}"
+        os.replace(path, aside)  # unreadable: keep it beside, never lose it
+        click.echo(f"{path} was not a readable board; moved it to {aside}.", err=True)
+        store = BoardStore(path, conf.author, create=True)
+    start = time.perf_counter()
+    counts = build_demo(store, accounts=accounts, cards=cards)
+    took = time.perf_counter() - start
+    click.echo(
+        f"Demo board {path}: {counts['accounts']} accounts, {counts['cards']} cards, "
+        f"{counts['workshops']} workshops (built in {took:.2f} s)."
+    )
+    if not no_open:
+        open_tui(path, ask=False)
+
+
+@cli.command("check")
+@click.argument("file", required=False, metavar="[FILE]")
+@board_options
+def check(file: str | None) -> None:
+    """Check a board file (structure, references, duplicate ids) without changing it.
+
+    Exit 0 when it is sound, 1 with one problem per line otherwise.
+    """
+    from ..check import check_board, counts
+
+    path = file or settings().path
+    if not os.path.exists(path):
+        raise CliError(f"{path} does not exist.")
+    problems = check_board(path)
+    if problems:
+        for problem in problems:
+            click.echo(f"{path}: {problem}")
+        click.echo(f"{len(problems)} problem(s) found in {path}.", err=True)
+        raise click.exceptions.Exit(1)
+    n_accounts, n_cards = counts(path)
+    click.echo(f"ok: {n_accounts} accounts, {n_cards} cards in {path}")
