@@ -274,9 +274,11 @@ def _date(today: dt.date, offset: int) -> str:
 def _handmade(spec: dict[str, Any], today: dt.date) -> tuple[Doc, list[Doc], Doc]:
     account: Doc = {"id": new_id(), "name": spec["name"], "owner": spec["owner"], "notes": spec["notes"]}
     ids = {key: new_id() for key, *_ in spec["cards"]}
+    workshop_id = new_id()
     cards = []
     for key, lane, title, fields in spec["cards"]:
         card = {"id": ids[key], "account_id": account["id"], "lane": lane, "title": title, **fields}
+        card["workshop_id"] = workshop_id  # captured in the account's workshop
         if "due" in fields:
             card["due"] = _date(today, fields["due"])
         if "links" in fields:
@@ -285,6 +287,7 @@ def _handmade(spec: dict[str, Any], today: dt.date) -> tuple[Doc, list[Doc], Doc
     ws = spec["workshop"]
     start = today - dt.timedelta(days=ws["days_ago"])
     workshop = {
+        "id": workshop_id,
         "account_id": account["id"],
         "title": ws["title"],
         "start": f"{start.isoformat()}T09:00",

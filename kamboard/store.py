@@ -820,9 +820,11 @@ class BoardStore:
             cards_in.append(
                 {**model.CARD_DEFAULTS, **extra, **clean, "lane": lane, "id": extra.get("id") or model.new_id()}
             )
-        workshops_in = [{"id": model.new_id(), **w} for w in workshops or []]
-        for w in workshops_in:
-            w["title"] = model.validate_title(w.get("title"), "title", "Workshop title")
+        workshops_in = []
+        for w in workshops or []:
+            fields = ws_rules.validate_workshop_fields({k: v for k, v in w.items() if k in ws_rules.WORKSHOP_FIELDS})
+            base = {"start": "", "end": "", "location": "", "participants": [], "agenda": [], "notes": ""}
+            workshops_in.append({"id": model.new_id(), **base, **w, **fields})
         with self._change() as data:
             if replace:
                 for table in ("accounts", "cards", "workshops", "events"):
