@@ -79,9 +79,9 @@ def validate_when(value: object, field: str, what: str) -> str:
     if value in (None, ""):
         return ""
     text = str(value).strip().replace(" ", "T", 1)
+    if len(text) == 10:
+        return model.validate_date(text, field)
     try:
-        if len(text) == 10:
-            return model.validate_date(text, field)
         when = dt.datetime.fromisoformat(text)
     except ValueError:
         when = None
@@ -118,17 +118,17 @@ def validate_agenda_fields(fields: dict[str, Any]) -> Doc:
 
 
 def parse_participant(text: str) -> Doc:
-    """``NAME[:SIDE[:ROLE]]`` (side ``customer`` or ``us``) as a participant record."""
+    """``NAME[:SIDE[:ROLE]]`` (side ``customer``, ``us`` or left out) as a participant record."""
     name, _, rest = str(text).partition(":")
     side, _, role = rest.partition(":")
-    return validate_participant({"name": name, "side": side.strip() or "customer", "role": role})
+    return validate_participant({"name": name, "side": side.strip(), "role": role})
 
 
 def validate_participant(value: object) -> Doc:
     if not isinstance(value, dict):
         raise ValidationError("participants", "A participant must have a name, a side and a role.")
     name = model.validate_title(value.get("name"), "participants", "Participant name")
-    side = model.validate_choice(str(value.get("side", "")).strip(), "participants", SIDES, "side")
+    side = model.validate_choice(str(value.get("side") or "").strip(), "participants", SIDES, "side", optional=True)
     role = model.validate_text(value.get("role", ""), "participants", "Role", multiline=False)
     return {"name": name, "side": side, "role": role}
 
