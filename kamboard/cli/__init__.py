@@ -15,6 +15,8 @@ from .base import cli
 from . import board  # noqa: F401  (open, demo, check)
 from . import accounts  # noqa: F401
 from . import cards  # noqa: F401
+from . import workshop  # noqa: F401  (workshop ..., gaps)
+from . import export  # noqa: F401  (export, import, due)
 
 # isort: on
 

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 import click
 
+from .. import __version__
 from ..errors import BoardError
 from ..model import ValidationError
 
@@ -183,6 +184,9 @@ def run_main(
 ) -> int:
     try:
         rv = main(args, prog_name, complete_var, standalone_mode=False, **extra)
+    except click.exceptions.NoArgsIsHelpError as exc:  # e.g. `kamboard card`: show that group's help
+        click.echo(exc.format_message())
+        return 0
     except click.UsageError as exc:
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
         click.echo(f"Error: {one_line(exc.format_message())}{hint}", err=True)
@@ -215,13 +219,14 @@ def _first_positional(args: list[str]) -> int | None:
 
 
 @click.group(
+    "kamboard",
     cls=KamboardGroup,
     context_settings={"help_option_names": ["-h", "--help"]},
     invoke_without_command=True,
 )
 @click.option("-f", "--file", "board_file", metavar="FILE", help=FILE_HELP)
 @click.option("--user", metavar="NAME", help=USER_HELP)
-@click.version_option(package_name="kamboard", prog_name="kamboard")
+@click.version_option(__version__, prog_name="kamboard")
 @click.pass_context
 def cli(ctx: click.Context, board_file: str | None, user: str | None) -> None:
     """kamboard: a terminal board for yearly key account workshops.

@@ -41,6 +41,7 @@ def open_tui(path: str, account: str | None = None, *, ask: bool = True) -> None
         try:
             create = click.confirm(f"{path} does not exist. Create a new board there?", default=False, err=True)
         except click.Abort:
+            click.echo("", err=True)  # end the prompt's line
             raise CliError(
                 f"{path} does not exist and no answer was given; run `kamboard {path}` in a terminal "
                 f"and answer y, or create it with `kamboard account add NAME -f {path}`."

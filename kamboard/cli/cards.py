@@ -66,6 +66,17 @@ def card_json(card: dict[str, Any], account_name: str) -> dict[str, Any]:
     return out
 
 
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the card as JSON.")
+
+
+def _done(store: Any, doc: dict[str, Any], as_json: bool, message: str) -> None:
+    """Report a changed card: as JSON (for scripts) or as a sentence."""
+    if as_json:
+        echo_json(card_json(doc, _account_names(store).get(doc.get("account_id", ""), "")))
+    else:
+        click.echo(message)
+
+
 def _account_names(store: Any) -> dict[str, str]:
     return {a["id"]: a.get("name", "") for a in store.accounts(include_archived=True)}
 
@@ -80,11 +91,12 @@ def card() -> None:
 @click.argument("lane")
 @click.argument("title")
 @card_fields
+@json_option
 @pass_store
-def add(store: Any, account: str, lane: str, title: str, **values: Any) -> None:
+def add(store: Any, account: str, lane: str, title: str, as_json: bool, **values: Any) -> None:
     """Add a card TITLE to ACCOUNT's LANE (topic, challenge or support)."""
     doc = store.add_card(account, lane_name(lane), title, **_changes(store, values))
-    click.echo(f"Added card {short_id(doc['id'])} {doc['title']!r} to {LANE_TITLES[doc['lane']]}.")
+    _done(store, doc, as_json, f"Added card {short_id(doc['id'])} {doc['title']!r} to {LANE_TITLES[doc['lane']]}.")
 
 
 @card.command("list")
@@ -168,7 +180,7 @@ def show(store: Any, card_ref: str, as_json: bool) -> None:
             click.echo(f"  {'answers:':<18}{short_id(link)} {target.get('title', '')} ({target.get('lane', '')})")
         except Exception:
             click.echo(f"  {'answers:':<18}{short_id(link)} (missing card)")
-    for other in store.cards(account_id=doc.get("account_id")):
+    for other in store.cards():
         if doc["id"] in (other.get("links") or []):
             click.echo(
                 f"  {'answered by:':<18}{short_id(other['id'])} {other.get('title', '')} ({other.get('lane', '')})"
@@ -183,8 +195,9 @@ def show(store: Any, card_ref: str, as_json: bool) -> None:
 @click.argument("card_ref", metavar="CARD")
 @click.option("--title", default=None, help="New title (one line).")
 @card_fields
+@json_option
 @pass_store
-def edit(store: Any, card_ref: str, title: str | None, **values: Any) -> None:
+def edit(store: Any, card_ref: str, title: str | None, as_json: bool, **values: Any) -> None:
     """Change fields of CARD; only the options given change."""
     doc = store.card(card_ref)
     changes = _changes(store, values)
@@ -193,7 +206,7 @@ def edit(store: Any, card_ref: str, title: str | None, **values: Any) -> None:
     if not changes:
         raise click.UsageError("Nothing to change: give at least one option, e.g. --title or --status.")
     new = store.update_card(doc["id"], changes)
-    click.echo(f"Changed card {short_id(new['id'])} {new['title']!r}: {', '.join(sorted(changes))}.")
+    _done(store, new, as_json, f"Changed card {short_id(new['id'])} {new['title']!r}: {', '.join(sorted(changes))}.")
 
 
 @card.command("move")
@@ -206,11 +219,12 @@ def edit(store: Any, card_ref: str, title: str | None, **values: Any) -> None:
     metavar="N",
     help="Place it Nth in the lane (1 = top; default: the end).",
 )
+@json_option
 @pass_store
-def move(store: Any, card_ref: str, lane: str, position: int | None) -> None:
+def move(store: Any, card_ref: str, lane: str, position: int | None, as_json: bool) -> None:
     """Move CARD to LANE (topic, challenge, support), at the end or at --position N."""
     doc = store.move_card(card_ref, lane_name(lane), None if position is None else position - 1)
-    click.echo(f"Moved card {short_id(doc['id'])} {doc['title']!r} to {LANE_TITLES[doc['lane']]}.")
+    _done(store, doc, as_json, f"Moved card {short_id(doc['id'])} {doc['title']!r} to {LANE_TITLES[doc['lane']]}.")
 
 
 @card.command("delete")

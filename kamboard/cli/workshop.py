@@ -1,0 +1,448 @@
+"""`kamboard workshop ...` (add, list, show, edit, agenda, timer, review) and `kamboard gaps ACCOUNT`.
+
+WORKSHOP is a workshop id, a unique id prefix (4+ characters) or its title (case-insensitive,
+when unique). An agenda ITEM is its number in the agenda (1 = first) or its id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import click
+
+from .. import gaps as gap_rules
+from .. import workshop as rules
+from ..errors import NotFound
+from ..model import LANE_TITLES, ValidationError
+from .base import CliError, cli, echo_json, echo_table, pass_store, short_id
+
+Doc = dict[str, Any]
+
+
+def find_workshop(store: Any, ref: str) -> Doc:
+    """A workshop by id, unique id prefix or unique title."""
+    ref = ref.strip()
+    docs = store.workshops()
+    for doc in docs:
+        if doc.get("id") == ref:
+            return doc
+    hits = [d for d in docs if len(ref) >= 4 and str(d.get("id", "")).startswith(ref)]
+    hits = hits or [d for d in docs if str(d.get("title", "")).casefold() == ref.casefold()]
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        raise NotFound(f"{len(hits)} workshops match {ref!r}; give its id (`kamboard workshop list` shows them).")
+    raise NotFound(f"No workshop {ref!r} in {store.name}; `kamboard workshop list` shows them.")
+
+
+def _lane(value: str | None) -> str | None:
+    """'' (general), a lane, or a lane as typed (Topics, general, -)."""
+    if value is None:
+        return None
+    key = value.strip().casefold()
+    if key in ("", "-", "general", "none"):
+        return ""
+    return {"topics": "topic", "challenges": "challenge", "actions": "support"}.get(key, key)
+
+
+def _times(start: str | None, end: str | None) -> Doc:
+    """Start and end; a start without end gets the default 1.5 days (a start date alone begins at 09:00)."""
+    out: Doc = {}
+    if start:
+        out["start"] = rules.validate_when(start, "start", "Start")
+        if not end:
+            first = dt.date.fromisoformat(out["start"][:10])
+            default_start, out["end"] = rules.default_times(first)
+            if len(out["start"]) == 10:
+                out["start"] = default_start
+    if end:
+        out["end"] = rules.validate_when(end, "end", "End")
+    return out
+
+
+def _account_name(store: Any, account_id: str) -> str:
+    try:
+        return str(store.account(account_id).get("name", ""))
+    except NotFound:
+        return ""
+
+
+def workshop_json(store: Any, doc: Doc) -> Doc:
+    out: Doc = {"id": doc.get("id"), "account": _account_name(store, doc.get("account_id", ""))}
+    out.update({k: v for k, v in sorted(doc.items()) if k not in out})
+    return out
+
+
+def vote_options(func: Any) -> Any:
+    options = [
+        click.option("--budget", type=int, default=None, metavar="N", help="Votes per participant (default 5)."),
+        click.option(
+            "--per-card", type=int, default=None, metavar="N", help="At most N votes on one card (default 3)."
+        ),
+        click.option(
+            "--hide-votes/--show-votes", "votes_hidden", default=None, help="Hide vote counts until revealed."
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _vote_fields(budget: int | None, per_card: int | None, votes_hidden: bool | None) -> Doc:
+    out: Doc = {}
+    if budget is not None:
+        out["vote_budget"] = budget
+    if per_card is not None:
+        out["vote_per_card"] = per_card
+    if votes_hidden is not None:
+        out["votes_hidden"] = votes_hidden
+    return out
+
+
+@cli.group("workshop")
+def workshop() -> None:
+    """Workshops of an account: dates, participants, agenda, timer and commitments review."""
+
+
+@workshop.command("add")
+@click.argument("account")
+@click.argument("title", required=False)
+@click.option("--start", default=None, metavar="DATE[THH:MM]", help="First day (a date alone: 09:00).")
+@click.option("--end", default=None, metavar="DATE[THH:MM]", help="End (default: 13:00 on the next working day).")
+@click.option("--location", default=None, help="Where it takes place.")
+@click.option(
+    "--participant",
+    "participants",
+    multiple=True,
+    metavar="NAME[:SIDE[:ROLE]]",
+    help="A participant; SIDE is customer or us (repeatable).",
+)
+@click.option("--notes", default=None, help="Free notes (multi-line).")
+@click.option("--empty-agenda", is_flag=True, help="Start with no agenda instead of the default 1.5-day agenda.")
+@vote_options
+@click.option("--json", "as_json", is_flag=True, help="Print the new workshop as JSON.")
+@pass_store
+def add(
+    store: Any,
+    account: str,
+    title: str | None,
+    start: str | None,
+    end: str | None,
+    location: str | None,
+    participants: tuple[str, ...],
+    notes: str | None,
+    empty_agenda: bool,
+    budget: int | None,
+    per_card: int | None,
+    votes_hidden: bool | None,
+    as_json: bool,
+) -> None:
+    """Add a workshop to ACCOUNT, with the default 1.5-day agenda unless --empty-agenda."""
+    fields: Doc = _times(start, end)
+    if not title:
+        year = fields.get("start", "")[:4] or str(dt.date.today().year)
+        title = f"Key account workshop {year}"
+    if location is not None:
+        fields["location"] = location
+    if notes is not None:
+        fields["notes"] = notes
+    fields["participants"] = [rules.parse_participant(p) for p in participants]
+    fields["agenda"] = [] if empty_agenda else rules.default_agenda()
+    fields.update(_vote_fields(budget, per_card, votes_hidden))
+    doc = store.add_workshop(account, title, **fields)
+    if as_json:
+        echo_json(workshop_json(store, doc))
+        return
+    click.echo(f"Added workshop {short_id(doc['id'])} {doc['title']!r} ({len(doc['agenda'])} agenda items).")
+
+
+@workshop.command("list")
+@click.argument("account", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_store
+def list_(store: Any, account: str | None, as_json: bool) -> None:
+    """List workshops (of ACCOUNT, or all), by start."""
+    account_id = store.account(account)["id"] if account else None
+    docs = store.workshops(account_id)
+    if as_json:
+        echo_json([workshop_json(store, d) for d in docs])
+        return
+    if not docs:
+        click.echo("No workshops.")
+        return
+    names = {a["id"]: a.get("name", "") for a in store.accounts(include_archived=True)}
+    rows = [
+        (
+            short_id(d["id"]),
+            names.get(d.get("account_id", ""), ""),
+            d.get("title", ""),
+            d.get("start", ""),
+            d.get("end", ""),
+            d.get("location", ""),
+            len(d.get("participants") or []),
+            len(d.get("agenda") or []),
+        )
+        for d in docs
+    ]
+    headers = ("ID", "ACCOUNT", "TITLE", "START", "END", "LOCATION", "PEOPLE", "ITEMS")
+    echo_table(headers, rows, widths={1: 28, 2: 40, 5: 24})
+
+
+def _print_agenda(doc: Doc) -> None:
+    agenda = doc.get("agenda") or []
+    if not agenda:
+        click.echo("agenda: empty (`kamboard workshop agenda add` adds items)")
+        return
+    total = rules.agenda_minutes(agenda)
+    click.echo(f"agenda ({total // 60} h {total % 60:02d} min):")
+    times = rules.schedule(agenda, str(doc.get("start", "")))
+    current = rules.current_index(doc.get("agenda_state"), agenda) if doc.get("agenda_state") else -1
+    rows = [
+        (
+            ">" if i == current else "",
+            i + 1,
+            times[i],
+            item.get("minutes", ""),
+            LANE_TITLES.get(item.get("lane", ""), "-"),
+            item.get("title", ""),
+            short_id(item.get("id", "")),
+        )
+        for i, item in enumerate(agenda)
+    ]
+    echo_table(("", "#", "TIME", "MIN", "LANE", "TITLE", "ID"), rows, widths={5: 60})
+
+
+@workshop.command("show")
+@click.argument("ref", metavar="WORKSHOP")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_store
+def show(store: Any, ref: str, as_json: bool) -> None:
+    """Show a workshop: dates, participants, agenda, timer and open commitments."""
+    doc = find_workshop(store, ref)
+    if as_json:
+        echo_json(workshop_json(store, doc))
+        return
+    click.echo(doc.get("title", ""))
+    budget = doc.get("vote_budget", rules.DEFAULT_BUDGET)
+    per_card = doc.get("vote_per_card", rules.DEFAULT_PER_CARD)
+    hidden = ", counts hidden" if doc.get("votes_hidden") else ""
+    lines = [
+        ("id", doc.get("id")),
+        ("account", _account_name(store, doc.get("account_id", ""))),
+        ("start", doc.get("start")),
+        ("end", doc.get("end")),
+        ("location", doc.get("location")),
+        ("votes", f"{budget} per participant, at most {per_card} per card{hidden}"),
+    ]
+    for label, value in lines:
+        if value not in (None, ""):
+            click.echo(f"  {label + ':':<14}{value}")
+    people = doc.get("participants") or []
+    click.echo(f"participants ({len(people)}):")
+    for p in people:
+        extra = ", ".join(x for x in (p.get("side", ""), p.get("role", "")) if x)
+        click.echo(f"  {p.get('name', '')}" + (f" ({extra})" if extra else ""))
+    _print_agenda(doc)
+    if doc.get("agenda_state") and doc.get("agenda"):
+        view = rules.view(doc, rules.utc_now())
+        state = "running" if view.running else "paused"
+        over = ", OVERRUN" if view.overrun else ""
+        click.echo(f"timer: item {view.index + 1} of {view.count}, {state}, {view.label} left{over}")
+    commitments = store.open_commitments(doc["id"])
+    if commitments:
+        click.echo(f"open commitments from the previous workshop ({len(commitments)}):")
+        for card in commitments:
+            click.echo(f"  {short_id(card['id'])} {card.get('title', '')} ({card.get('status') or 'open'})")
+    if doc.get("notes"):
+        click.echo("notes:")
+        for line in str(doc["notes"]).splitlines():
+            click.echo(f"  {line}")
+
+
+@workshop.command("edit")
+@click.argument("ref", metavar="WORKSHOP")
+@click.option("--title", default=None, help="New title.")
+@click.option("--start", default=None, metavar="DATE[THH:MM]", help="New start ('' clears).")
+@click.option("--end", default=None, metavar="DATE[THH:MM]", help="New end ('' clears).")
+@click.option("--location", default=None, help="New location.")
+@click.option("--notes", default=None, help="New notes.")
+@click.option(
+    "--participant",
+    "participants",
+    multiple=True,
+    metavar="NAME[:SIDE[:ROLE]]",
+    help="Add or update a participant (repeatable).",
+)
+@click.option("--remove-participant", "removed", multiple=True, metavar="NAME", help="Remove a participant.")
+@click.option("--default-agenda", is_flag=True, help="Replace the agenda with the default 1.5-day agenda.")
+@vote_options
+@pass_store
+def edit(
+    store: Any,
+    ref: str,
+    participants: tuple[str, ...],
+    removed: tuple[str, ...],
+    default_agenda: bool,
+    budget: int | None,
+    per_card: int | None,
+    votes_hidden: bool | None,
+    **values: str | None,
+) -> None:
+    """Change a workshop; only the options given change."""
+    doc = find_workshop(store, ref)
+    changes: Doc = {k: v for k, v in values.items() if v is not None and k not in ("start", "end")}
+    for key in ("start", "end"):
+        if values[key] is not None:
+            changes[key] = rules.validate_when(values[key], key, key.capitalize())
+    changes.update(_vote_fields(budget, per_card, votes_hidden))
+    if participants or removed:
+        people = [dict(p) for p in doc.get("participants") or []]
+        names = [p["name"].casefold() for p in people]
+        for name in removed:
+            if name.strip().casefold() not in names:
+                raise ValidationError("participants", f"No participant {name!r} in {doc.get('title', '')!r}.")
+        people = [p for p in people if p["name"].casefold() not in {n.strip().casefold() for n in removed}]
+        for text in participants:
+            person = rules.parse_participant(text)
+            people = [p for p in people if p["name"].casefold() != person["name"].casefold()] + [person]
+        changes["participants"] = people
+    if default_agenda:
+        changes["agenda"] = rules.default_agenda()
+    if not changes:
+        raise click.UsageError("Nothing to change: give at least one option, e.g. --title or --participant.")
+    new = store.update_workshop(doc["id"], changes)
+    click.echo(f"Changed workshop {short_id(new['id'])} {new['title']!r}: {', '.join(sorted(changes))}.")
+
+
+# agenda items
+@workshop.group("agenda")
+def agenda() -> None:
+    """Agenda items of a workshop: add, edit, move, remove."""
+
+
+@agenda.command("add")
+@click.argument("ref", metavar="WORKSHOP")
+@click.argument("title")
+@click.option("--lane", default="", metavar="LANE", help="topic, challenge, support, or general (default).")
+@click.option("--minutes", default="30", metavar="N", help="Timebox in minutes (default 30).")
+@click.option("--at", "position", type=click.IntRange(min=1), default=None, metavar="N", help="Make it item N.")
+@pass_store
+def agenda_add(store: Any, ref: str, title: str, lane: str, minutes: str, position: int | None) -> None:
+    """Add an agenda item TITLE to WORKSHOP (at the end, or at --at N)."""
+    doc = find_workshop(store, ref)
+    index = None if position is None else position - 1
+    item = store.add_agenda_item(doc["id"], title, _lane(lane) or "", minutes, index)
+    click.echo(f"Added agenda item {item['title']!r} ({item['minutes']} min) to {doc['title']!r}.")
+
+
+@agenda.command("edit")
+@click.argument("ref", metavar="WORKSHOP")
+@click.argument("item", metavar="ITEM")
+@click.option("--title", default=None, help="New title.")
+@click.option("--lane", default=None, metavar="LANE", help="topic, challenge, support, or general.")
+@click.option("--minutes", default=None, metavar="N", help="New timebox in minutes.")
+@pass_store
+def agenda_edit(store: Any, ref: str, item: str, title: str | None, lane: str | None, minutes: str | None) -> None:
+    """Change agenda ITEM (its number or id) of WORKSHOP."""
+    doc = find_workshop(store, ref)
+    changes = {k: v for k, v in {"title": title, "lane": _lane(lane), "minutes": minutes}.items() if v is not None}
+    if not changes:
+        raise click.UsageError("Nothing to change: give --title, --lane or --minutes.")
+    new = store.update_agenda_item(doc["id"], item, **changes)
+    click.echo(f"Changed agenda item {new['title']!r}: {', '.join(sorted(changes))}.")
+
+
+@agenda.command("move")
+@click.argument("ref", metavar="WORKSHOP")
+@click.argument("item", metavar="ITEM")
+@click.argument("position", type=click.IntRange(min=1), metavar="N")
+@pass_store
+def agenda_move(store: Any, ref: str, item: str, position: int) -> None:
+    """Move agenda ITEM of WORKSHOP to place N (1 = first)."""
+    doc = find_workshop(store, ref)
+    title = doc["agenda"][rules.find_item(doc.get("agenda") or [], item)]["title"]
+    store.move_agenda_item(doc["id"], item, position - 1)
+    click.echo(f"Moved agenda item {title!r} to place {min(position, len(doc['agenda']))}.")
+
+
+@agenda.command("remove")
+@click.argument("ref", metavar="WORKSHOP")
+@click.argument("item", metavar="ITEM")
+@pass_store
+def agenda_remove(store: Any, ref: str, item: str) -> None:
+    """Remove agenda ITEM from WORKSHOP."""
+    doc = find_workshop(store, ref)
+    old = store.delete_agenda_item(doc["id"], item)
+    click.echo(f"Removed agenda item {old['title']!r}.")
+
+
+# facilitation from the command line
+@workshop.command("timer")
+@click.argument("ref", metavar="WORKSHOP")
+@click.argument("action", type=click.Choice(["start", "pause", "next", "prev", "extend", "reset", "status"]))
+@click.option("--minutes", type=click.IntRange(1, 120), default=rules.EXTEND_MINUTES, help="For extend (default 5).")
+@pass_store
+def timer(store: Any, ref: str, action: str, minutes: int) -> None:
+    """Drive the agenda timer of WORKSHOP (everyone with the file sees the same)."""
+    doc = find_workshop(store, ref)
+    if action != "status":
+        doc = store.timer(doc["id"], action, rules.utc_now(), minutes if action == "extend" else None)
+    view = rules.view(doc, rules.utc_now())
+    if view.item is None:
+        raise CliError("The agenda is empty: add an agenda item first.")
+    state = "running" if view.running else "paused"
+    over = " (overrun)" if view.overrun else ""
+    click.echo(f"{view.index + 1}/{view.count} {view.item.get('title', '')}: {view.label} left, {state}{over}")
+
+
+@workshop.command("review")
+@click.argument("ref", metavar="WORKSHOP")
+@click.argument("card_ref", metavar="CARD", required=False)
+@click.argument("outcome", type=click.Choice(rules.REVIEW_OUTCOMES), required=False)
+@pass_store
+def review(store: Any, ref: str, card_ref: str | None, outcome: str | None) -> None:
+    """List the open commitments from the previous workshop, or mark CARD done, carry (over) or drop."""
+    doc = find_workshop(store, ref)
+    if card_ref is None:
+        cards = store.open_commitments(doc["id"])
+        if not cards:
+            click.echo("No open commitments from the previous workshop.")
+        for card in cards:
+            click.echo(f"{short_id(card['id'])}  {card.get('title', '')} ({card.get('status') or 'open'})")
+        return
+    if outcome is None:
+        raise click.UsageError("Give the OUTCOME too: done, carry or drop.")
+    card = store.review_commitment(card_ref, doc["id"], outcome)
+    what = {"done": "marked done", "carry": "carried over", "drop": "dropped"}[outcome]
+    click.echo(f"{card['title']!r} {what}.")
+
+
+@cli.command("gaps")
+@click.argument("account")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@pass_store
+def gaps(store: Any, account: str, as_json: bool) -> None:
+    """Gaps on ACCOUNT's board: unanswered challenges, sales pitches, incomplete support actions."""
+    acc = store.account(account)
+    cards = store.cards(acc["id"])
+    found = gap_rules.find_gaps(cards)
+    if as_json:
+        both, total = gap_rules.mutual_benefit_count(cards)
+        echo_json(
+            {
+                "account": acc.get("name", ""),
+                "gaps": [g.as_dict() for g in found],
+                "mutual_benefit": {"both": both, "support_actions": total},
+            }
+        )
+        return
+    if not found:
+        click.echo(f"No gaps on the board of {acc.get('name', '')}.")
+        return
+    for kind in gap_rules.KINDS:
+        group = [g for g in found if g.kind == kind]
+        if group:
+            click.echo(f"{gap_rules.HEADINGS[kind]} ({len(group)}):")
+            for gap in group:
+                click.echo(f"  {short_id(gap.card_id)}  {gap.title}: {gap.message}")
