@@ -8,6 +8,7 @@ and two processes reading the same record show the same item and time left.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -399,9 +400,9 @@ def view(workshop: Doc, now: dt.datetime) -> TimerView:
 
 
 def format_left(seconds: float) -> str:
-    """``MM:SS`` (``H:MM:SS`` past an hour), with a leading minus once overrun."""
-    whole = int(abs(seconds))
-    sign = "-" if seconds < 0 and whole else ""
+    """``MM:SS`` (``H:MM:SS`` past an hour), rounded up, with a leading minus once overrun."""
+    whole = math.ceil(abs(seconds))  # a countdown: 29:59.5 left shows 30:00
+    sign = "-" if seconds < 0 else ""
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{sign}{hours}:{minutes:02d}:{secs:02d}" if hours else f"{sign}{minutes:02d}:{secs:02d}"

@@ -190,7 +190,8 @@ def test_timer_errors() -> None:
 
 
 @pytest.mark.parametrize(
-    ("seconds", "label"), [(1800, "30:00"), (59.5, "00:59"), (0, "00:00"), (-61, "-01:01"), (3725, "1:02:05")]
+    ("seconds", "label"),
+    [(1800, "30:00"), (59.5, "01:00"), (-0.5, "-00:01"), (0, "00:00"), (-61, "-01:01"), (3725, "1:02:05")],
 )
 def test_format_left(seconds: float, label: str) -> None:
     assert w.format_left(seconds) == label
