@@ -179,7 +179,7 @@ def due_text(report: DueReport, names: dict[str, str]) -> str:
             else f"in {delta} day{'s' if delta != 1 else ''}"
         )
         who = " ".join(part for part in (str(c.get("owner", "")), f"({c['side']})" if c.get("side") else "") if part)
-        return f"  {c.get('due', '')}  {when:<16} {names.get(c.get('account_id', ''), '?')}: {c.get('title', '')}" + (
+        return f"  {c.get('due', '')}  {when:<16}  {names.get(c.get('account_id', ''), '?')}: {c.get('title', '')}" + (
             f"  [{who}]" if who else ""
         )
 

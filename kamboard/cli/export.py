@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 import tempfile
 from typing import Any
 
@@ -39,7 +40,11 @@ today_option = click.option(
 def write_output(data: bytes, target: str | None) -> None:
     """Write to stdout (None or '-') or atomically to a file (temp file, then replace)."""
     if not target or target == "-":
-        out = click.get_binary_stream("stdout")
+        sys.stdout.flush()
+        out = getattr(sys.stdout, "buffer", None)
+        if out is None:  # a text-only stream (e.g. some IDE consoles)
+            click.echo(data.decode("utf-8"), nl=False)
+            return
         out.write(data)
         out.flush()
         return
@@ -139,7 +144,8 @@ def import_command(file: str, into: str | None) -> None:
 
 def _read_input(path: str) -> bytes:
     if path == "-":
-        return click.get_binary_stream("stdin").read()
+        stdin = getattr(sys.stdin, "buffer", None)
+        return stdin.read() if stdin is not None else sys.stdin.read().encode("utf-8")
     if os.path.isdir(path):
         raise CliError(f"{path} is a folder, not an export file.")
     if not os.path.exists(path):
