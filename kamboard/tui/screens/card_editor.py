@@ -1,0 +1,315 @@
+"""The card editor: a modal form for one card, validated field by field.
+
+It dismisses with only the user fields that changed (normalised, keys in ``model.CARD_FIELDS``),
+or None when cancelled. Each invalid field is explained right under it and blocks saving.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
+
+from kamboard import model
+from kamboard.model import ValidationError
+from kamboard.tui.screens.dialogs import ConfirmDialog
+
+LANE_NOUNS = {"topic": "topic", "challenge": "challenge", "support": "support action"}
+SIDE_OPTIONS = [("Us (our team)", "us"), ("Customer", "customer")]
+STATUS_OPTIONS = [(status.replace("_", " ").capitalize(), status) for status in model.STATUSES]
+LABELS = {
+    "title": "Title",
+    "notes": "Notes",
+    "tags": "Tags (comma-separated)",
+    "owner": "Owner",
+    "side": "Side",
+    "due": "Due date",
+    "status": "Status",
+    "customer_benefit": "Benefit for the customer",
+    "our_benefit": "Benefit for us",
+    "links": "Links (what this card answers)",
+}
+WIDE_MIN = 96  # terminal columns from which a support action is edited in two columns
+EDITOR_CHROME = 7  # rows the editor needs besides its form: border 2, heading 2, buttons 3
+SUPPORT_FIELDS = ("owner", "side", "due", "status", "customer_benefit", "our_benefit")
+
+
+def normalise(name: str, value: Any) -> Any:
+    """The model's normalised form of one field value (raises ValidationError)."""
+    return model.validate_card_fields({name: value})[name]
+
+
+class FieldValidator(Validator):
+    """A Textual validator for an Input that defers to the model's rules for one card field."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            normalise(self.name, value)
+        except ValidationError as error:
+            return self.failure(error.message, value)
+        return self.success()
+
+
+class CardEditor(ModalScreen[dict | None]):
+    """Edit a card's title, notes, tags, links and (for support actions) the action fields."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="editor.save", tooltip="Save the card (refused while a field is invalid)"),
+        Binding("escape", "cancel", "Cancel", id="editor.cancel", tooltip="Close; asks first if you changed something"),
+    ]
+
+    def __init__(self, card: dict[str, Any], link_choices: list[tuple[str, str]]) -> None:
+        super().__init__(classes="dialog-screen")
+        self.card = card
+        self.lane = str(card.get("lane") or "topic")
+        self.link_choices = list(link_choices)
+        self.is_support = self.lane == "support"
+        self.has_links = self.lane in ("support", "challenge")
+        self._initial: dict[str, Any] = {}
+        self.errors: dict[str, str] = {}
+
+    # ---- layout -------------------------------------------------------------------------
+
+    def field_names(self) -> tuple[str, ...]:
+        """The card fields this editor shows, in form order."""
+        names: tuple[str, ...] = ("title", "notes", "tags")
+        if self.is_support:
+            names += SUPPORT_FIELDS
+        if self.has_links:
+            names += ("links",)
+        return names
+
+    def _text(self, name: str) -> str:
+        value = self.card.get(name, model.CARD_DEFAULTS.get(name, ""))
+        if name == "tags" and isinstance(value, list | tuple):
+            return ", ".join(str(tag) for tag in value)
+        return "" if value is None else str(value)
+
+    def _field(self, name: str, widget: Widget) -> Vertical:
+        """A labelled field: caption, the input widget, and a hidden error line under it."""
+        return Vertical(
+            Label(LABELS[name], classes="field-label"),
+            widget,
+            Label("", id=f"error-{name}", classes="field-error", markup=False),
+            id=f"field-{name}",
+            classes="field",
+        )
+
+    def _input(self, name: str, placeholder: str = "") -> Input:
+        return Input(
+            self._text(name),
+            placeholder=placeholder,
+            id=f"input-{name}",
+            validators=[FieldValidator(name)],
+            validate_on=["changed", "submitted"],
+            select_on_focus=False,
+        )
+
+    def _area(self, name: str) -> TextArea:
+        return TextArea(self._text(name), id=f"input-{name}", soft_wrap=True, tab_behavior="focus")
+
+    def _select(self, name: str, options: list[tuple[str, str]]) -> Select[str]:
+        current = self.card.get(name) or ""
+        valid = current in {value for _, value in options}
+        return Select(
+            options,
+            prompt="(not set)",
+            allow_blank=True,
+            value=current if valid else Select.NULL,
+            id=f"input-{name}",
+        )
+
+    def _links(self) -> Widget:
+        if not self.link_choices:
+            return Static("No topics or challenges on this account yet.", classes="field-note")
+        linked = set(self.card.get("links") or [])
+        return SelectionList[str](
+            *[(Text(label), card_id, card_id in linked) for card_id, label in self.link_choices],
+            id="input-links",
+        )
+
+    def compose(self) -> ComposeResult:
+        noun = LANE_NOUNS.get(self.lane, "card")
+        heading = f"Edit {noun}" if self.card.get("id") else f"New {noun}"
+        with Vertical(id="editor", classes="dialog"):
+            yield Static(
+                Text.assemble((heading, "bold"), "  ", (model.LANE_QUESTIONS.get(self.lane, ""), "italic")),
+                id="editor-title",
+                classes="dialog-title",
+            )
+            with VerticalScroll(id="editor-form"), Container(id="editor-columns"):
+                with Vertical(id="column-main", classes="editor-column"):
+                    yield self._field("title", self._input("title", "One line, required"))
+                    yield self._field("notes", self._area("notes"))
+                    yield self._field("tags", self._input("tags", "e.g. logistics, 2026"))
+                    if self.has_links:
+                        yield self._field("links", self._links())
+                        hidden = self._hidden_links()
+                        if hidden:
+                            yield Static(
+                                f"{len(hidden)} more link(s) to cards not listed here are kept.", classes="field-note"
+                            )
+                if self.is_support:
+                    with Vertical(id="column-support", classes="editor-column"):
+                        with Horizontal(classes="field-row"):
+                            yield self._field("owner", self._input("owner", "Who does it"))
+                            yield self._field("side", self._select("side", SIDE_OPTIONS))
+                        with Horizontal(classes="field-row"):
+                            yield self._field("due", self._input("due", "YYYY-MM-DD"))
+                            yield self._field("status", self._select("status", STATUS_OPTIONS))
+                        yield self._field("customer_benefit", self._area("customer_benefit"))
+                        yield self._field("our_benefit", self._area("our_benefit"))
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """Two columns (form | support action) when the terminal is wide enough, else one."""
+        width, height = self.app.size
+        self.set_class(width >= WIDE_MIN, "-wide")
+        # The form scrolls; it gets the height left after border, heading and buttons.
+        self.query_one("#editor-form").styles.max_height = max(4, height - EDITOR_CHROME)
+
+    def on_mount(self) -> None:
+        self._fit()
+        self._initial = self.raw_values()
+        for name in self.field_names():
+            self.check_field(name)
+        self.query_one("#input-title", Input).focus()
+
+    # ---- values -------------------------------------------------------------------------
+
+    def _hidden_links(self) -> list[str]:
+        """Existing links to cards that are not offered as choices: kept untouched."""
+        offered = {card_id for card_id, _ in self.link_choices}
+        return [link for link in self.card.get("links") or [] if link not in offered]
+
+    def raw_value(self, name: str) -> Any:
+        """What the widget for ``name`` holds now, before validation."""
+        if name == "links":
+            chosen = self.query_one("#input-links", SelectionList).selected if self.link_choices else []
+            return [*chosen, *self._hidden_links()]
+        widget = self.query_one(f"#input-{name}")
+        if isinstance(widget, Input):
+            return widget.value
+        if isinstance(widget, TextArea):
+            return widget.text
+        if isinstance(widget, Select):
+            return "" if widget.value is Select.NULL else widget.value
+        raise TypeError(name)
+
+    def raw_values(self) -> dict[str, Any]:
+        return {name: self.raw_value(name) for name in self.field_names()}
+
+    def check_field(self, name: str) -> bool:
+        """Validate one field and show or clear its message; True when valid."""
+        try:
+            normalise(name, self.raw_value(name))
+        except ValidationError as error:
+            self.errors[name] = error.message
+        else:
+            self.errors.pop(name, None)
+        message = self.errors.get(name, "")
+        label = self.query_one(f"#error-{name}", Label)
+        label.update(Text(message))
+        label.set_class(bool(message), "-shown")
+        self.query_one(f"#field-{name}").set_class(bool(message), "-invalid")
+        return not message
+
+    def is_dirty(self) -> bool:
+        return self.raw_values() != self._initial
+
+    def changes(self) -> dict[str, Any]:
+        """The normalised values of the fields that differ from the card (raises ValidationError)."""
+        values = model.validate_card_fields(self.raw_values())
+        changed: dict[str, Any] = {}
+        for name, value in values.items():
+            before = self.card.get(name, model.CARD_DEFAULTS.get(name, ""))
+            # A stored value the rules no longer accept stays as it is: any valid new value is a change.
+            with contextlib.suppress(ValidationError):
+                before = normalise(name, before)
+            if value != before:
+                changed[name] = value
+        return changed
+
+    # ---- events and actions ------------------------------------------------------------
+
+    def _field_of(self, widget: Widget) -> str | None:
+        widget_id = widget.id or ""
+        return widget_id.removeprefix("input-") if widget_id.startswith("input-") else None
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(SelectionList.SelectedChanged)
+    def _changed(
+        self, event: Input.Changed | TextArea.Changed | Select.Changed | SelectionList.SelectedChanged
+    ) -> None:
+        name = self._field_of(event.control)
+        if name in self.field_names():
+            self.check_field(name)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        invalid = [name for name in self.field_names() if not self.check_field(name)]
+        if invalid:
+            names = ", ".join(LABELS[name].split(" (")[0] for name in invalid)
+            self.notify(f"Fix first: {names}.", title="Cannot save", severity="error")
+            self._focus_field(invalid[0])
+            return
+        try:
+            changes = self.changes()
+        except ValidationError as error:  # should not happen after the per-field checks
+            self.notify(error.message, title="Cannot save", severity="error")
+            return
+        self.dismiss(changes)
+
+    def _focus_field(self, name: str) -> None:
+        widgets = self.query(f"#input-{name}")
+        if widgets:
+            widgets.first().focus()
+            self.query_one(f"#field-{name}").scroll_visible()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        if not self.is_dirty():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Unsaved changes", "Discard your changes?", yes="Discard", no="Keep editing", focus_yes=False
+            ),
+            answered,
+        )
+
+    def field_widgets(self) -> Iterator[Widget]:
+        """The editable widgets, in form order (for tests and focus handling)."""
+        for name in self.field_names():
+            yield from self.query(f"#input-{name}")

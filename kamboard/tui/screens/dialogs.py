@@ -1,0 +1,207 @@
+"""Small modal dialogs: confirm, one-line prompt, and edit-conflict resolution.
+
+Titles and messages may hold user text (card titles, account names): it is always shown
+literally via ``rich.text.Text``, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from kamboard.errors import Conflict
+from kamboard.model import ValidationError
+
+# Human names for card fields in the conflict dialog.
+FIELD_LABELS = {
+    "title": "Title",
+    "notes": "Notes",
+    "tags": "Tags",
+    "links": "Links",
+    "owner": "Owner",
+    "side": "Side",
+    "due": "Due",
+    "status": "Status",
+    "customer_benefit": "Customer benefit",
+    "our_benefit": "Our benefit",
+    "lane": "Lane",
+    "position": "Position",
+}
+
+
+def display_value(value: Any) -> Text:
+    """A field value as literal text: lists joined by commas, empty shown as a dim dash."""
+    if isinstance(value, list | tuple):
+        value = ", ".join(str(item) for item in value)
+    if value in (None, ""):
+        return Text("(empty)", style="italic")
+    return Text(str(value))
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Ask a yes/no question: ``y`` or the yes button gives True; ``n``, Esc or the no button False."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Answer yes"),
+        Binding("n", "answer(False)", "No", id="confirm.no", tooltip="Answer no"),
+        Binding("escape", "answer(False)", "Cancel", id="confirm.cancel", tooltip="Close without doing it"),
+    ]
+
+    def __init__(self, title: str, message: str, yes: str = "Yes", no: str = "No", *, focus_yes: bool = True) -> None:
+        super().__init__(classes="dialog-screen")
+        self._title = title
+        self._message = message
+        self._yes = yes
+        self._no = no
+        self._focus_yes = focus_yes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog", classes="dialog"):
+            yield Label(Text(self._title), classes="dialog-title")
+            yield Static(Text(self._message), id="confirm-message", classes="dialog-message")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(Text(f"{self._yes} (y)"), variant="primary", id="yes")
+                yield Button(Text(f"{self._no} (n)"), id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes" if self._focus_yes else "#no", Button).focus()
+
+    @on(Button.Pressed, "#yes")
+    def _pressed_yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#no")
+    def _pressed_no(self) -> None:
+        self.dismiss(False)
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class TextPrompt(ModalScreen[str | None]):
+    """Ask for one line of text; ``validate`` normalises it or raises ValidationError (shown, blocks Enter)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="prompt.cancel", tooltip="Close without changing anything"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        label: str,
+        value: str = "",
+        validate: Callable[[str], str] | None = None,
+    ) -> None:
+        super().__init__(classes="dialog-screen")
+        self._title = title
+        self._label = label
+        self._value = value
+        self._validate = validate
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-dialog", classes="dialog"):
+            yield Label(Text(self._title), classes="dialog-title")
+            yield Label(Text(self._label), classes="field-label")
+            yield Input(self._value, id="prompt-input")
+            yield Label("", id="prompt-error", classes="field-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("OK (Enter)", variant="primary", id="ok")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def _check(self, value: str) -> str | None:
+        """The normalised value, or None after showing why it is refused."""
+        error = self.query_one("#prompt-error", Label)
+        try:
+            result = self._validate(value) if self._validate else value
+        except ValidationError as exc:
+            error.update(Text(exc.message))
+            error.add_class("-shown")
+            self.query_one(Input).add_class("-invalid")
+            return None
+        error.update("")
+        error.remove_class("-shown")
+        self.query_one(Input).remove_class("-invalid")
+        return result
+
+    @on(Input.Changed, "#prompt-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self._check(event.value)
+
+    @on(Input.Submitted, "#prompt-input")
+    @on(Button.Pressed, "#ok")
+    def _submit(self) -> None:
+        result = self._check(self.query_one(Input).value)
+        if result is not None:
+            self.dismiss(result)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConflictDialog(ModalScreen[str]):
+    """Someone else changed the same fields meanwhile: show both values, keep ``"mine"`` or ``"theirs"``."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "choose('mine')", "Keep mine", id="conflict.mine", tooltip="Save your values over theirs"),
+        Binding("t", "choose('theirs')", "Keep theirs", id="conflict.theirs", tooltip="Drop your values, keep theirs"),
+        Binding("escape", "explain", "Choose", id="conflict.escape", tooltip="A choice is needed", show=False),
+    ]
+
+    def __init__(self, conflict: Conflict) -> None:
+        super().__init__(classes="dialog-screen")
+        self.conflict = conflict
+
+    def compose(self) -> ComposeResult:
+        who = str(self.conflict.current.get("updated_by") or "someone")
+        title = self.conflict.current.get("title") or self.conflict.record_id
+        with Vertical(id="conflict-dialog", classes="dialog"):
+            yield Label(Text(f"Changed meanwhile by {who}"), classes="dialog-title")
+            yield Static(
+                Text.assemble(
+                    "While you edited ",
+                    (repr(str(title)), "bold"),
+                    f", {who} changed the same field{'s' if len(self.conflict.fields) > 1 else ''}. "
+                    "Which version should stay?",
+                ),
+                classes="dialog-message",
+            )
+            with VerticalScroll(id="conflict-fields"), Grid(id="conflict-grid"):
+                yield Label("Field", classes="conflict-head")
+                yield Label("Yours", classes="conflict-head")
+                yield Label(Text(f"Theirs ({who})"), classes="conflict-head")
+                for name, (mine, theirs) in self.conflict.fields.items():
+                    yield Label(Text(FIELD_LABELS.get(name, name)), classes="conflict-field")
+                    yield Static(display_value(mine), classes="conflict-mine")
+                    yield Static(display_value(theirs), classes="conflict-theirs")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Keep mine (m)", variant="primary", id="mine")
+                yield Button("Keep theirs (t)", variant="warning", id="theirs")
+
+    def on_mount(self) -> None:
+        self.query_one("#mine", Button).focus()
+
+    @on(Button.Pressed, "#mine")
+    def _keep_mine(self) -> None:
+        self.dismiss("mine")
+
+    @on(Button.Pressed, "#theirs")
+    def _keep_theirs(self) -> None:
+        self.dismiss("theirs")
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
+
+    def action_explain(self) -> None:
+        self.notify("Choose which version stays: m keeps yours, t keeps theirs.", title="Conflict")

@@ -1,0 +1,79 @@
+"""The key help: every key grouped, plus the workshop's three questions."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES
+
+HELP_CHROME = 10  # rows besides the body: margin 2, border 2, heading 2, button row 4
+
+
+def group_bindings(bindings: list[tuple[str, str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """Group (key, description, group) rows by group, keeping first-seen order; merge keys of one description."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for key, description, group in bindings:
+        rows = groups.setdefault(group or "General", [])
+        for index, (keys, desc) in enumerate(rows):
+            if desc == description:
+                if key not in keys.split(" / "):
+                    rows[index] = (f"{keys} / {key}", desc)
+                break
+        else:
+            rows.append((key, description))
+    return groups
+
+
+class KeysHelp(ModalScreen[None]):
+    """A readable table of the keys, grouped; Esc, ? or q close it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "close", "Close", id="help.close", tooltip="Close the key help"),
+    ]
+
+    def __init__(self, bindings: list[tuple[str, str, str]]) -> None:
+        super().__init__(classes="dialog-screen")
+        self._groups = group_bindings(bindings)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-dialog", classes="dialog"):
+            yield Label("Keys", classes="dialog-title")
+            with VerticalScroll(id="help-body"):
+                with Vertical(id="help-questions"):
+                    yield Label("The workshop asks three questions", classes="help-group")
+                    for lane in LANES:
+                        yield Static(
+                            Text.assemble((f"{LANE_TITLES[lane]}: ", "bold"), LANE_QUESTIONS[lane]),
+                            classes="help-question",
+                        )
+                for group, rows in self._groups.items():
+                    yield Label(Text(group), classes="help-group")
+                    with Grid(classes="help-keys"):
+                        for keys, description in rows:
+                            yield Label(Text(keys), classes="help-key")
+                            yield Label(Text(description), classes="help-desc")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Close (Esc)", id="help-close")
+
+    def on_mount(self) -> None:
+        self._fit()
+        self.query_one("#help-body").focus()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        # The body scrolls within what is left after border, heading and button row.
+        self.query_one("#help-body").styles.max_height = max(3, self.app.size.height - HELP_CHROME)
+
+    @on(Button.Pressed, "#help-close")
+    def action_close(self) -> None:
+        self.dismiss(None)
