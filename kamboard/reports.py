@@ -124,7 +124,8 @@ def _date_range(workshop: Doc) -> str:
     start, end = str(workshop.get("start", "")), str(workshop.get("end", ""))
     start, end = start.replace("T", " ")[:16], end.replace("T", " ")[:16]
     if start and end and end != start:
-        return f"{start} to {end}"
+        same_day = len(start) == len(end) == 16 and start[:10] == end[:10]
+        return f"{start} to {end[11:] if same_day else end}"
     return start or end
 
 

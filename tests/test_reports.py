@@ -391,3 +391,17 @@ def test_reports_and_followup_do_not_import_textual() -> None:
     code = "import sys, kamboard.reports, kamboard.followup, kamboard.transfer; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "shown"),
+    [
+        ("2026-03-02", "2026-03-03", "2026-03-02 to 2026-03-03"),
+        ("2026-03-02T09:00", "2026-03-02T16:00", "2026-03-02 09:00 to 16:00"),
+        ("2026-03-02T09:00", "2026-03-03T13:00", "2026-03-02 09:00 to 2026-03-03 13:00"),
+        ("2026-03-02", "", "2026-03-02"),
+        ("", "", ""),
+    ],
+)
+def test_workshop_date_range(start: str, end: str, shown: str) -> None:
+    assert reports._date_range({"start": start, "end": end}) == shown
