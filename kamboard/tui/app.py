@@ -1,0 +1,148 @@
+"""The kamboard Textual app: accounts screen, boards, live sharing, remembered theme."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from kamboard.config import load_config, save_config
+from kamboard.errors import BoardError
+from kamboard.model import ValidationError
+from kamboard.store import BoardStore
+from kamboard.tui.commands import binding_commands, keys_of, merged_bindings
+from kamboard.tui.history import History
+from kamboard.tui.screens.accounts import AccountsScreen
+from kamboard.tui.screens.board import HELP_GROUPS, BoardScreen
+from kamboard.tui.watch import POLL_SECONDS, BoardWatcher, describe
+
+_FIRST = ("app.tcss", "accounts.tcss", "board.tcss")
+
+
+def styles_dir() -> Path:
+    """``kamboard/styles`` in an installed wheel, else the checkout's top-level ``styles``."""
+    here = Path(__file__).resolve().parent.parent
+    for folder in (here / "styles", here.parent / "styles"):
+        if (folder / "app.tcss").is_file():
+            return folder
+    return here.parent / "styles"
+
+
+def css_paths() -> list[Path]:
+    folder = styles_dir()
+    extra = sorted(p.name for p in folder.glob("*.tcss") if p.name not in _FIRST)
+    return [folder / name for name in (*_FIRST, *extra) if (folder / name).is_file()]
+
+
+class KamboardApp(App[None]):
+    """Facilitators' board: accounts, then each account's three lanes."""
+
+    TITLE = "kamboard"
+    CSS_PATH = css_paths()  # type: ignore[assignment]
+
+    def __init__(self, store: BoardStore, account: str | None = None, today: dt.date | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self.start_account = account
+        self._today = today
+        self.watcher = BoardWatcher(store)
+        self.histories: dict[str, History] = {}
+        self._config: dict[str, object] = {}
+
+    @property
+    def today(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    def get_default_screen(self) -> Screen[None]:
+        return AccountsScreen()
+
+    def on_mount(self) -> None:
+        self._load_theme()
+        if self.start_account:
+            self.open_board(self.start_account)
+        self.set_interval(POLL_SECONDS, self.poll)
+
+    # theme
+    def _load_theme(self) -> None:
+        config, warning = load_config()
+        self._config = dict(config)
+        if warning:
+            self.notify(warning, title="Settings", severity="warning", markup=False, timeout=10)
+        theme = config.get("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+        elif theme:
+            self.notify(f"Unknown theme {theme!r} in the settings; using the default.", markup=False)
+        self.watch(self, "theme", self._theme_changed, init=False)
+
+    def _theme_changed(self, theme: str) -> None:
+        for screen in self.screen_stack:
+            if hasattr(screen, "reload_from_store"):
+                screen.reload_from_store()
+        if self._config.get("theme") == theme:
+            return
+        self._config["theme"] = theme
+        try:
+            save_config(self._config)
+        except OSError as exc:
+            self.notify(f"Could not save the theme: {exc.strerror or exc}", severity="warning", markup=False)
+
+    # shared helpers for the screens
+    def history_for(self, account_id: str) -> History:
+        return self.histories.setdefault(account_id, History())
+
+    def open_board(self, account: str) -> None:
+        try:
+            account_id = self.store.account(account)["id"]
+        except BoardError as exc:
+            self.report(exc)
+            return
+        self.push_screen(BoardScreen(account_id))
+
+    def report(self, error: Exception, prefix: str = "") -> None:
+        """A store or validation error as a one-line toast (user text shown literally)."""
+        message = error.message if isinstance(error, ValidationError) else str(error)
+        self.notify(prefix + message, severity="error", markup=False, timeout=8)
+
+    def changed(self) -> None:
+        """This process changed the board: its own events are no news for the watcher."""
+        self.watcher.mark_seen()
+
+    def show_keys(self, screen: Screen[object]) -> None:
+        from kamboard.tui.screens.help import KeysHelp
+
+        group = getattr(screen, "HELP_GROUP", "Keys")
+        rows = [
+            (keys_of(b), b.description, HELP_GROUPS.get((b.id or "").split(".")[-1], group))
+            for b in merged_bindings(screen)
+            if b.description
+        ]
+        rows += [("ctrl+p", "Command palette (every action, themes)", "App"), ("ctrl+q", "Quit", "App")]
+        self.push_screen(KeysHelp(rows))
+
+    # live sharing
+    def poll(self) -> None:
+        """Pick up changes other processes wrote; refresh every screen without moving the focus."""
+        change = self.watcher.poll()
+        if change is None:
+            return
+        if change.error:
+            self.notify(change.error, title="Board file", severity="error", markup=False, timeout=10)
+            return
+        for screen in self.screen_stack:
+            if hasattr(screen, "reload_from_store"):
+                screen.reload_from_store()
+        self.notify(describe(change.events), title="Changed by others", markup=False, timeout=5)
+
+    # command palette: every key of the current screen
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield from binding_commands(screen)
+
+
+def run(store: BoardStore, account: str | None = None) -> None:
+    """Run the app on ``store``; with ``account`` (id or name) open that board directly."""
+    KamboardApp(store, account=account).run()

@@ -1,0 +1,292 @@
+"""The accounts screen: key figures per account; add, rename, archive, filter, open."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.color import Color
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from kamboard import model
+from kamboard.errors import BoardError
+from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES, ValidationError
+from kamboard.tui.screens.dialogs import ConfirmDialog, TextPrompt
+from kamboard.tui.widgets.text import text
+
+if TYPE_CHECKING:
+    from kamboard.tui.app import KamboardApp
+
+COLUMNS = (
+    ("name", "Account"),
+    ("owner", "Owner"),
+    ("topic", "Topics"),
+    ("challenge", "Challenges"),
+    ("support", "Support"),
+    ("open", "Open"),
+    ("overdue", "Overdue"),
+    ("last", "Last workshop"),
+)
+
+
+def welcome_text() -> Text:
+    out = Text()
+    out.append("Welcome to kamboard\n\n", style="bold")
+    out.append("A board for yearly key-account workshops. Each account's board asks three questions:\n\n")
+    for lane in LANES:
+        out.append(f"  {LANE_TITLES[lane]:<11}", style="bold")
+        out.append(f"{LANE_QUESTIONS[lane]}\n")
+    out.append("\nPress ")
+    out.append("a", style="bold reverse")
+    out.append(" to add your first account, then ")
+    out.append("Enter", style="bold reverse")
+    out.append(" to open its board. ")
+    out.append("?", style="bold reverse")
+    out.append(" shows every key.")
+    return out
+
+
+class AccountsScreen(Screen[None]):
+    """A table of accounts with their key figures."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open", "Open board", id="accounts.open", tooltip="Open the selected account's board"),
+        Binding("a", "add", "Add", id="accounts.add", tooltip="Add a key account"),
+        Binding("r", "rename", "Rename", id="accounts.rename", tooltip="Rename the selected account"),
+        Binding(
+            "x", "archive", "Archive", id="accounts.archive", tooltip="Archive the selected account (after asking)"
+        ),
+        Binding("slash", "filter", "Filter", id="accounts.filter", tooltip="Filter accounts by typing"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="accounts.clear", tooltip="Clear the filter"),
+        Binding("question_mark", "help", "Keys", id="accounts.help", tooltip="Show every key"),
+        Binding("q", "quit", "Quit", id="accounts.quit", tooltip="Quit kamboard"),
+    ]
+    HELP_GROUP = "Accounts"
+
+    app: KamboardApp  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__(id="accounts")
+        self.filter_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title-bar", classes="title-bar")
+        yield Static(id="readonly-banner", classes="readonly-banner")
+        yield Input(
+            placeholder="Filter accounts: type a name or owner; Enter keeps it, Esc clears", id="account-filter"
+        )
+        with Vertical(id="accounts-body"):
+            yield Static(welcome_text(), id="welcome")
+            yield DataTable(id="accounts-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, label in COLUMNS:
+            table.add_column(label, key=key)
+        self.query_one("#title-bar", Static).update(
+            Text.assemble(
+                ("kamboard", "bold"), "  ", text(self.app.store.meta.get("title", "")), "  ", text(self.app.store.name)
+            )
+        )
+        banner = self.query_one("#readonly-banner", Static)
+        banner.display = self.app.store.readonly
+        banner.update(text(f"Read-only: {self.app.store.readonly_reason}"))
+        self.reload()
+        table.focus()
+
+    # data
+    def reload(self) -> None:
+        """Fill the table from the store, keeping the selected account."""
+        table = self.query_one(DataTable)
+        selected = self.selected_id()
+        try:
+            summaries = self.app.store.summaries(today=self.app.today)
+        except BoardError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        words = self.filter_text.casefold().split()
+        shown = [s for s in summaries if all(w in f"{s.name} {s.owner}".casefold() for w in words)]
+        table.clear()
+        error = Style(color=Color.parse(self.app.theme_variables.get("error", "red")).rich_color, bold=True)
+        for s in shown:
+            overdue = Text(str(s.overdue_actions), style=error if s.overdue_actions else "", justify="right")
+            table.add_row(
+                text(s.name),
+                text(s.owner),
+                Text(str(s.counts.get("topic", 0)), justify="right"),
+                Text(str(s.counts.get("challenge", 0)), justify="right"),
+                Text(str(s.counts.get("support", 0)), justify="right"),
+                Text(str(s.open_actions), justify="right"),
+                overdue,
+                text(s.last_workshop or "-"),
+                key=s.id,
+            )
+        empty = not summaries
+        self.query_one("#welcome").display = empty
+        table.display = not empty
+        if selected:
+            self.select(selected)
+
+    def selected_id(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        try:
+            return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        except Exception:
+            return None
+
+    def select(self, account_id: str) -> None:
+        table = self.query_one(DataTable)
+        with suppress(Exception):
+            table.move_cursor(row=table.get_row_index(account_id), animate=False)
+
+    def reload_from_store(self) -> None:
+        self.reload()
+
+    # actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("rename", "archive", "open"):
+            return self.selected_id() is not None or None
+        return True
+
+    def _refuse_readonly(self) -> bool:
+        if self.app.store.readonly:
+            self.notify(self.app.store.readonly_reason, title="Read-only", severity="warning", markup=False)
+            return True
+        return False
+
+    def action_open(self) -> None:
+        account_id = self.selected_id()
+        if account_id:
+            self.app.open_board(account_id)
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self.app.open_board(str(event.row_key.value))
+
+    def _validate_name(self, except_id: str = "") -> object:
+        def check(value: str) -> str:
+            name = model.validate_title(value, "name", "Account name")
+            for account in self.app.store.accounts(include_archived=True):
+                if account["id"] != except_id and account["name"].casefold() == name.casefold():
+                    archived = " (archived)" if account.get("archived") else ""
+                    raise ValidationError("name", f"An account named {account['name']!r}{archived} already exists.")
+            return name
+
+        return check
+
+    def action_add(self) -> None:
+        if self._refuse_readonly():
+            return
+
+        def got_name(name: str | None) -> None:
+            if name:
+                self.app.push_screen(
+                    TextPrompt("Add account", f"Key account manager for {name} (optional)", self.app.store.user),
+                    lambda owner: self._add(name, owner),
+                )
+
+        self.app.push_screen(TextPrompt("Add account", "Account name", "", self._validate_name()), got_name)  # type: ignore[arg-type]
+
+    def _add(self, name: str, owner: str | None) -> None:
+        if owner is None:
+            owner = ""
+        try:
+            account = self.app.store.add_account(name, owner)
+        except (BoardError, ValidationError) as exc:
+            self.app.report(exc)
+            return
+        self.app.changed()
+        self.reload()
+        self.select(account["id"])
+        self.notify(f"Added account {account['name']}", markup=False)
+
+    def action_rename(self) -> None:
+        account_id = self.selected_id()
+        if account_id is None or self._refuse_readonly():
+            return
+        account = self.app.store.account(account_id)
+
+        def renamed(name: str | None) -> None:
+            if not name or name == account["name"]:
+                return
+            try:
+                self.app.store.rename_account(account_id, name)
+            except (BoardError, ValidationError) as exc:
+                self.app.report(exc)
+                return
+            self.app.changed()
+            self.reload()
+
+        self.app.push_screen(
+            TextPrompt("Rename account", "New name", account["name"], self._validate_name(account_id)),  # type: ignore[arg-type]
+            renamed,
+        )
+
+    def action_archive(self) -> None:
+        account_id = self.selected_id()
+        if account_id is None or self._refuse_readonly():
+            return
+        account = self.app.store.account(account_id)
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.app.store.archive_account(account_id)
+            except (BoardError, ValidationError) as exc:
+                self.app.report(exc)
+                return
+            self.app.changed()
+            self.reload()
+            self.notify(f"Archived {account['name']}; its cards are kept.", markup=False)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Archive account",
+                f"Archive {account['name']!r}? It leaves this list; its cards and workshops are kept in the file.",
+                yes="Archive",
+                no="Keep",
+            ),
+            answered,
+        )
+
+    def action_filter(self) -> None:
+        field = self.query_one("#account-filter", Input)
+        field.add_class("-shown")
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#account-filter", Input)
+        if field.has_class("-shown") or self.filter_text:
+            field.value = ""
+            field.remove_class("-shown")
+            self.filter_text = ""
+            self.reload()
+            self.query_one(DataTable).focus()
+
+    @on(Input.Changed, "#account-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+        self.reload()
+
+    @on(Input.Submitted, "#account-filter")
+    def _filter_done(self) -> None:
+        if not self.filter_text:
+            self.query_one("#account-filter").remove_class("-shown")
+        self.query_one(DataTable).focus()
+
+    def action_help(self) -> None:
+        self.app.show_keys(self)
+
+    def action_quit(self) -> None:
+        self.app.exit()

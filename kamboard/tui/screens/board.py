@@ -1,0 +1,473 @@
+"""The board of one account: three lanes headed by the workshop's questions."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.events import DescendantFocus
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from kamboard import model
+from kamboard.errors import BoardError, Conflict, NotFound
+from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES, ValidationError
+from kamboard.tui.screens.dialogs import ConfirmDialog, ConflictDialog
+from kamboard.tui.widgets.lane import Lane
+from kamboard.tui.widgets.text import text
+
+if TYPE_CHECKING:
+    from kamboard.tui.app import KamboardApp
+
+Card = dict[str, Any]
+
+
+def _b(key: str, action: str, description: str, ident: str, tooltip: str, show: bool = False) -> Binding:
+    return Binding(key, action, description, show=show, id=f"board.{ident}", tooltip=tooltip)
+
+
+# Help groups by binding id, for the key help.
+HELP_GROUPS = {
+    "lane_left": "Move around",
+    "lane_right": "Move around",
+    "cursor_up": "Move around",
+    "cursor_down": "Move around",
+    "add": "Cards",
+    "edit": "Cards",
+    "move_left": "Cards",
+    "move_right": "Cards",
+    "move_up": "Cards",
+    "move_down": "Cards",
+    "delete": "Cards",
+    "undo": "Cards",
+    "redo": "Cards",
+    "filter": "View",
+    "focus_mode": "View",
+    "back": "View",
+    "help": "View",
+}
+
+
+def matches(card: Card, words: list[str]) -> bool:
+    """Filter: every word must match; '#x' matches a tag, '@x' the owner, else any text of the card."""
+    tags = [str(t).casefold() for t in card.get("tags") or ()]
+    owner = str(card.get("owner") or "").casefold()
+    haystack = " ".join(
+        str(card.get(k) or "") for k in ("title", "notes", "owner", "customer_benefit", "our_benefit", "status")
+    ).casefold()
+    haystack += " " + " ".join(tags)
+    for word in words:
+        if word.startswith("#") and len(word) > 1:
+            if not any(tag.startswith(word[1:]) for tag in tags):
+                return False
+        elif word.startswith("@") and len(word) > 1:
+            if word[1:] not in owner:
+                return False
+        elif word not in haystack:
+            return False
+    return True
+
+
+class BoardScreen(Screen[None]):
+    """Three lanes of cards for one account; every change goes through the store and can be undone."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        _b("left,h", "lane(-1)", "Lane left", "lane_left", "Focus the lane to the left"),
+        _b("right,l", "lane(1)", "Lane right", "lane_right", "Focus the lane to the right"),
+        _b("up,k", "cursor(-1)", "Card up", "cursor_up", "Select the card above"),
+        _b("down,j", "cursor(1)", "Card down", "cursor_down", "Select the card below"),
+        _b("n", "quick_add", "Add", "add", "Quick-add cards to the focused lane (Enter adds, Esc closes)", True),
+        _b("e,enter", "edit", "Edit", "edit", "Edit the selected card", True),
+        _b("H,shift+left", "move_lane(-1)", "Move to lane left", "move_left", "Move the card to the previous lane"),
+        _b("L,shift+right", "move_lane(1)", "Move to lane right", "move_right", "Move the card to the next lane"),
+        _b("K,shift+up", "reorder(-1)", "Move card up", "move_up", "Move the card up in its lane"),
+        _b("J,shift+down", "reorder(1)", "Move card down", "move_down", "Move the card down in its lane"),
+        _b("d", "delete", "Delete", "delete", "Delete the selected card (after asking)", True),
+        _b("u", "undo", "Undo", "undo", "Undo the last change made in this run", True),
+        _b("ctrl+r", "redo", "Redo", "redo", "Redo the last undone change"),
+        _b("slash", "filter", "Filter", "filter", "Filter cards by text, #tag or @owner", True),
+        _b("z", "focus_mode", "Focus lane", "focus_mode", "Show the focused lane large (for a projector)", True),
+        _b("escape", "back", "Back", "back", "Close the input or focus mode, else back to the accounts"),
+        _b("question_mark", "help", "Keys", "help", "Show every key", True),
+    ]
+
+    app: KamboardApp  # type: ignore[assignment]
+
+    def __init__(self, account_id: str) -> None:
+        super().__init__(id="board")
+        self.account_id = account_id
+        self.current = "topic"
+        self.filter_text = ""
+        self.all_cards: dict[str, list[Card]] = {lane: [] for lane in LANES}
+        self.lanes: dict[str, Lane] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title-bar", classes="title-bar")
+        yield Static(id="readonly-banner", classes="readonly-banner")
+        yield Input(placeholder="Filter: words, #tag or @owner; Enter keeps it, Esc clears", id="board-filter")
+        with Horizontal(id="lanes"):
+            for lane in LANES:
+                with Vertical(id=f"col-{lane}", classes="lane-column"):
+                    yield Static(id=f"head-{lane}", classes="lane-header")
+                    self.lanes[lane] = Lane(lane, self.app.today, id=f"lane-{lane}")
+                    yield self.lanes[lane]
+                    quick = Input(placeholder=f"New {LANE_TITLES[lane][:-1].lower()}: type, Enter", classes="quick-add")
+                    quick.lane = lane  # type: ignore[attr-defined]
+                    yield quick
+        yield Footer()
+
+    def on_mount(self) -> None:
+        banner = self.query_one("#readonly-banner", Static)
+        banner.display = self.app.store.readonly
+        banner.update(text(f"Read-only: {self.app.store.readonly_reason}"))
+        self.reload()
+        self.lanes[self.current].focus()
+        self._mark_current()
+
+    # data
+    @property
+    def history(self) -> Any:
+        return self.app.history_for(self.account_id)
+
+    def reload(self, select: dict[str, str] | None = None) -> None:
+        """Re-read this account's cards; each lane keeps its selected card (or takes ``select``)."""
+        store = self.app.store
+        try:
+            account = store.account(self.account_id)
+            cards = store.cards(self.account_id)
+        except BoardError as exc:
+            self.app.report(exc)
+            return
+        self.query_one("#title-bar", Static).update(
+            Text.assemble(
+                text(account.get("name", ""), "bold"),
+                ("  owner: ", "dim") if account.get("owner") else "",
+                text(account.get("owner", "")),
+                ("  (archived)", "italic") if account.get("archived") else "",
+                ("   Esc: accounts  ?: keys", "dim"),
+            )
+        )
+        by_lane: dict[str, list[Card]] = {lane: [] for lane in LANES}
+        for card in cards:
+            by_lane.setdefault(card.get("lane", ""), []).append(card)
+        self.all_cards = by_lane
+        words = self.filter_text.casefold().split()
+        for lane in LANES:
+            shown = [c for c in by_lane[lane] if matches(c, words)] if words else by_lane[lane]
+            self.lanes[lane].set_cards(shown, (select or {}).get(lane))
+            head = Text.assemble(
+                (LANE_TITLES[lane], "bold"),
+                "  ",
+                (f"{len(shown)} of {len(by_lane[lane])}" if words else str(len(shown)), "bold"),
+                "\n",
+                (LANE_QUESTIONS[lane], "italic"),
+            )
+            self.query_one(f"#head-{lane}", Static).update(head)
+
+    def reload_from_store(self) -> None:
+        self.reload()
+
+    @property
+    def lane(self) -> Lane:
+        return self.lanes[self.current]
+
+    def _mark_current(self) -> None:
+        for lane in LANES:
+            self.query_one(f"#col-{lane}").set_class(lane == self.current, "-current")
+
+    def _focus_lane(self, lane: str) -> None:
+        self.current = lane
+        self._mark_current()
+        self.lanes[lane].focus()
+
+    @on(DescendantFocus)
+    def _focused(self, event: DescendantFocus) -> None:
+        lane = getattr(event.widget, "lane", None)
+        if isinstance(lane, str) and lane in LANES and lane != self.current:
+            self.current = lane
+            self._mark_current()
+
+    def _refuse_readonly(self) -> bool:
+        if self.app.store.readonly:
+            self.notify(self.app.store.readonly_reason, title="Read-only", severity="warning", markup=False)
+            return True
+        return False
+
+    def _selected(self) -> Card | None:
+        card = self.lane.selected_card
+        if card is None:
+            self.notify("No card selected in this lane.", severity="warning")
+        return card
+
+    def _full_index(self, card: Card) -> int:
+        for index, other in enumerate(self.all_cards[card["lane"]]):
+            if other["id"] == card["id"]:
+                return index
+        return len(self.all_cards[card["lane"]])
+
+    def _after_change(self, select: dict[str, str] | None = None) -> None:
+        self.app.changed()
+        self.reload(select)
+
+    # navigation
+    def action_lane(self, delta: int) -> None:
+        index = LANES.index(self.current) + delta
+        if 0 <= index < len(LANES):
+            self._focus_lane(LANES[index])
+
+    def action_cursor(self, delta: int) -> None:
+        if not self.lane.has_focus:
+            self.lane.focus()
+        self.lane.move_cursor(delta)
+
+    # changes
+    def action_quick_add(self) -> None:
+        if self._refuse_readonly():
+            return
+        field = self.query_one(f"#col-{self.current} .quick-add", Input)
+        field.add_class("-shown")
+        field.focus()
+
+    @on(Input.Submitted, ".quick-add")
+    def _quick_added(self, event: Input.Submitted) -> None:
+        field = event.input
+        lane: str = field.lane  # type: ignore[attr-defined]
+        title = event.value.strip()
+        if not title:
+            self._close_quick_add(field)
+            return
+        if self._refuse_readonly():
+            return
+        try:
+            card = self.app.store.add_card(self.account_id, lane, title)
+        except (BoardError, ValidationError) as exc:
+            self.app.report(exc)
+            return
+        self.history.added(card)
+        field.value = ""
+        self._after_change({lane: card["id"]})
+        if self.filter_text and not matches(card, self.filter_text.casefold().split()):
+            self.notify(f"Added {card['title']!r}; the filter hides it.", markup=False)
+
+    def _close_quick_add(self, field: Input) -> None:
+        field.value = ""
+        field.remove_class("-shown")
+        self.lanes[field.lane].focus()  # type: ignore[attr-defined]
+
+    def action_edit(self, card: Card | None = None) -> None:
+        if self._refuse_readonly():
+            return
+        card = card or self._selected()
+        if card is None:
+            return
+        from kamboard.tui.screens.card_editor import CardEditor
+
+        try:
+            opened = self.app.store.card(card["id"])
+        except BoardError as exc:
+            self.app.report(exc)
+            return
+        choices = [
+            (c["id"], f"{LANE_TITLES[c['lane']][:-1]}: {c.get('title', '')}")
+            for lane in ("challenge", "topic")
+            for c in self.all_cards[lane]
+            if c["id"] != opened["id"]
+        ]
+        self.app.push_screen(CardEditor(opened, choices), lambda changes: self._save_edit(opened, changes))
+
+    @on(Lane.Activated)
+    def _activated(self, event: Lane.Activated) -> None:
+        self.action_edit(event.card)
+
+    def _save_edit(self, opened: Card, changes: dict[str, Any] | None, base: Card | None = None) -> None:
+        if not changes:
+            return
+        store = self.app.store
+        try:
+            saved = store.update_card(opened["id"], changes, base=base or opened)
+        except Conflict as exc:
+            conflict = exc
+            self.app.push_screen(
+                ConflictDialog(conflict), lambda choice: self._resolve(opened, changes, conflict, choice)
+            )
+            return
+        except NotFound:
+            self._offer_restore(opened, changes)
+            return
+        except (BoardError, ValidationError) as exc:
+            self.app.report(exc)
+            return
+        before = {k: opened.get(k) for k in changes}
+        after = {k: saved.get(k) for k in changes}
+        if before != after:
+            self.history.edited(saved["id"], before, after, saved.get("title", ""))
+        self._after_change({saved["lane"]: saved["id"]})
+
+    def _resolve(self, opened: Card, changes: dict[str, Any], conflict: Conflict, choice: str | None) -> None:
+        if choice != "mine":
+            changes = {k: v for k, v in changes.items() if k not in conflict.fields}
+        if not changes:
+            self.notify("Kept their version.")
+            self.reload()
+            return
+        self._save_edit(opened, changes, base=conflict.current)
+
+    def _offer_restore(self, opened: Card, changes: dict[str, Any]) -> None:
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                self.notify("Your changes to the deleted card were dropped.", markup=False)
+                return
+            try:
+                restored = self.app.store.restore_card({**opened, **model.validate_card_fields(changes)})
+            except (BoardError, ValidationError) as exc:
+                self.app.report(exc)
+                return
+            self.history.added(restored)
+            self._after_change({restored["lane"]: restored["id"]})
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Card deleted meanwhile",
+                f"{opened.get('title', '')!r} was deleted by someone else while you edited it. "
+                "Restore it with your changes?",
+                yes="Restore",
+                no="Drop my changes",
+            ),
+            answered,
+        )
+
+    def action_move_lane(self, delta: int) -> None:
+        if self._refuse_readonly() or (card := self._selected()) is None:
+            return
+        index = LANES.index(card["lane"]) + delta
+        if not 0 <= index < len(LANES):
+            self.notify(f"{LANE_TITLES[card['lane']]} is the {'first' if delta < 0 else 'last'} lane.")
+            return
+        target = LANES[index]
+        source = (card["lane"], self._full_index(card))
+        try:
+            moved = self.app.store.move_card(card["id"], target)
+        except (BoardError, ValidationError) as exc:
+            self.app.report(exc)
+            return
+        self.history.moved(card, source, (target, len(self.all_cards[target])))
+        self._after_change({target: moved["id"]})
+        self._focus_lane(target)
+
+    def action_reorder(self, delta: int) -> None:
+        if self._refuse_readonly() or (card := self._selected()) is None:
+            return
+        lane = self.lane
+        neighbour_at = lane.cursor + delta
+        if not 0 <= neighbour_at < len(lane.cards):
+            return
+        neighbour = self._full_index(lane.cards[neighbour_at])
+        source = (card["lane"], self._full_index(card))
+        try:
+            self.app.store.move_card(card["id"], card["lane"], neighbour)
+        except (BoardError, ValidationError) as exc:
+            self.app.report(exc)
+            return
+        self.history.moved(card, source, (card["lane"], neighbour))
+        self._after_change({card["lane"]: card["id"]})
+
+    def action_delete(self) -> None:
+        if self._refuse_readonly() or (card := self._selected()) is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                deleted = self.app.store.delete_card(card["id"])
+            except (BoardError, ValidationError) as exc:
+                self.app.report(exc)
+                return
+            self.history.deleted(deleted)
+            self._after_change()
+            self.notify(f"Deleted {deleted['title']!r}; u undoes.", markup=False)
+
+        self.app.push_screen(
+            ConfirmDialog("Delete card", f"Delete {card.get('title', '')!r}?", yes="Delete", no="Keep"), answered
+        )
+
+    def _undo_redo(self, redo: bool) -> None:
+        if self._refuse_readonly():
+            return
+        history = self.history
+        if not (history.can_redo if redo else history.can_undo):
+            self.notify(f"Nothing to {'redo' if redo else 'undo'}.")
+            return
+        try:
+            label, card_id = history.redo(self.app.store) if redo else history.undo(self.app.store)
+        except (BoardError, ValidationError) as exc:
+            self.app.report(exc, prefix=f"Could not {'redo' if redo else 'undo'}: ")
+            self.reload()
+            return
+        select: dict[str, str] = {}
+        if card_id:
+            with suppress(BoardError):
+                select[self.app.store.card(card_id)["lane"]] = card_id
+        self._after_change(select)
+        if select:
+            self._focus_lane(next(iter(select)))
+        self.notify(f"{'Redone' if redo else 'Undone'}: {label}", markup=False)
+
+    def action_undo(self) -> None:
+        self._undo_redo(redo=False)
+
+    def action_redo(self) -> None:
+        self._undo_redo(redo=True)
+
+    # view
+    def action_filter(self) -> None:
+        field = self.query_one("#board-filter", Input)
+        field.add_class("-shown")
+        field.focus()
+
+    @on(Input.Changed, "#board-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+        self.reload()
+
+    @on(Input.Submitted, "#board-filter")
+    def _filter_done(self) -> None:
+        if not self.filter_text.strip():
+            self.query_one("#board-filter").remove_class("-shown")
+        self.lane.focus()
+
+    def action_focus_mode(self) -> None:
+        self.query_one("#lanes").toggle_class("-focus-mode")
+        self.lane.focus()
+        self.call_after_refresh(self.lane.scroll_to_cursor)
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Input) and focused.has_class("quick-add"):
+            self._close_quick_add(focused)
+            return
+        for field in self.query(".quick-add.-shown").results(Input):
+            field.value = ""
+            field.remove_class("-shown")
+        filter_field = self.query_one("#board-filter", Input)
+        if filter_field.has_class("-shown") or self.filter_text:
+            filter_field.value = ""
+            filter_field.remove_class("-shown")
+            self.filter_text = ""
+            self.reload()
+            self.lane.focus()
+            return
+        lanes = self.query_one("#lanes")
+        if lanes.has_class("-focus-mode"):
+            lanes.remove_class("-focus-mode")
+            self.lane.focus()
+            return
+        self.app.pop_screen()
+
+    def action_help(self) -> None:
+        self.app.show_keys(self)

@@ -1,0 +1,303 @@
+"""A lane: a virtualised list of cards drawn with the Line API.
+
+No widget is mounted per card: every card has a fixed height (per lane) and only the
+visible rows are rendered, so a lane of thousands of cards opens and scrolls fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from kamboard import model
+from kamboard.tui.widgets.text import literal
+
+Card = dict[str, Any]
+
+
+def card_height(lane: str) -> int:
+    """Rows per card, including one blank separator row."""
+    return 4 if lane == "support" else 3
+
+
+def card_rows(card: Card, today: dt.date) -> list[list[tuple[str, str]]]:
+    """The content rows of a card as (text, component) pieces; the title row first."""
+    lane = card.get("lane", "")
+    markers: list[tuple[str, str]] = []
+    votes = int(card.get("votes") or 0)
+    if votes:
+        markers.append((f"●{votes}", "lane--marker"))
+    links = len(card.get("links") or ())
+    if links:
+        markers.append((f"⛓{links}", "lane--marker"))
+    tags = [("#" + literal(t), "lane--meta") for t in card.get("tags") or ()]
+    rows: list[list[tuple[str, str]]] = [[(literal(card.get("title", "")), "lane--title")]]
+    if lane != "support":
+        rows.append(_join(markers + tags))
+        return rows
+    owner = literal(card.get("owner") or "no owner")
+    side = card.get("side") or ""
+    who = [(owner, "lane--meta")]
+    if side:
+        who.append((f"({'our side' if side == 'us' else 'customer'})", "lane--meta"))
+    rows.append(_join(who + tags))
+    due = card.get("due") or ""
+    status = (card.get("status") or "no status").replace("_", " ")
+    third: list[tuple[str, str]] = []
+    if due:
+        overdue = model.is_overdue(card, today)
+        third.append((f"{'overdue ' if overdue else 'due '}{due}", "lane--overdue" if overdue else "lane--meta"))
+    third.append((status, "lane--status"))
+    rows.append(_join(third + markers))
+    return rows
+
+
+def _join(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for index, piece in enumerate(pieces):
+        if index:
+            out.append(("  ", "lane--meta"))
+        out.append(piece)
+    return out
+
+
+class Lane(ScrollView, can_focus=True):
+    """The cards of one lane; the cursor marks the selected card."""
+
+    inherit_bindings = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pageup", "page(-1)", "Page up", show=False, id="lane.page_up", tooltip="Up one page"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="lane.page_down", tooltip="Down one page"),
+        Binding("home", "first", "First card", show=False, id="lane.first", tooltip="Go to the first card"),
+        Binding("end", "last", "Last card", show=False, id="lane.last", tooltip="Go to the last card"),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "lane--card",
+        "lane--cursor",
+        "lane--cursor-blurred",
+        "lane--title",
+        "lane--meta",
+        "lane--status",
+        "lane--marker",
+        "lane--overdue",
+        "lane--empty",
+    }
+    DEFAULT_CSS = """
+    Lane {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+        background: $surface;
+        & > .lane--card { background: $panel; }
+        & > .lane--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+        }
+        & > .lane--cursor-blurred { background: $block-cursor-blurred-background; }
+        & > .lane--title { text-style: bold; }
+        & > .lane--meta { color: $text-muted; }
+        & > .lane--status { color: $text-secondary; }
+        & > .lane--marker { color: $text-accent; }
+        & > .lane--overdue { color: $error; text-style: bold; }
+        & > .lane--empty { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    class Selected(Message):
+        """The cursor moved to another card (or the lane became empty)."""
+
+        def __init__(self, lane: Lane, card: Card | None) -> None:
+            super().__init__()
+            self.lane = lane
+            self.card = card
+
+        @property
+        def control(self) -> Lane:
+            return self.lane
+
+    class Activated(Message):
+        """A card was double-clicked."""
+
+        def __init__(self, lane: Lane, card: Card) -> None:
+            super().__init__()
+            self.lane = lane
+            self.card = card
+
+        @property
+        def control(self) -> Lane:
+            return self.lane
+
+    def __init__(
+        self,
+        lane: str,
+        today: dt.date,
+        *,
+        empty_hint: str = "No cards yet: press n to add one.",
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.lane = lane
+        self.today = today
+        self.empty_hint = empty_hint
+        self.cards: list[Card] = []
+        self.row_height = card_height(lane)
+        self._cache: LRUCache[tuple[Any, ...], Strip] = LRUCache(1024)
+
+    # data
+    @property
+    def selected_card(self) -> Card | None:
+        if 0 <= self.cursor < len(self.cards):
+            return self.cards[self.cursor]
+        return None
+
+    @property
+    def selected_id(self) -> str | None:
+        card = self.selected_card
+        return card["id"] if card else None
+
+    def index_of(self, card_id: str | None) -> int | None:
+        for index, card in enumerate(self.cards):
+            if card["id"] == card_id:
+                return index
+        return None
+
+    def set_cards(self, cards: list[Card], select_id: str | None = None) -> None:
+        """Show ``cards``; keep the cursor on ``select_id`` (else the selected card, else its index)."""
+        keep = select_id or self.selected_id
+        old_index = self.cursor
+        self.cards = cards
+        self.virtual_size = Size(0, len(cards) * self.row_height)
+        index = self.index_of(keep) if keep else None
+        if index is None:
+            index = min(old_index, len(cards) - 1)
+        self._cache.clear()
+        self.set_reactive(Lane.cursor, max(0, index))
+        self.refresh()
+        if self.is_mounted:
+            self.call_after_refresh(self.scroll_to_cursor)
+
+    def select_id(self, card_id: str) -> bool:
+        index = self.index_of(card_id)
+        if index is None:
+            return False
+        self.cursor = index
+        return True
+
+    # cursor
+    def validate_cursor(self, cursor: int) -> int:
+        return max(0, min(cursor, len(self.cards) - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh()
+        self.scroll_to_cursor()
+        self.post_message(self.Selected(self, self.selected_card))
+
+    def scroll_to_cursor(self) -> None:
+        if not self.cards:
+            return
+        height = self.row_height
+        self.scroll_to_region(
+            Region(0, self.cursor * height, max(1, self.scrollable_content_region.width), height),
+            animate=False,
+            force=True,
+        )
+
+    def move_cursor(self, delta: int) -> None:
+        self.cursor = self.cursor + delta
+
+    def action_page(self, direction: int) -> None:
+        per_page = max(1, self.scrollable_content_region.height // self.row_height)
+        self.cursor = self.cursor + direction * per_page
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.cards) - 1
+
+    # mouse
+    def index_at(self, y: int) -> int | None:
+        index = (y + int(self.scroll_y)) // self.row_height
+        return index if 0 <= index < len(self.cards) else None
+
+    async def _on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = self.index_at(offset.y)
+        self.focus()
+        if index is None:
+            return
+        self.cursor = index
+        if event.chain >= 2:
+            self.post_message(self.Activated(self, self.cards[index]))
+
+    # rendering
+    def _on_focus(self, event: events.Focus) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row = y + int(self.scroll_y)
+        base = self.rich_style
+        if not self.cards:
+            if y == 1:
+                hint = Text(" " + self.empty_hint, style=self.get_component_rich_style("lane--empty"))
+                hint.truncate(width, overflow="ellipsis", pad=True)
+                return Strip(hint.render(self.app.console), width)
+            return Strip.blank(width, base)
+        index, line = divmod(row, self.row_height)
+        if index >= len(self.cards) or line == self.row_height - 1:
+            return Strip.blank(width, base)
+        card = self.cards[index]
+        state = "cursor" if index == self.cursor else "card"
+        if state == "cursor" and not self.has_focus:
+            state = "blurred"
+        key = (card["id"], card.get("rev"), card.get("updated_at"), line, width, state)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._render_card_line(card, line, width, state)
+            self._cache[key] = strip
+        return strip.apply_offsets(0, row)
+
+    def _render_card_line(self, card: Card, line: int, width: int, state: str) -> Strip:
+        component = {"cursor": "lane--cursor", "blurred": "lane--cursor-blurred"}.get(state, "lane--card")
+        background = self.get_component_rich_style(component)
+        rows = card_rows(card, self.today)
+        pieces = rows[line] if line < len(rows) else []
+        body = Text(no_wrap=True, end="")
+        body.append(" ", background)
+        for piece, name in pieces:
+            style = self.get_component_rich_style(name, partial=True)
+            if state == "cursor":
+                # on the cursor keep the cursor's colours readable; only weight and overdue red stay
+                style = Style(bold=style.bold, color=style.color if name == "lane--overdue" else None)
+            body.append(piece, style=background + style)
+        body.truncate(max(1, width - 1), overflow="ellipsis")
+        segments = list(body.render(self.app.console))
+        return Strip(Segment.adjust_line_length(segments, width, style=background), width)

@@ -1,0 +1,183 @@
+"""The accounts screen, driven with keys like a user."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from board_helpers import TODAY, make_store, notifications, wait_for
+from textual.widgets import DataTable, Input
+
+from kamboard.config import config_path
+from kamboard.store import BoardStore
+from kamboard.tui.app import KamboardApp, css_paths, styles_dir
+from kamboard.tui.screens.accounts import AccountsScreen
+from kamboard.tui.screens.board import BoardScreen
+from kamboard.tui.screens.dialogs import ConfirmDialog, TextPrompt
+
+
+def table_rows(app: KamboardApp) -> list[list[str]]:
+    table = app.screen.query_one(DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_empty_board_shows_welcome(board_path: Path) -> None:
+    app = KamboardApp(make_store(board_path), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        welcome = app.screen.query_one("#welcome")
+        assert welcome.display
+        assert not app.screen.query_one(DataTable).display
+        shown = str(welcome.render())
+        for word in ("Topics", "Challenges", "Support", "to add your first account"):
+            assert word in shown
+
+
+async def test_key_figures(store: BoardStore) -> None:
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        rows = table_rows(app)
+        assert rows[0] == ["ACME", "Alice", "3", "2", "2", "2", "1", "-"]
+        assert rows[1][:2] == ["Globex", "Gina"]
+
+
+async def test_add_account_then_duplicate_is_refused(store: BoardStore) -> None:
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("a")
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press(*"Initech", "enter")
+        assert isinstance(app.screen, TextPrompt)  # the owner prompt
+        await pilot.press("ctrl+a", "ctrl+k", *"Ivan", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountsScreen)
+        assert table_rows(app)[2][:2] == ["Initech", "Ivan"]
+        assert store.account("initech")["owner"] == "Ivan"
+        # the new row is selected
+        assert app.screen.selected_id() == store.account("Initech")["id"]
+        await pilot.press("a", *"acme", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        error = app.screen.query_one("#prompt-error")
+        assert "already exists" in str(error.render())
+        await pilot.press("escape")
+        assert len(store.accounts()) == 3
+
+
+async def test_rename_and_archive(store: BoardStore) -> None:
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("down", "r")
+        assert isinstance(app.screen, TextPrompt)
+        await pilot.press("ctrl+a", "ctrl+k", *"Globex Corp", "enter")
+        await pilot.pause()
+        assert [r[0] for r in table_rows(app)] == ["ACME", "Globex Corp"]
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        assert len(table_rows(app)) == 2
+        await pilot.press("x", "y")
+        await pilot.pause()
+        assert [r[0] for r in table_rows(app)] == ["ACME"]
+        assert store.account("Globex Corp")["archived"] is True
+
+
+async def test_filter_by_typing(store: BoardStore) -> None:
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash", *"gin")
+        await pilot.pause()
+        assert [r[0] for r in table_rows(app)] == ["Globex"]  # matches the owner, Gina
+        await pilot.press("enter")
+        assert isinstance(app.focused, DataTable)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert app.screen.account_id == store.account("Globex")["id"]
+        await pilot.press("escape")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert [r[0] for r in table_rows(app)] == ["ACME", "Globex"]
+        assert not app.screen.query_one("#account-filter", Input).display
+
+
+async def test_enter_opens_the_board(store: BoardStore) -> None:
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert app.screen.account_id == store.account("ACME")["id"]
+        await pilot.press("escape")
+        assert isinstance(app.screen, AccountsScreen)
+
+
+async def test_markup_names_show_literally(board_path: Path) -> None:
+    s = make_store(board_path)
+    s.add_account("[bold red]x[/]", "[link=http://e]me[/]")
+    app = KamboardApp(s, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert table_rows(app)[0][:2] == ["[bold red]x[/]", "[link=http://e]me[/]"]
+        await pilot.press("enter")
+        await pilot.pause()
+        title = str(app.screen.query_one("#title-bar").render())
+        assert "[bold red]x[/]" in title
+
+
+async def test_readonly_file_explains(store: BoardStore, board_path: Path) -> None:
+    ro = BoardStore(board_path, readonly=True)
+    app = KamboardApp(ro, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        banner = app.screen.query_one("#readonly-banner")
+        assert banner.display and "read-only" in str(banner.render()).lower()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountsScreen)
+        assert any("read-only" in n for n in notifications(app))
+
+
+async def test_theme_is_remembered(store: BoardStore) -> None:
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test() as pilot:
+        app.theme = "nord"
+        await pilot.pause()
+    assert json.loads(config_path().read_text())["theme"] == "nord"
+    again = KamboardApp(store, today=TODAY)
+    async with again.run_test() as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+
+
+async def test_broken_config_warns(store: BoardStore) -> None:
+    config_path().parent.mkdir(parents=True, exist_ok=True)
+    config_path().write_text("{not json")
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test() as pilot:
+        assert await wait_for(pilot, lambda: any("not valid JSON" in n for n in notifications(app)))
+        assert isinstance(app.screen, AccountsScreen)
+
+
+def test_styles_found_in_checkout_and_use_theme_variables_only() -> None:
+    paths = css_paths()
+    assert [p.name for p in paths[:3]] == ["app.tcss", "accounts.tcss", "board.tcss"]
+    assert styles_dir().is_dir()
+    mine = [p for p in paths if p.name in ("app.tcss", "accounts.tcss", "board.tcss")]
+    for path in mine:
+        for line in path.read_text().splitlines():
+            if ":" in line and "#" in line.split(":", 1)[1]:
+                raise AssertionError(f"{path.name}: hex colour in {line.strip()!r}")
+    assert os.path.basename(str(paths[0].parent)) == "styles"
+
+
+async def test_every_theme_renders(store: BoardStore) -> None:
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        for theme in sorted(app.available_themes):
+            app.theme = theme
+            await pilot.pause()
+            assert app.screen.lanes["topic"].render_line(2)  # no style errors
