@@ -1,0 +1,131 @@
+"""The agenda timer: current item and time left, red (theme ``$error``) once overrun.
+
+The widget only displays; the timer state lives in the workshop record (see ``kamboard.workshop``)
+so every screen showing the same file shows the same item and time. Give it the workshop with
+``timer.workshop = record`` whenever the record changes; it redraws itself every ``interval``
+seconds from ``clock()``, an injectable function returning an aware datetime (tests pass a fake).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Static
+
+from kamboard import workshop as rules
+from kamboard.model import LANE_TITLES
+from kamboard.tui.widgets.text import literal
+
+Clock = Callable[[], dt.datetime]
+
+
+def timer_text(view: rules.TimerView) -> Text:
+    """One line: state, item number, lane, title, time left."""
+    if view.item is None:
+        return Text("No agenda yet", style="italic")
+    state = "▶" if view.running else "⏸"
+    lane = LANE_TITLES.get(view.lane, "")
+    out = Text()
+    out.append(f"{state} {view.index + 1}/{view.count} ")
+    if lane:
+        out.append(f"[{lane}] ")
+    out.append(literal(view.item.get("title", "")), style="bold")
+    left = f"{view.label} over" if view.overrun else f"{view.label} left"
+    out.append(f"  {left}", style="bold")
+    return out
+
+
+class AgendaTimer(Static):
+    """One line showing the current agenda item and its time left."""
+
+    DEFAULT_CSS = """
+    AgendaTimer {
+        height: 1;
+        width: 1fr;
+        padding: 0 1;
+        background: $panel;
+        color: $text;
+    }
+    AgendaTimer.-overrun {
+        background: $error;
+        color: $text;
+        text-style: bold;
+    }
+    AgendaTimer.-paused {
+        color: $text-muted;
+    }
+    """
+
+    workshop: reactive[dict[str, Any] | None] = reactive(None, always_update=True, init=False)
+
+    class Overrun(Message):
+        """The current item just ran over its timebox (posted once per item)."""
+
+        def __init__(self, timer: AgendaTimer, item: dict[str, Any]) -> None:
+            super().__init__()
+            self.timer = timer
+            self.item = item
+
+    class ItemChanged(Message):
+        """The current agenda item changed (e.g. someone pressed next); ``lane`` is '' for general items."""
+
+        def __init__(self, timer: AgendaTimer, item: dict[str, Any] | None, lane: str) -> None:
+            super().__init__()
+            self.timer = timer
+            self.item = item
+            self.lane = lane
+
+    def __init__(
+        self,
+        workshop: dict[str, Any] | None = None,
+        clock: Clock = rules.utc_now,
+        *,
+        interval: float = 1.0,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__("", name=name, id=id, classes=classes, markup=False)
+        self.clock = clock
+        self.interval = interval
+        self.view: rules.TimerView | None = None
+        self._item_id: str | None = None
+        self._overrun_item: str | None = None
+        self.set_reactive(AgendaTimer.workshop, workshop)
+
+    def on_mount(self) -> None:
+        self.tick()
+        if self.interval > 0:
+            self.set_interval(self.interval, self.tick)
+
+    def watch_workshop(self, _workshop: dict[str, Any] | None) -> None:
+        self.tick()
+
+    def tick(self) -> None:
+        """Recompute from the workshop and the clock; post messages on changes."""
+        if self.workshop is None:
+            self.view = None
+            self.update(Text("No workshop running", style="italic"))
+            self.set_class(False, "-overrun")
+            return
+        view = rules.view(self.workshop, self.clock())
+        self.view = view
+        self.update(timer_text(view))
+        self.set_class(view.overrun, "-overrun")
+        self.set_class(not view.running, "-paused")
+        item_id = str(view.item.get("id", "")) if view.item else ""
+        if item_id != self._item_id:
+            first = self._item_id is None
+            self._item_id = item_id
+            if not first:
+                self.post_message(self.ItemChanged(self, view.item, view.lane))
+        if view.overrun and view.item is not None and self._overrun_item != item_id:
+            self._overrun_item = item_id
+            self.post_message(self.Overrun(self, view.item))
+        elif not view.overrun and self._overrun_item == item_id:
+            self._overrun_item = None  # +5 min: a later overrun is announced again
