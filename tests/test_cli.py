@@ -435,6 +435,13 @@ def test_command_names_win_over_file_names(
     assert fake_tui == [(str(tmp_path / "card"), None)]
 
 
+def test_mistyped_command_is_not_taken_for_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    fails("acount", "list", message="No such command or file 'acount'. Did you mean 'account'?")
+    fails("newboard", message="give a file name such as newboard.json")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_help_and_version() -> None:
     out = ok("--help").stdout
     assert "account" in out and "card" in out and "demo" in out and "check" in out

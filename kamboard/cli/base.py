@@ -148,8 +148,24 @@ class KamboardGroup(click.Group):
             first = _first_positional(args)
             flags = {"--help", "-h", "--version"}.intersection(args if first is None else args[:first])
             if not flags and (first is None or args[first] not in self.commands):
+                if first is not None:
+                    self._check_typo(ctx, args[first])
                 args.insert(0, self.default_command)
         return super().parse_args(ctx, args)
+
+    def _check_typo(self, ctx: click.Context, word: str) -> None:
+        """A missing 'FILE' without a dot or a slash is more likely a mistyped command."""
+        if os.path.exists(word) or "." in word or os.sep in word or "/" in word:
+            return
+        import difflib
+
+        names = [n for n, c in self.commands.items() if not c.hidden]
+        close = difflib.get_close_matches(word, names, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else f" Commands: {', '.join(sorted(names))}."
+        raise click.UsageError(
+            f"No such command or file {word!r}.{hint} To create a new board, give a file name such as {word}.json.",
+            ctx,
+        )
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
