@@ -1,0 +1,214 @@
+"""The presenter view: a read-only screen for the projector that follows the facilitator.
+
+It shows the current agenda item, its time left in large digits (red once overrun) and the
+lane the item works on, large; for a general item (breaks, welcome, wrap-up) the agenda.
+It re-reads the board file every ``interval`` seconds (``store.refresh()`` is a cheap stat
+unless the file changed), so another process advancing the agenda moves this view too.
+It never changes the board.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Digits, Static
+
+from kamboard import voting
+from kamboard import workshop as rules
+from kamboard.errors import BoardError
+from kamboard.model import LANE_QUESTIONS, LANE_TITLES
+from kamboard.tui.widgets.text import literal
+
+Clock = Callable[[], dt.datetime]
+MAX_CARDS = 200  # a projector shows far fewer; the rest is counted
+
+
+def lane_text(cards: list[dict[str, Any]], workshop: dict[str, Any]) -> Text:
+    """The cards of one lane, one per line, with their (possibly hidden) votes."""
+    if not cards:
+        return Text("No cards yet.", style="italic")
+    out = Text()
+    for card in cards[:MAX_CARDS]:
+        votes = voting.display_votes(card, workshop)
+        out.append("• ")
+        out.append(literal(card.get("title", "")), style="bold")
+        if votes:
+            out.append(f"  ●{votes}")
+        if card.get("lane") == "support" and card.get("owner"):
+            out.append(f"  ({literal(card['owner'])})", style="dim")
+        out.append("\n")
+    if len(cards) > MAX_CARDS:
+        out.append(f"… and {len(cards) - MAX_CARDS} more", style="italic")
+    out.rstrip()
+    return out
+
+
+def agenda_text(workshop: dict[str, Any], current: int) -> Text:
+    """The agenda with planned times, the current item marked."""
+    agenda = list(workshop.get("agenda") or [])
+    times = rules.schedule(agenda, str(workshop.get("start", "")))
+    out = Text()
+    for i, item in enumerate(agenda):
+        mark = "▶ " if i == current else "  "
+        line = f"{mark}{times[i] or '':5}  {literal(item.get('title', ''))}  ({item.get('minutes', '')} min)\n"
+        out.append(line, style="bold" if i == current else ("dim" if i < current else ""))
+    out.rstrip()
+    return out
+
+
+class PresenterScreen(Screen[None]):
+    """Read-only projector view of a workshop's agenda and current lane."""
+
+    DEFAULT_CSS = """
+    PresenterScreen {
+        layout: vertical;
+        background: $background;
+    }
+    PresenterScreen #presenter-top {
+        height: auto;
+        padding: 0 2;
+        background: $panel;
+    }
+    PresenterScreen #presenter-workshop {
+        color: $text-muted;
+    }
+    PresenterScreen #presenter-item {
+        text-style: bold;
+        color: $accent;
+    }
+    PresenterScreen #presenter-left {
+        width: auto;
+        color: $text;
+    }
+    PresenterScreen #presenter-left.-overrun {
+        color: $error;
+    }
+    PresenterScreen #presenter-question {
+        padding: 1 2 0 2;
+        text-style: bold italic;
+        color: $secondary;
+    }
+    PresenterScreen #presenter-body {
+        padding: 0 2;
+    }
+    PresenterScreen #presenter-next {
+        dock: bottom;
+        height: 1;
+        padding: 0 2;
+        color: $text-muted;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Close", id="presenter.close", tooltip="Leave the presenter view"),
+    ]
+
+    def __init__(
+        self,
+        store: Any,
+        workshop_id: str,
+        clock: Clock = rules.utc_now,
+        *,
+        interval: float = 0.5,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.workshop_id = workshop_id
+        self.clock = clock
+        self.interval = interval
+        self.workshop: dict[str, Any] = {}
+        self.cards: list[dict[str, Any]] = []
+        self.account_name = ""
+        self.error = ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="presenter-top"):
+            yield Static("", id="presenter-workshop", markup=False)
+            yield Static("", id="presenter-item", markup=False)
+            yield Digits("", id="presenter-left")
+        yield Static("", id="presenter-question", markup=False)
+        with VerticalScroll(id="presenter-body"):
+            yield Static("", id="presenter-lane", markup=False)
+        yield Static("", id="presenter-next", markup=False)
+
+    def on_mount(self) -> None:
+        self.reload()
+        if self.interval > 0:
+            self.set_interval(self.interval, self.poll)
+
+    def poll(self) -> None:
+        """Re-read the file if it changed, then redraw (the time left moves on anyway)."""
+        try:
+            changed = self.store.refresh()
+        except BoardError as exc:
+            self.error = str(exc)
+            changed = False
+        if changed:
+            self.reload()
+        else:
+            self.redraw()
+
+    def reload(self) -> None:
+        """Fetch the workshop and its account's cards from the store, then redraw."""
+        try:
+            self.workshop = self.store.workshop(self.workshop_id)
+            self.cards = self.store.cards(self.workshop.get("account_id"))
+            self.account_name = str(self.store.account(self.workshop.get("account_id", "")).get("name", ""))
+            self.error = ""
+        except BoardError as exc:
+            self.error = str(exc)
+        self.redraw()
+
+    @property
+    def view(self) -> rules.TimerView:
+        return rules.view(self.workshop, self.clock())
+
+    def redraw(self) -> None:
+        view = self.view
+        heading = f"{literal(self.workshop.get('title', ''))} · {literal(self.account_name)}"
+        self.query_one("#presenter-workshop", Static).update(self.error or heading)
+        digits = self.query_one("#presenter-left", Digits)
+        question = self.query_one("#presenter-question", Static)
+        body = self.query_one("#presenter-lane", Static)
+        following = self.query_one("#presenter-next", Static)
+        if view.item is None:
+            self.query_one("#presenter-item", Static).update("No agenda yet")
+            digits.update("")
+            question.update("")
+            body.update("")
+            following.update("")
+            return
+        state = "" if view.running else "  (paused)"
+        lane_title = LANE_TITLES.get(view.lane, "")
+        where = f" · {lane_title}" if lane_title else ""
+        self.query_one("#presenter-item", Static).update(
+            f"{view.index + 1}/{view.count}{where}: {literal(view.item.get('title', ''))}{state}"
+        )
+        digits.update(view.label)
+        digits.set_class(view.overrun, "-overrun")
+        self.set_class(view.overrun, "-overrun")
+        if view.lane:
+            question.update(LANE_QUESTIONS[view.lane])
+            body.update(lane_text([c for c in self.cards if c.get("lane") == view.lane], self.workshop))
+        else:
+            question.update("Agenda")
+            body.update(agenda_text(self.workshop, view.index))
+        agenda = list(self.workshop.get("agenda") or [])
+        if view.index + 1 < len(agenda):
+            nxt = agenda[view.index + 1]
+            following.update(f"Next: {literal(nxt.get('title', ''))} ({nxt.get('minutes', '')} min)")
+        else:
+            following.update("Last item")
+
+    def action_close(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        else:  # the app's only screen (`kamboard present FILE`)
+            self.app.exit()

@@ -1,0 +1,157 @@
+"""The presenter view follows the facilitator through the file, never writes, turns red on overrun."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from board_helpers import wait_for
+from textual.app import App, ComposeResult
+from textual.widgets import Digits, Label, Static
+
+from kamboard import workshop as rules
+from kamboard.store import BoardStore
+from kamboard.tui.screens.presenter import PresenterScreen
+
+ROOT = Path(__file__).resolve().parents[2]
+T0 = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)
+
+
+class PresenterHarness(App[None]):
+    """A projector app: opens its own store on the file and shows the presenter view."""
+
+    def __init__(self, path: Path, workshop_id: str, clock: FakeClock) -> None:
+        super().__init__()
+        self.board = BoardStore(path, user="projector")
+        self.workshop_id = workshop_id
+        self.clock = clock
+
+    def compose(self) -> ComposeResult:
+        yield Label("background")
+
+    def on_mount(self) -> None:
+        self.push_screen(PresenterScreen(self.board, self.workshop_id, self.clock, interval=0.05))
+
+
+def _workshop(store: BoardStore) -> dict[str, Any]:
+    agenda = [
+        rules.new_agenda_item("Welcome", "", 15),
+        rules.new_agenda_item("Their topics", "topic", 30),
+        rules.new_agenda_item("Their challenges", "challenge", 45),
+    ]
+    people = [{"name": "Eva", "side": "customer"}]
+    return store.add_workshop("ACME", "Spring workshop", start="2026-03-16T09:00", agenda=agenda, participants=people)
+
+
+def _static(app: App[None], selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).content)
+
+
+def _digits(app: App[None]) -> Digits:
+    return app.screen.query_one("#presenter-left", Digits)
+
+
+async def test_follows_a_second_store_through_the_file(store: BoardStore, board_path: Path) -> None:
+    clock = FakeClock()
+    ws = _workshop(store)
+    app = PresenterHarness(board_path, ws["id"], clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PresenterScreen)
+        assert "Spring workshop · ACME" in _static(app, "#presenter-workshop")
+        assert "1/3: Welcome  (paused)" in _static(app, "#presenter-item")
+        assert _digits(app).value == "15:00"
+        assert "▶ 09:00  Welcome" in _static(app, "#presenter-lane")  # general item: the agenda
+        assert "Next: Their topics (30 min)" in _static(app, "#presenter-next")
+
+        # the facilitator (another store on the same file) starts and moves to the topics
+        store.timer(ws["id"], "start", clock.now)
+        store.timer(ws["id"], "next", clock.now)
+        assert await wait_for(pilot, lambda: "2/3 · Topics: Their topics" in _static(app, "#presenter-item"))
+        lane = _static(app, "#presenter-lane")
+        assert "Growth in Asia" in lane and "New CEO" in lane and "Cost pressure" not in lane
+        assert _static(app, "#presenter-question") == "What is on the customer's mind?"
+        clock.advance(600)
+        assert await wait_for(pilot, lambda: _digits(app).value == "20:00")
+
+        store.timer(ws["id"], "next", clock.now)
+        assert await wait_for(pilot, lambda: "Cost pressure" in _static(app, "#presenter-lane"))
+        assert "Last item" in _static(app, "#presenter-next")
+
+
+async def test_overrun_turns_the_digits_red(store: BoardStore, board_path: Path) -> None:
+    clock = FakeClock()
+    ws = _workshop(store)
+    store.timer(ws["id"], "start", clock.now)
+    app = PresenterHarness(board_path, ws["id"], clock)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert not _digits(app).has_class("-overrun")
+        clock.advance(15 * 60 + 5)
+        assert await wait_for(pilot, lambda: _digits(app).has_class("-overrun"))
+        assert _digits(app).value == "-00:05"
+        error = app.get_css_variables()["error"].lower()[:7]
+        assert _digits(app).styles.color.hex.lower() == error
+        store.timer(ws["id"], "extend", clock.now)
+        assert await wait_for(pilot, lambda: not _digits(app).has_class("-overrun"))
+        assert _digits(app).value == "04:55"
+
+
+async def test_hidden_votes_and_read_only(store: BoardStore, board_path: Path) -> None:
+    clock = FakeClock()
+    ws = _workshop(store)
+    store.timer(ws["id"], "next", clock.now)
+    topic = store.cards(lane="topic")[0]
+    store.set_votes_hidden(ws["id"], True)
+    store.vote(topic["id"], "Eva", ws["id"], 2)
+    before = board_path.read_bytes()
+    app = PresenterHarness(board_path, ws["id"], clock)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert "Growth in Asia  ●?" in _static(app, "#presenter-lane")
+        store.set_votes_hidden(ws["id"], False)
+        after_reveal = board_path.read_bytes()
+        assert await wait_for(pilot, lambda: "Growth in Asia  ●2" in _static(app, "#presenter-lane"))
+        for key in ("n", "space", "enter", "plus", "delete"):
+            await pilot.press(key)
+        await pilot.pause(0.2)
+        assert board_path.read_bytes() == after_reveal != before  # the presenter wrote nothing
+        await pilot.press("escape")
+        assert not isinstance(app.screen, PresenterScreen)
+
+
+async def test_follows_another_process(store: BoardStore, board_path: Path) -> None:
+    """A real second process (the CLI) advances the agenda; the open presenter follows."""
+    clock = FakeClock()
+    ws = _workshop(store)
+    app = PresenterHarness(board_path, ws["id"], clock)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        args = [sys.executable, "-m", "kamboard", "workshop", "timer", ws["id"], "next", "-f", str(board_path)]
+        done = subprocess.run(args, capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+        assert await wait_for(pilot, lambda: "2/3 · Topics" in _static(app, "#presenter-item"))
+
+
+async def test_missing_workshop_shows_a_message(store: BoardStore, board_path: Path) -> None:
+    app = PresenterHarness(board_path, "nope", FakeClock())
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert "No workshop with id nope" in _static(app, "#presenter-workshop")
+        assert _static(app, "#presenter-item") == "No agenda yet"
