@@ -1,0 +1,268 @@
+"""The action plan: support actions of one account (or all), grouped by status, followed up by key.
+
+Keys: ``]``/``[`` move the selected action's status forward/back, ``1``-``5`` set it
+(proposed, agreed, in progress, done, dropped), ``o`` filters by owner, ``s`` cycles the
+side filter (all, us, customer), ``a`` switches between this account and all accounts,
+Esc closes (or clears the owner filter first).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from contextlib import suppress
+from typing import Any, ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.color import Color
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from kamboard.errors import BoardError, Conflict
+from kamboard.model import STATUSES, ValidationError, is_overdue
+from kamboard.store import BoardStore
+from kamboard.tui.widgets.text import text
+
+Doc = dict[str, Any]
+GROUPS = ("", *STATUSES)  # "" (no status yet) first
+GROUP_LABELS = {
+    "": "No status",
+    "proposed": "Proposed",
+    "agreed": "Agreed",
+    "in_progress": "In progress",
+    "done": "Done",
+    "dropped": "Dropped",
+}
+SIDE_FILTERS = ("", "us", "customer")
+_GROUP_KEY = "group:"
+
+
+def group_actions(cards: Iterable[Doc], owner: str = "", side: str = "") -> list[tuple[str, list[Doc]]]:
+    """Support actions matching the filters, grouped by status (in GROUPS order), each group by due date.
+
+    ``owner``: words that must all occur in the owner (case-insensitive); ``side``: '' for both.
+    """
+    words = owner.casefold().split()
+    groups: dict[str, list[Doc]] = {status: [] for status in GROUPS}
+    for card in cards:
+        if card.get("lane") != "support":
+            continue
+        if side and card.get("side", "") != side:
+            continue
+        if not all(w in str(card.get("owner", "")).casefold() for w in words):
+            continue
+        status = card.get("status", "")
+        groups[status if status in groups else ""].append(card)
+    order = lambda c: (not c.get("due"), str(c.get("due", "")), str(c.get("title", "")).casefold())  # noqa: E731
+    return [(status, sorted(found, key=order)) for status, found in groups.items() if found]
+
+
+class ActionPlanScreen(Screen[None]):
+    """Support actions grouped by status, with owner, side and due date; overdue ones in the error colour."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right_square_bracket", "shift_status(1)", "Status →", id="plan.next", tooltip="Next status"),
+        Binding("left_square_bracket", "shift_status(-1)", "Status ←", id="plan.prev", tooltip="Previous status"),
+        *[
+            Binding(
+                str(i),
+                f"set_status('{status}')",
+                GROUP_LABELS[status],
+                show=False,
+                id=f"plan.status.{status}",
+                tooltip=f"Mark the action {GROUP_LABELS[status].lower()}",
+            )
+            for i, status in enumerate(STATUSES, start=1)
+        ],
+        Binding("o", "filter_owner", "Owner", id="plan.owner", tooltip="Filter by owner"),
+        Binding("s", "cycle_side", "Side", id="plan.side", tooltip="Show both sides, ours, or the customer's"),
+        Binding("a", "toggle_scope", "All/one", id="plan.scope", tooltip="All accounts or just this one"),
+        Binding("escape", "close", "Close", id="plan.close", tooltip="Clear the owner filter, else close"),
+    ]
+    HELP_GROUP = "Action plan"
+
+    def __init__(self, store: BoardStore, account_id: str | None, today: dt.date) -> None:
+        super().__init__(id="action-plan")
+        self.store = store
+        self.account_id = account_id
+        self.show_all = account_id is None
+        self.today = today
+        self.owner_filter = ""
+        self.side_filter = ""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="plan-title", classes="title-bar")
+        yield Input(placeholder="Owner: type a name; Enter keeps it, Esc clears", id="plan-owner")
+        yield DataTable(id="plan-table", cursor_type="row", zebra_stripes=True)
+        yield Static("No support actions match.", id="plan-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(DataTable).focus()
+
+    # data
+    def _cards(self) -> tuple[list[Doc], dict[str, str]]:
+        accounts = self.store.accounts(include_archived=True)
+        names = {a["id"]: str(a.get("name", "")) for a in accounts}
+        if self.show_all:
+            active = {a["id"] for a in accounts if not a.get("archived")}
+            return [c for c in self.store.cards(lane="support") if c.get("account_id") in active], names
+        return self.store.cards(self.account_id, "support"), names
+
+    def reload(self) -> None:
+        """Fill the table from the store, keeping the selected action."""
+        table = self.query_one(DataTable)
+        selected = self.selected_id()
+        try:
+            cards, names = self._cards()
+        except BoardError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        groups = group_actions(cards, self.owner_filter, self.side_filter)
+        table.clear(columns=True)
+        columns = ["Status", "Action", *(["Account"] if self.show_all else []), "Owner", "Side", "Due"]
+        for label in columns:
+            table.add_column(label, key=label.lower())
+        error = Style(color=Color.parse(self.app.theme_variables.get("error", "red")).rich_color, bold=True)
+        overdue_count = 0
+        for status, found in groups:
+            header = Text(f"{GROUP_LABELS[status]} ({len(found)})", style="bold")
+            table.add_row(header, *[Text("")] * (len(columns) - 1), key=_GROUP_KEY + status)
+            for card in found:
+                late = is_overdue(card, self.today)
+                overdue_count += late
+                due = Text(str(card.get("due", "")) + (" overdue" if late else ""), style=error if late else "")
+                row = [
+                    Text(""),
+                    text(card.get("title", "")),
+                    *([text(names.get(card.get("account_id", ""), ""))] if self.show_all else []),
+                    text(card.get("owner", "")),
+                    text(card.get("side", "")),
+                    due,
+                ]
+                table.add_row(*row, key=card["id"])
+        self.query_one("#plan-empty").display = not groups
+        table.display = bool(groups)
+        self._update_title(sum(len(f) for _, f in groups), overdue_count, names)
+        if selected:
+            self.select(selected)
+
+    def _update_title(self, count: int, overdue: int, names: dict[str, str]) -> None:
+        scope = "all accounts" if self.show_all else names.get(self.account_id or "", "")
+        title = Text.assemble(
+            ("Action plan", "bold"), ": ", text(scope), f"  {count} action{'s' if count != 1 else ''}"
+        )
+        if overdue:
+            title.append(f", {overdue} overdue")
+        if self.side_filter:
+            title.append(f"  side: {self.side_filter}")
+        if self.owner_filter:
+            title.append("  owner: ")
+            title.append_text(text(self.owner_filter))
+        self.query_one("#plan-title", Static).update(title)
+
+    def reload_from_store(self) -> None:
+        """Called by the app when the file changed."""
+        self.reload()
+
+    def selected_id(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        try:
+            key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        except Exception:
+            return None
+        return None if key.startswith(_GROUP_KEY) else key
+
+    def select(self, card_id: str) -> None:
+        table = self.query_one(DataTable)
+        with suppress(Exception):
+            table.move_cursor(row=table.get_row_index(card_id), animate=False)
+
+    # status changes
+    def action_shift_status(self, step: int) -> None:
+        card = self._selected_card()
+        if card is None:
+            return
+        current = card.get("status", "")
+        index = STATUSES.index(current) + step if current in STATUSES else 0
+        self._set(card, STATUSES[max(0, min(index, len(STATUSES) - 1))])
+
+    def action_set_status(self, status: str) -> None:
+        card = self._selected_card()
+        if card is not None:
+            self._set(card, status)
+
+    def _selected_card(self) -> Doc | None:
+        card_id = self.selected_id()
+        if card_id is None:
+            self.notify("Select a support action first.", severity="warning")
+            return None
+        try:
+            return self.store.card(card_id)
+        except BoardError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            self.reload()
+            return None
+
+    def _set(self, card: Doc, status: str) -> None:
+        if status == card.get("status", ""):
+            return
+        if self.store.readonly:
+            self.notify(self.store.readonly_reason, title="Read-only", severity="warning", markup=False)
+            return
+        try:
+            self.store.update_card(card["id"], {"status": status}, base=card)
+        except Conflict as exc:
+            self.notify(f"{exc} Reloaded; try again.", title="Changed meanwhile", severity="warning", markup=False)
+        except (BoardError, ValidationError) as exc:
+            self.notify(str(exc), severity="error", markup=False)
+        else:
+            self.notify(f"{card.get('title', '')}: {GROUP_LABELS[status].lower()}", markup=False)
+        self.reload()
+        self.select(card["id"])
+
+    # filters
+    def action_filter_owner(self) -> None:
+        field = self.query_one("#plan-owner", Input)
+        field.add_class("-shown")
+        field.focus()
+
+    @on(Input.Changed, "#plan-owner")
+    def _owner_changed(self, event: Input.Changed) -> None:
+        self.owner_filter = event.value
+        self.reload()
+
+    @on(Input.Submitted, "#plan-owner")
+    def _owner_done(self) -> None:
+        if not self.owner_filter:
+            self.query_one("#plan-owner").remove_class("-shown")
+        self.query_one(DataTable).focus()
+
+    def action_cycle_side(self) -> None:
+        self.side_filter = SIDE_FILTERS[(SIDE_FILTERS.index(self.side_filter) + 1) % len(SIDE_FILTERS)]
+        self.reload()
+
+    def action_toggle_scope(self) -> None:
+        if self.account_id is None:
+            self.notify("Open the action plan from an account's board to see one account.", markup=False)
+            return
+        self.show_all = not self.show_all
+        self.reload()
+
+    def action_close(self) -> None:
+        field = self.query_one("#plan-owner", Input)
+        if field.has_class("-shown") or self.owner_filter:
+            field.value = ""
+            field.remove_class("-shown")
+            self.owner_filter = ""
+            self.reload()
+            self.query_one(DataTable).focus()
+            return
+        self.dismiss(None)

@@ -1,0 +1,247 @@
+"""The action plan screen, driven with keys in a small harness App."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+from board_helpers import make_store, notifications
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.color import Color
+from textual.widgets import DataTable, Input, Label
+
+from kamboard.store import BoardStore
+from kamboard.tui.app import styles_dir
+from kamboard.tui.screens.action_plan import ActionPlanScreen, group_actions
+
+TODAY = dt.date(2026, 3, 16)
+HOSTILE = "[red]x[/] | Müller 🎉"
+
+
+class Harness(App[None]):
+    CSS_PATH = [styles_dir() / "app.tcss", styles_dir() / "action_plan.tcss"]  # noqa: RUF012
+
+    def __init__(self, store: BoardStore, account_id: str | None) -> None:
+        super().__init__()
+        self.store = store
+        self.account_id = account_id
+        self.closed: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        yield Label("background")
+
+    def on_mount(self) -> None:
+        self.push_screen(ActionPlanScreen(self.store, self.account_id, TODAY), self.closed.append)
+
+
+def build(path: Path) -> tuple[BoardStore, dict[str, Any]]:
+    s = make_store(path)
+    acme = s.add_account("ACME", "Alice")
+    s.add_card(acme["id"], "topic", "Not an action")
+    s.add_card(acme["id"], "support", "Late pilot", owner="Bob", side="us", due="2026-03-01", status="agreed")
+    s.add_card(acme["id"], "support", HOSTILE, owner="Carla", side="customer", due="2026-05-01", status="proposed")
+    s.add_card(acme["id"], "support", "Early bird", owner="Bob", side="us", due="2026-02-01", status="agreed")
+    s.add_card(acme["id"], "support", "Unsorted idea")
+    s.add_card(acme["id"], "support", "Finished", owner="Bob", side="us", due="2026-01-01", status="done")
+    globex = s.add_account("Globex", "Gina")
+    s.add_card(
+        globex["id"], "support", "Globex action", owner="Gina", side="us", due="2026-04-01", status="in_progress"
+    )
+    return s, {"acme": acme, "globex": globex}
+
+
+def rows(app: Harness) -> list[list[str]]:
+    table = app.screen.query_one(DataTable)
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def titles(app: Harness) -> list[str]:
+    return [row[1] or row[0] for row in rows(app)]
+
+
+async def move_to(app: Harness, pilot: Any, title: str) -> None:
+    index = titles(app).index(title)
+    app.screen.query_one(DataTable).move_cursor(row=index, animate=False)
+    await pilot.pause()
+
+
+def test_group_actions_orders_groups_and_due_dates() -> None:
+    cards = [
+        {"id": "1", "lane": "support", "title": "b", "status": "agreed", "due": "", "owner": "Bob", "side": "us"},
+        {"id": "2", "lane": "support", "title": "a", "status": "agreed", "due": "2026-01-02", "owner": "Ann"},
+        {"id": "3", "lane": "support", "title": "c", "status": "weird"},
+        {"id": "4", "lane": "topic", "title": "t"},
+        {"id": "5", "lane": "support", "title": "d", "status": "done", "owner": "bob", "side": "us"},
+    ]
+    groups = group_actions(cards)
+    assert [(s, [c["id"] for c in found]) for s, found in groups] == [
+        ("", ["3"]),
+        ("agreed", ["2", "1"]),
+        ("done", ["5"]),
+    ]
+    assert [c["id"] for _, f in group_actions(cards, owner="BOB") for c in f] == ["1", "5"]
+    assert [c["id"] for _, f in group_actions(cards, side="us") for c in f] == ["1", "5"]
+
+
+async def test_grouped_by_status_with_overdue_in_error_colour(tmp_path: Path) -> None:
+    store, acc = build(tmp_path / "b.json")
+    app = Harness(store, acc["acme"]["id"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert titles(app) == [
+            "No status (1)",
+            "Unsorted idea",
+            "Proposed (1)",
+            HOSTILE,
+            "Agreed (2)",
+            "Early bird",
+            "Late pilot",
+            "Done (1)",
+            "Finished",
+        ]
+        table = app.screen.query_one(DataTable)
+        assert [str(c.label) for c in table.columns.values()] == ["Status", "Action", "Owner", "Side", "Due"]
+        late = table.get_row_at(titles(app).index("Late pilot"))
+        assert [str(c) for c in late[2:]] == ["Bob", "us", "2026-03-01 overdue"]
+        error = Color.parse(app.theme_variables["error"]).rich_color
+        due_cell = late[4]
+        assert isinstance(due_cell, Text) and due_cell.style.color == error
+        soon = table.get_row_at(titles(app).index(HOSTILE))[4]
+        assert str(soon) == "2026-05-01" and not soon.style
+        assert "Finished" in titles(app)  # done is not overdue
+        assert str(table.get_row_at(titles(app).index("Finished"))[4]) == "2026-01-01"
+        assert "2 overdue" in str(app.screen.query_one("#plan-title").render())
+
+
+async def test_hostile_text_is_shown_literally(tmp_path: Path) -> None:
+    store, acc = build(tmp_path / "b.json")
+    app = Harness(store, acc["acme"]["id"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        lines = ["".join(seg.text for seg in table.render_line(y)) for y in range(table.size.height)]
+        assert any(HOSTILE in line for line in lines), lines
+        assert HOSTILE in titles(app)
+        assert app.screen.query_one(DataTable).get_row_at(titles(app).index(HOSTILE))[1].plain == HOSTILE
+
+
+async def test_change_status_from_the_keyboard(tmp_path: Path) -> None:
+    store, acc = build(tmp_path / "b.json")
+    app = Harness(store, acc["acme"]["id"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await move_to(app, pilot, "Late pilot")
+        card_id = app.screen.selected_id()
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert store.card(card_id)["status"] == "in_progress"
+        assert app.screen.selected_id() == card_id  # the cursor follows the card to its new group
+        assert titles(app).index("In progress (1)") == titles(app).index("Late pilot") - 1
+        await pilot.press("4")
+        await pilot.pause()
+        assert store.card(card_id)["status"] == "done"
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await pilot.pause()
+        assert store.card(card_id)["status"] == "agreed"
+        await pilot.press("5")
+        await pilot.pause()
+        assert store.card(card_id)["status"] == "dropped"
+        assert "Dropped (1)" in titles(app)
+        # a group header is not an action: nothing changes
+        await move_to(app, pilot, "Agreed (1)")
+        before = store.cards(acc["acme"]["id"])
+        await pilot.press("1")
+        await pilot.pause()
+        assert store.cards(acc["acme"]["id"]) == before
+        assert "Select a support action first." in notifications(app)
+        # another process sees the change: it was written to the file
+        assert BoardStore(tmp_path / "b.json", "other").card(card_id)["status"] == "dropped"
+
+
+async def test_filters_by_side_and_owner(tmp_path: Path) -> None:
+    store, acc = build(tmp_path / "b.json")
+    app = Harness(store, acc["acme"]["id"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert [t for t in titles(app) if "(" not in t] == ["Early bird", "Late pilot", "Finished"]
+        await pilot.press("s")
+        await pilot.pause()
+        assert [t for t in titles(app) if "(" not in t] == [HOSTILE]
+        await pilot.press("s")
+        await pilot.pause()
+        assert len([t for t in titles(app) if "(" not in t]) == 5
+        await pilot.press("o")
+        assert app.screen.query_one("#plan-owner", Input).has_focus
+        await pilot.press(*"carla")
+        await pilot.pause()
+        assert [t for t in titles(app) if "(" not in t] == [HOSTILE]
+        await pilot.press("enter")
+        assert app.screen.query_one(DataTable).has_focus
+        await pilot.press(*"zzz")  # typing in the table does not filter
+        await pilot.press("escape")  # clears the owner filter first
+        await pilot.pause()
+        assert len([t for t in titles(app) if "(" not in t]) == 5
+        assert app.closed == []
+        await pilot.press("o", *"nobody", "enter")
+        await pilot.pause()
+        assert not app.screen.query_one(DataTable).display
+        assert app.screen.query_one("#plan-empty").display
+
+
+async def test_all_accounts_scope_and_close(tmp_path: Path) -> None:
+    store, acc = build(tmp_path / "b.json")
+    store.add_card(store.add_account("Archived Co")["id"], "support", "Hidden", status="agreed")
+    store.archive_account("Archived Co")
+    app = Harness(store, acc["acme"]["id"])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert "Globex action" not in titles(app)
+        await pilot.press("a")
+        await pilot.pause()
+        assert "Globex action" in titles(app) and "Hidden" not in titles(app)
+        row = app.screen.query_one(DataTable).get_row_at(titles(app).index("Globex action"))
+        assert [str(c) for c in row[1:4]] == ["Globex action", "Globex", "Gina"]
+        await pilot.press("a")
+        await pilot.pause()
+        assert "Globex action" not in titles(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.closed == [None]
+        assert not isinstance(app.screen, ActionPlanScreen)
+
+
+async def test_all_accounts_from_the_start_and_read_only(tmp_path: Path) -> None:
+    build(tmp_path / "b.json")
+    os.chmod(tmp_path / "b.json", 0o444)
+    readonly = BoardStore(tmp_path / "b.json", "viewer")
+    assert readonly.readonly
+    app = Harness(readonly, None)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        assert "Globex action" in titles(app) and "Late pilot" in titles(app)
+        await move_to(app, pilot, "Late pilot")
+        await pilot.press("4")
+        await pilot.pause()
+        assert readonly.card(app.screen.selected_id())["status"] == "agreed"
+        assert any("read-only" in n for n in notifications(app))
+        await pilot.press("a")
+        await pilot.pause()
+        assert "Globex action" in titles(app)  # no single account to switch to
+
+
+async def test_reload_from_store_shows_other_changes(tmp_path: Path) -> None:
+    store, acc = build(tmp_path / "b.json")
+    app = Harness(store, acc["acme"]["id"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        other = BoardStore(tmp_path / "b.json", "other")
+        other.add_card(acc["acme"]["id"], "support", "Added elsewhere", status="agreed", due="2026-04-01")
+        store.refresh()
+        app.screen.reload_from_store()
+        await pilot.pause()
+        assert "Added elsewhere" in titles(app) and "Agreed (3)" in titles(app)
