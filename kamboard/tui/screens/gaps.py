@@ -1,0 +1,111 @@
+"""The gaps view: what the board still lacks, grouped (rules in ``kamboard.gaps``).
+
+Challenges no support action answers, support actions with no customer need behind them
+(a sales pitch?), and open support actions without a customer benefit, owner or due date.
+Enter on a gap dismisses the screen with that card's id (the board then selects it);
+escape dismisses with None. ``r`` re-reads the board.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kamboard import gaps as rules
+from kamboard.errors import BoardError
+from kamboard.model import LANE_TITLES
+from kamboard.tui.widgets.text import literal
+
+
+def gap_options(found: list[rules.Gap]) -> list[Option]:
+    """Disabled heading options per kind, then one option per gap (id ``kind:card_id``)."""
+    options: list[Option] = []
+    for kind in rules.KINDS:
+        group = [g for g in found if g.kind == kind]
+        if not group:
+            continue
+        options.append(Option(Text(f"{rules.HEADINGS[kind]} ({len(group)})", style="bold"), disabled=True))
+        for gap in group:
+            line = Text("  ")
+            line.append(literal(gap.title))
+            line.append(f"  [{LANE_TITLES.get(gap.lane, gap.lane)}] {gap.message}", style="italic")
+            options.append(Option(line, id=f"{gap.kind}:{gap.card_id}"))
+    return options
+
+
+class GapsScreen(Screen[str | None]):
+    """Lists the gaps on one account's board."""
+
+    DEFAULT_CSS = """
+    GapsScreen #gaps-title {
+        height: 1;
+        padding: 0 1;
+        background: $panel;
+        text-style: bold;
+    }
+    GapsScreen #gaps-list {
+        height: 1fr;
+    }
+    GapsScreen #gaps-summary {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Back", id="gaps.close", tooltip="Back to the board"),
+        Binding("r", "reload", "Reload", id="gaps.reload", tooltip="Re-read the board"),
+    ]
+
+    def __init__(self, store: Any, account_id: str) -> None:
+        super().__init__()
+        self.store = store
+        self.account_id = account_id
+        self.found: list[rules.Gap] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="gaps-title", markup=False)
+        yield OptionList(id="gaps-list", markup=False)
+        yield Static("", id="gaps-summary", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+        self.query_one(OptionList).focus()
+
+    def action_reload(self) -> None:
+        title = self.query_one("#gaps-title", Static)
+        options = self.query_one(OptionList)
+        try:
+            self.store.refresh()
+            account = self.store.account(self.account_id)
+            cards = self.store.cards(self.account_id)
+        except BoardError as exc:
+            title.update(str(exc))
+            return
+        self.found = rules.find_gaps(cards)
+        both, total = rules.mutual_benefit_count(cards)
+        name = literal(account.get("name", ""))
+        title.update(
+            f"Gaps on the board of {name}: {len(self.found)}" if self.found else f"No gaps on the board of {name}"
+        )
+        options.clear_options()
+        options.add_options(gap_options(self.found))
+        summary = f"Mutual benefit: {both} of {total} support actions name value for both sides"
+        self.query_one("#gaps-summary", Static).update(summary)
+
+    @on(OptionList.OptionSelected, "#gaps-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        option_id = event.option.id or ""
+        self.dismiss(option_id.partition(":")[2] or None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
