@@ -155,3 +155,14 @@ async def test_missing_workshop_shows_a_message(store: BoardStore, board_path: P
         await pilot.pause()
         assert "No workshop with id nope" in _static(app, "#presenter-workshop")
         assert _static(app, "#presenter-item") == "No agenda yet"
+
+
+def test_presenter_snapshot(snap_compare: Any, store: BoardStore, board_path: Path) -> None:
+    """The projector during the topics item, 10 minutes in (check the report before --snapshot-update)."""
+    clock = FakeClock()
+    ws = _workshop(store)
+    store.timer(ws["id"], "start", clock.now)
+    store.timer(ws["id"], "next", clock.now)
+    store.vote(store.cards(lane="topic")[1]["id"], "Eva", ws["id"], 3)
+    clock.advance(600)
+    assert snap_compare(PresenterHarness(board_path, ws["id"], clock), terminal_size=(100, 30))

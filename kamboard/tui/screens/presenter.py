@@ -35,6 +35,7 @@ def lane_text(cards: list[dict[str, Any]], workshop: dict[str, Any]) -> Text:
     if not cards:
         return Text("No cards yet.", style="italic")
     out = Text()
+    spaced = len(cards) <= 12  # a blank line between cards while they fit on a projector
     for card in cards[:MAX_CARDS]:
         votes = voting.display_votes(card, workshop)
         out.append("• ")
@@ -43,7 +44,7 @@ def lane_text(cards: list[dict[str, Any]], workshop: dict[str, Any]) -> Text:
             out.append(f"  ●{votes}")
         if card.get("lane") == "support" and card.get("owner"):
             out.append(f"  ({literal(card['owner'])})", style="dim")
-        out.append("\n")
+        out.append("\n\n" if spaced else "\n")
     if len(cards) > MAX_CARDS:
         out.append(f"… and {len(cards) - MAX_CARDS} more", style="italic")
     out.rstrip()
@@ -93,7 +94,7 @@ class PresenterScreen(Screen[None]):
     PresenterScreen #presenter-question {
         padding: 1 2 0 2;
         text-style: bold italic;
-        color: $secondary;
+        color: $text-accent;
     }
     PresenterScreen #presenter-body {
         padding: 0 2;
