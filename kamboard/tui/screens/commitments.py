@@ -1,0 +1,113 @@
+"""The commitments review: last workshop's open support actions, each marked done, carried over or dropped.
+
+Shown when a workshop starts. ``d`` marks the highlighted action done, ``c`` carries it over to
+this workshop, ``x`` drops it; the list shrinks as actions are reviewed. Dismisses with the
+number of actions reviewed. Uses the ``.dialog`` classes of styles/dialogs.tcss.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kamboard.errors import BoardError
+from kamboard.model import ValidationError
+from kamboard.tui.widgets.text import literal
+
+OUTCOME_WORDS = {"done": "marked done", "carry": "carried over", "drop": "dropped"}
+
+
+def commitment_option(card: dict[str, Any]) -> Option:
+    line = Text(literal(card.get("title", "")), style="bold")
+    details = [
+        str(card.get("status") or "open").replace("_", " "),
+        literal(card.get("owner") or "no owner"),
+        f"due {card['due']}" if card.get("due") else "no due date",
+    ]
+    line.append("  " + " · ".join(details), style="dim")
+    return Option(line, id=str(card["id"]))
+
+
+class CommitmentsScreen(ModalScreen[int]):
+    """Review the open commitments from the account's previous workshop."""
+
+    DEFAULT_CSS = """
+    CommitmentsScreen .dialog {
+        width: 90;
+    }
+    CommitmentsScreen #commitments-list {
+        height: auto;
+        max-height: 20;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "review('done')", "Done", id="commitments.done", tooltip="Mark the action done"),
+        Binding("c", "review('carry')", "Carry over", id="commitments.carry", tooltip="Carry it over to this workshop"),
+        Binding("x", "review('drop')", "Drop", id="commitments.drop", tooltip="Drop the action"),
+        Binding("escape", "close", "Close", id="commitments.close", tooltip="Close the review"),
+    ]
+
+    def __init__(self, store: Any, workshop_id: str) -> None:
+        super().__init__(classes="dialog-screen")
+        self.store = store
+        self.workshop_id = workshop_id
+        self.reviewed = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Last year's commitments", classes="dialog-title", markup=False)
+            yield Static("", id="commitments-message", classes="dialog-message", markup=False)
+            yield OptionList(id="commitments-list", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(OptionList).focus()
+
+    def reload(self) -> None:
+        options = self.query_one(OptionList)
+        message = self.query_one("#commitments-message", Static)
+        try:
+            self.store.refresh()
+            previous = self.store.previous_workshop(self.workshop_id)
+            cards = self.store.open_commitments(self.workshop_id)
+        except BoardError as exc:
+            message.update(str(exc))
+            return
+        highlighted = options.highlighted or 0
+        options.clear_options()
+        options.add_options([commitment_option(c) for c in cards])
+        if cards:
+            options.highlighted = min(highlighted, len(cards) - 1)
+            where = literal(previous.get("title", "")) if previous else ""
+            message.update(f"{len(cards)} still open from {where}: d done · c carry over · x drop")
+        elif previous is None:
+            message.update("This is the account's first workshop: nothing to review.")
+        else:
+            message.update("All commitments reviewed. Press Esc to close.")
+
+    def action_review(self, outcome: str) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None or options.option_count == 0:
+            return
+        card_id = options.get_option_at_index(options.highlighted).id or ""
+        try:
+            card = self.store.review_commitment(card_id, self.workshop_id, outcome)
+        except (BoardError, ValidationError) as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            self.reload()
+            return
+        self.reviewed += 1
+        self.notify(f"{literal(card.get('title', ''))}: {OUTCOME_WORDS[outcome]}", markup=False)
+        self.reload()
+
+    def action_close(self) -> None:
+        self.dismiss(self.reviewed)
