@@ -35,6 +35,7 @@ FIELD_LABELS = {
     "lane": "Lane",
     "position": "Position",
 }
+CONFLICT_CHROME = 12  # rows besides the field table: border 2, heading 2, message 3-4, buttons 4
 
 
 def display_value(value: Any) -> Text:
@@ -141,8 +142,11 @@ class TextPrompt(ModalScreen[str | None]):
     @on(Input.Submitted, "#prompt-input")
     @on(Button.Pressed, "#ok")
     def _submit(self) -> None:
-        result = self._check(self.query_one(Input).value)
-        if result is not None:
+        field = self.query_one(Input)
+        result = self._check(field.value)
+        if result is None:
+            field.focus()  # e.g. after a click on OK: let the user fix it at once
+        else:
             self.dismiss(result)
 
     @on(Button.Pressed, "#cancel")
@@ -190,7 +194,15 @@ class ConflictDialog(ModalScreen[str]):
                 yield Button("Keep theirs (t)", variant="warning", id="theirs")
 
     def on_mount(self) -> None:
+        self._fit()
         self.query_one("#mine", Button).focus()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        # The field table scrolls within what is left after border, heading, message and buttons.
+        self.query_one("#conflict-fields").styles.max_height = max(3, self.app.size.height - CONFLICT_CHROME)
 
     @on(Button.Pressed, "#mine")
     def _keep_mine(self) -> None:

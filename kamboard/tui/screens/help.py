@@ -8,12 +8,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES
 
+HELP_WIDE_MIN = 100  # terminal columns from which key groups sit in two columns
 HELP_CHROME = 10  # rows besides the body: margin 2, border 2, heading 2, button row 4
 
 
@@ -30,6 +31,18 @@ def group_bindings(bindings: list[tuple[str, str, str]]) -> dict[str, list[tuple
         else:
             rows.append((key, description))
     return groups
+
+
+def split_columns(groups: dict[str, list[tuple[str, str]]]) -> list[list[str]]:
+    """Split the groups, in order, into two columns of about the same number of lines."""
+    sizes = [len(rows) + 2 for rows in groups.values()]  # heading and gap
+    total, running = sum(sizes), 0
+    left: list[str] = []
+    right: list[str] = []
+    for name, size in zip(groups, sizes, strict=True):
+        (left if not right and running + size / 2 <= total / 2 else right).append(name)
+        running += size
+    return [left, right]
 
 
 class KeysHelp(ModalScreen[None]):
@@ -54,12 +67,15 @@ class KeysHelp(ModalScreen[None]):
                             Text.assemble((f"{LANE_TITLES[lane]}: ", "bold"), LANE_QUESTIONS[lane]),
                             classes="help-question",
                         )
-                for group, rows in self._groups.items():
-                    yield Label(Text(group), classes="help-group")
-                    with Grid(classes="help-keys"):
-                        for keys, description in rows:
-                            yield Label(Text(keys), classes="help-key")
-                            yield Label(Text(description), classes="help-desc")
+                with Container(id="help-groups"):
+                    for column in split_columns(self._groups):
+                        with Vertical(classes="help-column"):
+                            for group in column:
+                                yield Label(Text(group), classes="help-group")
+                                for keys, description in self._groups[group]:
+                                    with Horizontal(classes="help-row"):
+                                        yield Label(Text(keys), classes="help-key")
+                                        yield Label(Text(description), classes="help-desc")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Close (Esc)", id="help-close")
 
@@ -71,8 +87,10 @@ class KeysHelp(ModalScreen[None]):
         self._fit()
 
     def _fit(self) -> None:
+        width, height = self.app.size
+        self.set_class(width >= HELP_WIDE_MIN, "-wide")
         # The body scrolls within what is left after border, heading and button row.
-        self.query_one("#help-body").styles.max_height = max(3, self.app.size.height - HELP_CHROME)
+        self.query_one("#help-body").styles.max_height = max(3, height - HELP_CHROME)
 
     @on(Button.Pressed, "#help-close")
     def action_close(self) -> None:
