@@ -438,3 +438,20 @@ def open_commitments(cards: list[Doc], previous_id: str) -> list[Doc]:
 
 
 REVIEW_OUTCOMES = ("done", "carry", "drop")
+
+
+def pick_workshop(workshops: list[Doc], today: dt.date) -> Doc | None:
+    """The workshop to follow: one whose timer runs, else the latest that has started, else the next one."""
+    if not workshops:
+        return None
+
+    def start(w: Doc) -> str:
+        return str(w.get("start", ""))
+
+    running = [w for w in workshops if (w.get("agenda_state") or {}).get("running")]
+    if running:
+        return max(running, key=start)
+    started = [w for w in workshops if start(w) and start(w)[:10] <= today.isoformat()]
+    if started:
+        return max(started, key=start)
+    return min(workshops, key=lambda w: start(w) or "9999")

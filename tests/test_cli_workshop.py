@@ -189,3 +189,36 @@ def test_missing_board(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["workshop", "list", "-f", str(tmp_path / "none.json")])
     assert result.exit_code == 2 and "does not exist" in result.stderr
     assert not (tmp_path / "none.json").exists()
+
+
+@pytest.fixture
+def presented(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, str]]:
+    """Stand-in for the presenter TUI: records (store, workshop id)."""
+    from kamboard.tui.screens import presenter
+
+    calls: list[tuple[Any, str]] = []
+    monkeypatch.setattr(presenter, "run_presenter", lambda store, workshop_id: calls.append((store, workshop_id)))
+    return calls
+
+
+def test_present(board: Path, presented: list[tuple[Any, str]]) -> None:
+    store = BoardStore(board, "setup")
+    old = store.add_workshop("ACME", "Old", start="2020-03-10", agenda=rules.default_agenda())
+    store.add_workshop("Globex", "Future", start="2999-01-01")
+    result = CliRunner().invoke(cli, ["present", str(board)])
+    assert result.exit_code == 0, result.stderr
+    assert presented[-1][1] == old["id"] and presented[-1][0].readonly
+    running = store.add_workshop("Globex", "Now", start="2019-01-01", agenda=rules.default_agenda())
+    store.timer(running["id"], "start")
+    ok(board, "present")
+    assert presented[-1][1] == running["id"]
+    ok(board, "present", "--workshop", "Future")
+    ok(board, "present", "--account", "ACME")
+    assert [w for _, w in presented[-2:]] == [store.workshops()[-1]["id"], old["id"]]
+    fails(board, "present", "--workshop", "Nope", message="No workshop 'Nope'")
+    fails(board, "present", "--account", "Nobody", message="No account 'Nobody'")
+
+
+def test_present_without_workshops(board: Path, presented: list[tuple[Any, str]]) -> None:
+    fails(board, "present", message="No workshop in")
+    assert presented == []

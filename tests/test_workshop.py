@@ -310,3 +310,23 @@ def test_commitments_review_outcomes(store: BoardStore) -> None:
         store.review_commitment(cards["Done"]["id"], new["id"], "later")
     assert store.cards() == before
     assert any("carried over 'Training'" in e["summary"] for _, e in store.events())
+
+
+def test_pick_workshop() -> None:
+    today = dt.date(2026, 3, 16)
+    old = {"id": "a", "start": "2025-03-10"}
+    current = {"id": "b", "start": "2026-03-16T09:00"}
+    future = {"id": "c", "start": "2027-03-01"}
+    undated = {"id": "d", "start": ""}
+    assert rules_pick([old, current, future, undated], today) == "b"
+    assert rules_pick([future, undated], today) == "c"
+    assert rules_pick([undated], today) == "d"
+    running = {**old, "agenda_state": {"running": True}}
+    assert rules_pick([running, current, future], today) == "a"
+    assert w.pick_workshop([], today) is None
+
+
+def rules_pick(workshops: list[dict[str, Any]], today: dt.date) -> str:
+    found = w.pick_workshop(workshops, today)
+    assert found is not None
+    return str(found["id"])

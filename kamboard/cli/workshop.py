@@ -1,4 +1,4 @@
-"""`kamboard workshop ...` (add, list, show, edit, agenda, timer, review) and `kamboard gaps ACCOUNT`.
+"""`kamboard workshop ...` (add, list, show, edit, agenda, timer, review), `kamboard gaps ACCOUNT`, `kamboard present`.
 
 WORKSHOP is a workshop id, a unique id prefix (4+ characters) or its title (case-insensitive,
 when unique). An agenda ITEM is its number in the agenda (1 = first) or its id.
@@ -15,7 +15,7 @@ from .. import gaps as gap_rules
 from .. import workshop as rules
 from ..errors import NotFound
 from ..model import LANE_TITLES, ValidationError
-from .base import CliError, cli, echo_json, echo_table, pass_store, short_id
+from .base import CliError, board_options, cli, echo_json, echo_table, pass_store, settings, short_id
 
 Doc = dict[str, Any]
 
@@ -446,3 +446,29 @@ def gaps(store: Any, account: str, as_json: bool) -> None:
             click.echo(f"{gap_rules.HEADINGS[kind]} ({len(group)}):")
             for gap in group:
                 click.echo(f"  {short_id(gap.card_id)}  {gap.title}: {gap.message}")
+
+
+@cli.command("present")
+@click.argument("file", required=False)
+@click.option("--workshop", "ref", default=None, metavar="WORKSHOP", help="Which workshop (default: the running one).")
+@click.option("--account", default=None, metavar="NAME", help="Only this account's workshops.")
+@board_options
+def present(file: str | None, ref: str | None, account: str | None) -> None:
+    """Open the read-only presenter view of FILE for the projector; it follows the facilitator live.
+
+    Without --workshop it follows the workshop whose timer runs, else the latest that has started.
+    """
+    from ..store import BoardStore
+
+    conf = settings()
+    store = BoardStore(file or conf.path, conf.author, readonly=True)
+    if ref:
+        doc = find_workshop(store, ref)
+    else:
+        account_id = store.account(account)["id"] if account else None
+        doc = rules.pick_workshop(store.workshops(account_id), dt.date.today())
+        if doc is None:
+            raise CliError(f"No workshop in {store.name}: add one with `kamboard workshop add ACCOUNT`.")
+    from ..tui.screens.presenter import run_presenter
+
+    run_presenter(store, doc["id"])

@@ -166,3 +166,20 @@ def test_presenter_snapshot(snap_compare: Any, store: BoardStore, board_path: Pa
     store.vote(store.cards(lane="topic")[1]["id"], "Eva", ws["id"], 3)
     clock.advance(600)
     assert snap_compare(PresenterHarness(board_path, ws["id"], clock), terminal_size=(100, 30))
+
+
+async def test_presenter_app_on_its_own(store: BoardStore, board_path: Path) -> None:
+    """`kamboard present` runs PresenterApp; escape leaves the app."""
+    from kamboard.tui.screens.presenter import PresenterApp
+
+    ws = _workshop(store)
+    readonly = BoardStore(board_path, user="projector", readonly=True)
+    app = PresenterApp(readonly, ws["id"], FakeClock())
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, PresenterScreen)
+        assert _digits(app).value == "15:00"
+        assert app.return_code is None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.return_code == 0  # exit() was called

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
@@ -213,3 +213,22 @@ class PresenterScreen(Screen[None]):
             self.app.pop_screen()
         else:  # the app's only screen (`kamboard present FILE`)
             self.app.exit()
+
+
+class PresenterApp(App[None]):
+    """`kamboard present FILE`: the presenter view on its own."""
+
+    TITLE = "kamboard presenter"
+
+    def __init__(self, store: Any, workshop_id: str, clock: Clock = rules.utc_now) -> None:
+        super().__init__()
+        self.store = store
+        self.workshop_id = workshop_id
+        self.clock = clock
+
+    def get_default_screen(self) -> Screen[Any]:
+        return PresenterScreen(self.store, self.workshop_id, self.clock)
+
+
+def run_presenter(store: Any, workshop_id: str) -> None:
+    PresenterApp(store, workshop_id).run()
