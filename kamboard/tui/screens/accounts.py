@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import suppress
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -19,21 +20,51 @@ from kamboard import model
 from kamboard.errors import BoardError
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES, ValidationError
 from kamboard.tui.screens.dialogs import ConfirmDialog, TextPrompt
-from kamboard.tui.widgets.text import text
+from kamboard.tui.widgets.text import literal, text
 
 if TYPE_CHECKING:
     from kamboard.tui.app import KamboardApp
 
-COLUMNS = (
-    ("name", "Account"),
-    ("owner", "Owner"),
-    ("topic", "Topics"),
-    ("challenge", "Challenges"),
-    ("support", "Support"),
-    ("open", "Open"),
-    ("overdue", "Overdue"),
-    ("last", "Last workshop"),
+# (key, header, fixed width or None for the flexible name and owner columns)
+COLUMNS: tuple[tuple[str, str, int | None], ...] = (
+    ("name", "Account", None),
+    ("owner", "Owner", None),
+    ("topic", "Topics", 6),
+    ("challenge", "Chall.", 6),
+    ("support", "Support", 7),
+    ("open", "Open", 4),
+    ("overdue", "Overdue", 7),
+    ("last", "Last workshop", 13),
 )
+# Below this width the three lane counts share one column, "T/C/S".
+COMPACT_BELOW = 100
+COMPACT_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
+    ("name", "Account", None),
+    ("owner", "Owner", None),
+    ("cards", "T/C/S", 9),
+    ("open", "Open", 4),
+    ("overdue", "Overdue", 7),
+    ("last", "Last ws", 10),
+)
+
+
+def columns_for(total: int) -> tuple[tuple[str, str, int | None], ...]:
+    return COMPACT_COLUMNS if total < COMPACT_BELOW else COLUMNS
+
+
+def column_widths(total: int, name_len: int = 30, owner_len: int = 20) -> dict[str, int]:
+    """Widths that fit ``total`` cells: the fixed columns, then name and owner as long as they
+    need, shortened (owner first) when the terminal is narrow."""
+    columns = columns_for(total)
+    fixed = sum(w for _, _, w in columns if w) + 2 * len(columns)  # one cell of padding each side
+    free = max(20, total - fixed - 2)
+    name, owner = max(7, name_len), max(5, owner_len)
+    if name + owner > free:
+        owner = max(5, min(owner, free * 2 // 5))
+        name = max(7, free - owner)
+    widths = {key: width or 0 for key, _, width in columns}
+    widths["name"], widths["owner"] = name, owner
+    return widths
 
 
 def welcome_text() -> Text:
@@ -75,6 +106,7 @@ class AccountsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="accounts")
         self.filter_text = ""
+        self._columns_for: dict[str, int] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar", classes="title-bar")
@@ -88,9 +120,6 @@ class AccountsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
         self.query_one("#title-bar", Static).update(
             Text.assemble(
                 ("kamboard", "bold"), "  ", text(self.app.store.meta.get("title", "")), "  ", text(self.app.store.name)
@@ -100,7 +129,7 @@ class AccountsScreen(Screen[None]):
         banner.display = self.app.store.readonly
         banner.update(text(f"Read-only: {self.app.store.readonly_reason}"))
         self.reload()
-        table.focus()
+        self.query_one(DataTable).focus()
 
     # data
     def reload(self) -> None:
@@ -114,17 +143,18 @@ class AccountsScreen(Screen[None]):
             return
         words = self.filter_text.casefold().split()
         shown = [s for s in summaries if all(w in f"{s.name} {s.owner}".casefold() for w in words)]
+        self._fit_columns(shown)
         table.clear()
         error = Style(color=Color.parse(self.app.theme_variables.get("error", "red")).rich_color, bold=True)
+        compact = "cards" in self._columns_for
         for s in shown:
-            overdue = Text(str(s.overdue_actions), style=error if s.overdue_actions else "", justify="right")
+            overdue = Text(str(s.overdue_actions), style=error if s.overdue_actions else "")
+            counts = [str(s.counts.get(lane, 0)) for lane in LANES]
             table.add_row(
                 text(s.name),
                 text(s.owner),
-                Text(str(s.counts.get("topic", 0)), justify="right"),
-                Text(str(s.counts.get("challenge", 0)), justify="right"),
-                Text(str(s.counts.get("support", 0)), justify="right"),
-                Text(str(s.open_actions), justify="right"),
+                *([Text("/".join(counts))] if compact else [Text(c) for c in counts]),
+                Text(str(s.open_actions)),
                 overdue,
                 text(s.last_workshop or "-"),
                 key=s.id,
@@ -134,6 +164,26 @@ class AccountsScreen(Screen[None]):
         table.display = not empty
         if selected:
             self.select(selected)
+
+    def _fit_columns(self, shown: list[model.AccountSummary]) -> None:
+        """(Re)build the columns when the widths change, so nothing needs a sideways scroll."""
+        table = self.query_one(DataTable)
+        width = self.size.width - 2
+        widths = column_widths(
+            width,
+            max((cell_len(literal(s.name)) for s in shown), default=7),
+            max((cell_len(literal(s.owner)) for s in shown), default=5),
+        )
+        if widths == self._columns_for:
+            return
+        self._columns_for = widths
+        table.clear(columns=True)
+        for key, label, _ in columns_for(width):
+            table.add_column(label, key=key, width=widths[key])
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self.reload()
 
     def selected_id(self) -> str | None:
         table = self.query_one(DataTable)

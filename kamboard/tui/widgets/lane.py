@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -32,43 +33,67 @@ def card_height(lane: str) -> int:
     return 4 if lane == "support" else 3
 
 
-def card_rows(card: Card, today: dt.date) -> list[list[tuple[str, str]]]:
-    """The content rows of a card as (text, component) pieces; the title row first."""
-    lane = card.get("lane", "")
-    markers: list[tuple[str, str]] = []
+Piece = tuple[str, str]  # (text, component class)
+Row = tuple[list[Piece], list[Piece]]  # pieces on the left, pieces aligned right
+
+
+def card_rows(card: Card, today: dt.date, width: int = 40) -> list[Row]:
+    """The content rows of a card for a lane ``width`` cells wide.
+
+    Topics and challenges: the title over up to two rows (else the tags on the second row).
+    Support actions: title; owner, side and tags; due date (overdue marked) and status.
+    Vote and link markers sit at the right of the title row.
+    """
+    markers: list[Piece] = []
     votes = int(card.get("votes") or 0)
     if votes:
         markers.append((f"●{votes}", "lane--marker"))
     links = len(card.get("links") or ())
     if links:
-        markers.append((f"⛓{links}", "lane--marker"))
-    tags = [("#" + literal(t), "lane--meta") for t in card.get("tags") or ()]
-    rows: list[list[tuple[str, str]]] = [[(literal(card.get("title", "")), "lane--title")]]
-    if lane != "support":
-        rows.append(_join(markers + tags))
-        return rows
+        markers.append((f"⇄{links}", "lane--marker"))
+    markers = _join(markers, " ")
+    tags = _join([("#" + literal(t), "lane--meta") for t in card.get("tags") or ()])
+    title = literal(card.get("title", ""))
+    room = max(4, width - 3 - (sum(cell_len(t) for t, _ in markers) + 1 if markers else 0))
+    if card.get("lane") != "support":
+        first, rest = _split(title, room)
+        second = [(rest, "lane--title")] if rest else tags
+        return [([(first, "lane--title")], markers), (second, [])]
     owner = literal(card.get("owner") or "no owner")
     side = card.get("side") or ""
-    who = [(owner, "lane--meta")]
+    who: list[Piece] = [(owner, "lane--meta")]
     if side:
-        who.append((f"({'our side' if side == 'us' else 'customer'})", "lane--meta"))
-    rows.append(_join(who + tags))
+        who.append((f" ({'our side' if side == 'us' else 'customer'})", "lane--meta"))
+    if tags:
+        who += [("  ", "lane--meta"), *tags]
     due = card.get("due") or ""
     status = (card.get("status") or "no status").replace("_", " ")
-    third: list[tuple[str, str]] = []
+    third: list[Piece] = []
     if due:
         overdue = model.is_overdue(card, today)
-        third.append((f"{'overdue ' if overdue else 'due '}{due}", "lane--overdue" if overdue else "lane--meta"))
+        third += [
+            (f"{'overdue ' if overdue else 'due '}{due}", "lane--overdue" if overdue else "lane--meta"),
+            ("  ", ""),
+        ]
     third.append((status, "lane--status"))
-    rows.append(_join(third + markers))
-    return rows
+    return [([(title, "lane--title")], markers), (who, []), (third, [])]
 
 
-def _join(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
+def _split(title: str, width: int) -> tuple[str, str]:
+    """Break a title at a space so the first part fits ``width`` cells; the rest goes on."""
+    if cell_len(title) <= width:
+        return title, ""
+    cut = title.rfind(" ", 0, width + 1)
+    if cut < width // 2:
+        cut = width
+    return title[:cut].rstrip(), title[cut:].lstrip()
+
+
+def _join(pieces: list[Piece], gap: str = "  ") -> list[Piece]:
+    out: list[Piece] = []
     for index, piece in enumerate(pieces):
         if index:
-            out.append(("  ", "lane--meta"))
+            out.append((gap, "lane--meta"))
         out.append(piece)
     return out
 
@@ -288,16 +313,28 @@ class Lane(ScrollView, can_focus=True):
     def _render_card_line(self, card: Card, line: int, width: int, state: str) -> Strip:
         component = {"cursor": "lane--cursor", "blurred": "lane--cursor-blurred"}.get(state, "lane--card")
         background = self.get_component_rich_style(component)
-        rows = card_rows(card, self.today)
-        pieces = rows[line] if line < len(rows) else []
-        body = Text(no_wrap=True, end="")
-        body.append(" ", background)
-        for piece, name in pieces:
-            style = self.get_component_rich_style(name, partial=True)
-            if state == "cursor":
-                # on the cursor keep the cursor's colours readable; only weight and overdue red stay
-                style = Style(bold=style.bold, color=style.color if name == "lane--overdue" else None)
-            body.append(piece, style=background + style)
-        body.truncate(max(1, width - 1), overflow="ellipsis")
+        rows = card_rows(card, self.today, width)
+        left, right = rows[line] if line < len(rows) else ([], [])
+        body = self._assemble(left, background, state)
+        tail = self._assemble(right, background, state)
+        space = max(1, width - 1 - tail.cell_len - (1 if tail.cell_len else 0))
+        head = Text(no_wrap=True, end="")
+        head.append(" ", background)
+        head.append_text(body)
+        head.truncate(space, overflow="ellipsis")
+        if tail.cell_len:
+            head.append(" " * (width - 1 - tail.cell_len - head.cell_len), background)
+            head.append_text(tail)
+        body = head
         segments = list(body.render(self.app.console))
         return Strip(Segment.adjust_line_length(segments, width, style=background), width)
+
+    def _assemble(self, pieces: list[Piece], background: Style, state: str) -> Text:
+        out = Text(no_wrap=True, end="")
+        for piece, name in pieces:
+            style = self.get_component_rich_style(name, partial=True) if name else Style()
+            if state == "cursor":
+                # on the cursor keep its colours readable: only weight and the overdue colour stay
+                style = Style(bold=style.bold, color=style.color if name == "lane--overdue" else None)
+            out.append(piece, background + style)
+        return out
