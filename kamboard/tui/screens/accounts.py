@@ -37,7 +37,7 @@ COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("last", "Last workshop", 13),
 )
 # Below this width the three lane counts share one column, "T/C/S".
-COMPACT_BELOW = 100
+COMPACT_BELOW = 96
 COMPACT_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("name", "Account", None),
     ("owner", "Owner", None),
