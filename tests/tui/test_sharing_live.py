@@ -1,0 +1,174 @@
+"""Live sharing: another process writes the board file while the app runs."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from board_helpers import TODAY, lane_titles, notifications, wait_for
+from textual.widgets import Input, TextArea
+
+from kamboard.store import BoardStore
+from kamboard.tui.app import KamboardApp
+from kamboard.tui.screens.board import BoardScreen
+from kamboard.tui.screens.card_editor import CardEditor
+from kamboard.tui.screens.dialogs import ConfirmDialog, ConflictDialog
+
+
+def board_app(store: BoardStore) -> KamboardApp:
+    return KamboardApp(store, account="ACME", today=TODAY)
+
+
+def other(board_path: Path) -> tuple[BoardStore, str]:
+    """A second writer on the same file, as another user would be."""
+    bob = BoardStore(board_path, user="bob")
+    return bob, bob.account("ACME")["id"]
+
+
+async def test_change_by_another_process_appears_and_focus_stays(store: BoardStore, board_path: Path) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        await pilot.press("l", "j")
+        lane = board.lanes["challenge"]
+        assert lane.selected_card["title"] == "Skills gap"
+        bob, acme = other(board_path)
+        started = time.monotonic()
+        bob.add_card(acme, "challenge", "Inflation", index=0)
+        assert await wait_for(pilot, lambda: "Inflation" in lane_titles(lane), timeout=3)
+        assert time.monotonic() - started < 1.5
+        assert lane_titles(lane) == ["Inflation", "Cost pressure", "Skills gap"]
+        assert app.focused is lane
+        assert lane.selected_card["title"] == "Skills gap"  # the selection follows the card, not the row
+        assert await wait_for(pilot, lambda: any("bob" in n and "Inflation" in n for n in notifications(app)))
+        # the accounts screen below is refreshed too
+        await pilot.press("escape")
+        await pilot.pause()
+        table_text = str(app.screen.query_one("DataTable").get_row_at(0))
+        assert "3" in table_text
+
+
+async def test_own_changes_are_not_announced(store: BoardStore) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", *"Mine", "enter", "escape")
+        await pilot.pause(1.2)
+        assert not any("Mine" in n for n in notifications(app))
+
+
+async def test_open_editor_stays_open_while_the_board_refreshes(store: BoardStore, board_path: Path) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        await pilot.press("e")
+        editor = app.screen
+        assert isinstance(editor, CardEditor)
+        editor.query_one("#input-title", Input).value = "Growth in Asia and India"
+        bob, acme = other(board_path)
+        bob.add_card(acme, "topic", "From Bob")
+        assert await wait_for(pilot, lambda: "From Bob" in lane_titles(board.lanes["topic"]))
+        assert app.screen is editor
+        assert editor.query_one("#input-title", Input).value == "Growth in Asia and India"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert store.cards(acme, "topic")[0]["title"] == "Growth in Asia and India"
+
+
+async def test_untouched_fields_merge_silently(store: BoardStore, board_path: Path) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("e")
+        editor = app.screen
+        assert isinstance(editor, CardEditor)
+        bob, acme = other(board_path)
+        card = bob.cards(acme, "topic")[0]
+        bob.update_card(card["id"], {"notes": "Bob's notes"})
+        editor.query_one("#input-title", Input).value = "Growth in APAC"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ConflictDialog)
+        saved = bob.card(card["id"])
+        assert (saved["title"], saved["notes"]) == ("Growth in APAC", "Bob's notes")
+
+
+async def test_conflict_keep_mine(store: BoardStore, board_path: Path) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("j", "e")
+        editor = app.screen
+        assert isinstance(editor, CardEditor)
+        bob, acme = other(board_path)
+        card_id = bob.cards(acme, "topic")[1]["id"]
+        bob.update_card(card_id, {"title": "New CEO (Bob)"})
+        editor.query_one("#input-title", Input).value = "New CEO (mine)"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictDialog)
+        assert app.screen.conflict.fields["title"] == ("New CEO (mine)", "New CEO (Bob)")
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert bob.card(card_id)["title"] == "New CEO (mine)"
+        await pilot.press("u")  # the resolved edit can be undone like any other
+        await pilot.pause()
+        assert bob.card(card_id)["title"] == "New CEO"
+
+
+async def test_conflict_keep_theirs_still_saves_my_other_fields(store: BoardStore, board_path: Path) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("j", "e")
+        editor = app.screen
+        assert isinstance(editor, CardEditor)
+        bob, acme = other(board_path)
+        card_id = bob.cards(acme, "topic")[1]["id"]
+        bob.update_card(card_id, {"title": "New CEO (Bob)"})
+        editor.query_one("#input-title", Input).value = "New CEO (mine)"
+        editor.query_one("#input-notes", TextArea).text = "My notes"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictDialog)
+        await pilot.press("t")
+        await pilot.pause()
+        saved = bob.card(card_id)
+        assert (saved["title"], saved["notes"]) == ("New CEO (Bob)", "My notes")
+
+
+async def test_card_deleted_meanwhile_can_be_restored(store: BoardStore, board_path: Path) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        await pilot.press("j", "e")
+        editor = app.screen
+        assert isinstance(editor, CardEditor)
+        bob, acme = other(board_path)
+        card_id = bob.cards(acme, "topic")[1]["id"]
+        bob.delete_card(card_id)
+        assert await wait_for(pilot, lambda: "New CEO" not in lane_titles(board.lanes["topic"]))
+        assert app.screen is editor
+        editor.query_one("#input-title", Input).value = "New CEO, restored"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert bob.card(card_id)["title"] == "New CEO, restored"
+        assert "New CEO, restored" in lane_titles(board.lanes["topic"])
+
+
+async def test_broken_file_from_another_process_is_reported_then_recovers(store: BoardStore, board_path: Path) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        good = board_path.read_bytes()
+        board_path.write_text('{"cards": ')
+        assert await wait_for(pilot, lambda: any("not valid JSON" in n for n in notifications(app)))
+        assert lane_titles(board.lanes["topic"]) == ["Growth in Asia", "New CEO", "Supply chain"]
+        board_path.write_bytes(good)
+        bob, acme = other(board_path)
+        bob.add_card(acme, "topic", "After repair")
+        assert await wait_for(pilot, lambda: "After repair" in lane_titles(board.lanes["topic"]))
