@@ -124,6 +124,8 @@ class SharedJSONStorage(Storage):
             folder = os.path.dirname(self.path)
             if create_dirs:
                 os.makedirs(folder, exist_ok=True)
+            elif not os.path.isdir(folder):  # as JSONStorage; filelock would create the folder
+                raise FileNotFoundError(errno.ENOENT, "No such folder", folder)
             if not os.path.exists(self.path):
                 with self.lock:
                     Path(self.path).touch(exist_ok=True)
@@ -157,9 +159,19 @@ class SharedJSONStorage(Storage):
 
     # writing
     def write(self, data: dict[str, dict[str, Any]]) -> None:
+        # TinyDB changes the dict read() returned in place before it calls write():
+        # when the write fails, forget it so the next read() shows the file again.
         if self.readonly:
+            self._data, self._signature = None, None
             raise OSError(f'Cannot write to the database. Access mode is "r": {self.path}')
-        payload = dumps(data, **self.kwargs)
+        try:
+            if self.encoding.lower() in ("utf-8", "utf8"):
+                payload = dumps(data, **self.kwargs)
+            else:
+                payload = json.dumps(data, **self.kwargs).encode(self.encoding)
+        except BaseException:
+            self._data, self._signature = None, None
+            raise
         with self.lock:
             try:
                 mode = os.stat(self.path).st_mode & 0o7777
