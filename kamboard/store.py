@@ -93,9 +93,7 @@ class BoardStore:
             raise BoardFileError(f"{self.name} is a folder, not a board file.")
         if not readonly and not (_writable(self.path) and _writable(folder)):
             what = "file" if not _writable(self.path) else "folder"
-            self.readonly_reason = (
-                f"{self.name} is read-only ({what} permissions): opened read-only; make the {what} writable to change it."
-            )
+            self.readonly_reason = f"{self.name} is read-only ({what} permissions): opened read-only; make the {what} writable to change it."
         self.storage = SharedJSONStorage(
             self.path,
             access_mode="r" if self.readonly_reason else "r+",
