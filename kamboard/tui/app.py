@@ -15,7 +15,6 @@ from kamboard.model import ValidationError
 from kamboard.store import BoardStore
 from kamboard.tui.commands import binding_commands, keys_of, merged_bindings
 from kamboard.tui.history import History
-from kamboard.tui.screens.accounts import AccountsScreen
 from kamboard.tui.screens.board import HELP_GROUPS, BoardScreen
 from kamboard.tui.watch import POLL_SECONDS, BoardWatcher, describe
 
@@ -51,19 +50,42 @@ class KamboardApp(App[None]):
         self.watcher = BoardWatcher(store)
         self.histories: dict[str, History] = {}
         self._config: dict[str, object] = {}
+        self._start_error: BoardError | None = None
+        self._first_board = ""
 
     @property
     def today(self) -> dt.date:
         return self._today or dt.date.today()
 
     def get_default_screen(self) -> Screen[None]:
+        # A board asked for on the command line opens over an empty screen: the accounts
+        # screen is built only when the user goes back to it (a faster start on big files).
+        if self.start_account:
+            try:
+                self._first_board = self.store.account(self.start_account)["id"]
+                return Screen()
+            except BoardError as exc:
+                self._start_error = exc
+        from kamboard.tui.screens.accounts import AccountsScreen
+
         return AccountsScreen()
 
     def on_mount(self) -> None:
         self._load_theme()
-        if self.start_account:
-            self.open_board(self.start_account)
+        if self._first_board:
+            self.push_screen(BoardScreen(self._first_board))
+        if self._start_error:
+            self.report(self._start_error)
         self.set_interval(POLL_SECONDS, self.poll)
+
+    def show_accounts(self) -> None:
+        """Back to the accounts screen (built now if the app started on a board)."""
+        from kamboard.tui.screens.accounts import AccountsScreen
+
+        if len(self.screen_stack) > 1 and isinstance(self.screen_stack[-2], AccountsScreen):
+            self.pop_screen()
+        else:
+            self.switch_screen(AccountsScreen())
 
     # theme
     def _load_theme(self) -> None:

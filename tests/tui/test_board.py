@@ -6,7 +6,7 @@ import json
 import time
 from pathlib import Path
 
-from board_helpers import TODAY, lane_lines, lane_titles, make_store, notifications, wait_for
+from board_helpers import TODAY, lane_lines, lane_titles, make_store, notifications
 from textual.widgets import Input
 
 from kamboard.store import BoardStore
@@ -326,3 +326,29 @@ async def test_a_thousand_card_lane_opens_fast(board_path: Path) -> None:
         await pilot.pause()
         assert lane.selected_card["title"] == "Card 999" and lane.cursor == 998
         assert stored_titles(s, "topic", "Big")[998] == "Card 999"
+
+
+async def test_started_on_a_board_esc_builds_the_accounts_screen(store: BoardStore) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountsScreen)
+        assert app.screen.query_one("DataTable").row_count == 2
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert screen(app).account_id == store.account("Globex")["id"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountsScreen)
+        assert len(app.screen_stack) == 2  # the empty start screen and the accounts
+
+
+async def test_unknown_account_on_start_opens_the_accounts_with_a_message(store: BoardStore) -> None:
+    app = KamboardApp(store, account="Nobody", today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, AccountsScreen)
+        assert any("No account 'Nobody'" in n for n in notifications(app))

@@ -107,6 +107,7 @@ class AccountsScreen(Screen[None]):
         super().__init__(id="accounts")
         self.filter_text = ""
         self._columns_for: dict[str, int] = {}
+        self._stale = True
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar", classes="title-bar")
@@ -128,12 +129,17 @@ class AccountsScreen(Screen[None]):
         banner = self.query_one("#readonly-banner", Static)
         banner.display = self.app.store.readonly
         banner.update(text(f"Read-only: {self.app.store.readonly_reason}"))
-        self.reload()
         self.query_one(DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        # filled when first shown (not while a board opened on start covers it), and after changes
+        if self._stale:
+            self.reload()
 
     # data
     def reload(self) -> None:
         """Fill the table from the store, keeping the selected account."""
+        self._stale = False
         table = self.query_one(DataTable)
         selected = self.selected_id()
         try:
@@ -182,7 +188,7 @@ class AccountsScreen(Screen[None]):
             table.add_column(label, key=key, width=widths[key])
 
     def on_resize(self) -> None:
-        if self.is_mounted:
+        if self.is_mounted and self.is_current and not self._stale:
             self.reload()
 
     def selected_id(self) -> str | None:
@@ -200,7 +206,10 @@ class AccountsScreen(Screen[None]):
             table.move_cursor(row=table.get_row_index(account_id), animate=False)
 
     def reload_from_store(self) -> None:
-        self.reload()
+        if self.is_current:
+            self.reload()
+        else:
+            self._stale = True
 
     # actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

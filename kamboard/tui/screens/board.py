@@ -467,7 +467,7 @@ class BoardScreen(Screen[None]):
             lanes.remove_class("-focus-mode")
             self.lane.focus()
             return
-        self.app.pop_screen()
+        self.app.show_accounts()
 
     def action_help(self) -> None:
         self.app.show_keys(self)

@@ -183,6 +183,8 @@ class Lane(ScrollView, can_focus=True):
         self.cards: list[Card] = []
         self.row_height = card_height(lane)
         self._cache: LRUCache[tuple[Any, ...], Strip] = LRUCache(1024)
+        self._base_style = Style()
+        self._width = 0
 
     # data
     @property
@@ -286,10 +288,15 @@ class Lane(ScrollView, can_focus=True):
         super().notify_style_update()
         self._cache.clear()
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._base_style = self.rich_style  # computed once per paint, not once per row
+        self._width = self.scrollable_content_region.width
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self._width
         row = y + int(self.scroll_y)
-        base = self.rich_style
+        base = self._base_style
         if not self.cards:
             if y == 1:
                 hint = Text(" " + self.empty_hint, style=self.get_component_rich_style("lane--empty"))

@@ -1,0 +1,205 @@
+"""Benchmark of the TUI: first paint, key-to-repaint, peak memory.
+
+Run: python tests/perf/bench_tui.py [--accounts 200 --cards 45 --lane 1000 --runs 3]
+
+Builds a 10,000-card board (200 generated accounts of 45 cards, plus "Big" with 1,000
+cards in one lane), then prints in one run:
+- time to first paint of a bare Textual App and of kamboard with "Big" open (target ratio <= 1.5);
+- key-to-repaint when moving a card within and out of the 1,000-card lane (target <= 50 ms);
+- peak memory (max RSS and the Python heap via tracemalloc) of both (target <= 2x).
+Each first-paint and memory figure comes from a fresh process; the median of --runs is shown.
+"""
+
+from __future__ import annotations
+
+import time
+
+START = time.perf_counter()  # before textual is imported: first paint counts the imports too
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import tracemalloc  # noqa: E402
+from typing import Any  # noqa: E402
+
+SIZE = (100, 30)
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def build_board(path: str, accounts: int, cards: int, lane: int) -> int:
+    """Write the board in one bulk transaction; returns the number of cards."""
+    from kamboard.demo import demo_records
+    from kamboard.model import new_id
+    from kamboard.store import BoardStore
+
+    store = BoardStore(path, user="bench", create=True, backups=0)
+    docs, card_docs, workshops = demo_records(accounts, cards)
+    big = {"id": new_id(), "name": "Big", "owner": "Bench"}
+    card_docs += [{"account_id": big["id"], "lane": "topic", "title": f"Big topic {n + 1}"} for n in range(lane)]
+    counts = store.bulk_insert([*docs, big], card_docs, workshops, replace=True)
+    return int(counts.get("cards", len(card_docs)))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM, not ru_maxrss: on Linux a child's ru_maxrss
+    starts from its parent's peak at fork, which would charge the benchmark's own memory."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ---- children: one fresh process per measurement -------------------------------------------
+
+
+def child(kind: str, path: str, memory: bool) -> None:
+    if memory:
+        tracemalloc.start()
+    from textual.app import App
+
+    painted: dict[str, float] = {}
+
+    if kind == "bare":
+        from textual.widgets import Static
+
+        class Bare(App[None]):
+            def compose(self) -> Any:
+                yield Static("Hello")
+
+            def _display(self, screen: Any, renderable: Any) -> None:
+                super()._display(screen, renderable)
+                if renderable is not None and "t" not in painted:
+                    painted["t"] = time.perf_counter()
+                    self.exit()
+
+        app: App[None] = Bare()
+    else:
+        from kamboard.store import BoardStore
+        from kamboard.tui.app import KamboardApp
+        from kamboard.tui.screens.board import BoardScreen
+
+        class Kamboard(KamboardApp):
+            def _display(self, screen: Any, renderable: Any) -> None:
+                super()._display(screen, renderable)
+                if renderable is not None and isinstance(screen, BoardScreen) and "t" not in painted:
+                    painted["t"] = time.perf_counter()
+                    self.exit()
+
+        app = Kamboard(BoardStore(path, readonly=False), account="Big")
+    app.run(headless=True, size=SIZE)
+    result = {"first_paint_ms": (painted.get("t", time.perf_counter()) - START) * 1000, "maxrss_mb": peak_rss_mb()}
+    if memory:
+        result["heap_peak_mb"] = tracemalloc.get_traced_memory()[1] / 2**20
+    print(json.dumps(result))
+
+
+def run_child(kind: str, path: str, memory: bool = False) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": ROOT + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    args = [sys.executable, os.path.abspath(__file__), "--child", kind, "--file", path]
+    if memory:
+        args.append("--memory")
+    out = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
+    if out.returncode != 0:
+        raise SystemExit(f"{kind} child failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# ---- key-to-repaint, in this process -----------------------------------------------------
+
+
+async def key_to_repaint(path: str, rounds: int) -> dict[str, list[float]]:
+    from kamboard.store import BoardStore
+    from kamboard.tui.app import KamboardApp
+
+    paints: list[float] = []
+
+    class Timed(KamboardApp):
+        def _display(self, screen: Any, renderable: Any) -> None:
+            super()._display(screen, renderable)
+            if renderable is not None:
+                paints.append(time.perf_counter())
+
+    app = Timed(BoardStore(path), account="Big")
+    out: dict[str, list[float]] = {"reorder (J/K)": [], "to next lane and back (L/H)": [], "cursor (j/k)": []}
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("end")  # the last card: moving it rewrites positions at the far end
+        await pilot.pause()
+        for name, keys in (("reorder (J/K)", "KJ"), ("to next lane and back (L/H)", "LH"), ("cursor (j/k)", "kj")):
+            for n in range(rounds):
+                key = keys[n % 2]
+                paints.clear()
+                started = time.perf_counter()
+                await pilot.press(key)
+                await pilot.pause()
+                if paints:
+                    out[name].append((paints[0] - started) * 1000)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", choices=("bare", "kamboard"))
+    parser.add_argument("--file")
+    parser.add_argument("--memory", action="store_true")
+    parser.add_argument("--accounts", type=int, default=200)
+    parser.add_argument("--cards", type=int, default=45)
+    parser.add_argument("--lane", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=20)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.file, args.memory)
+        return
+
+    import asyncio
+
+    sys.path.insert(0, ROOT)
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ.setdefault("KAMBOARD_CONFIG_DIR", folder)
+        path = os.path.join(folder, "bench.json")
+        built = time.perf_counter()
+        total = build_board(path, args.accounts, args.cards, args.lane)
+        print(
+            f"board: {total} cards, {os.path.getsize(path) / 2**20:.1f} MB, built in {time.perf_counter() - built:.2f} s"
+        )
+
+        paint = {
+            k: statistics.median(run_child(k, path)["first_paint_ms"] for _ in range(args.runs))
+            for k in ("bare", "kamboard")
+        }
+        memory = {k: run_child(k, path, memory=True) for k in ("bare", "kamboard")}
+        rss = {k: statistics.median(run_child(k, path)["maxrss_mb"] for _ in range(1)) for k in ("bare", "kamboard")}
+        keys = asyncio.run(key_to_repaint(path, args.rounds))
+
+    ratio = paint["kamboard"] / paint["bare"]
+    print(f"\n{'measure':<44}{'bare Textual':>14}{'kamboard':>12}{'ratio':>8}  target")
+    print(
+        f"{'first paint (ms, median of ' + str(args.runs) + ')':<44}{paint['bare']:>14.0f}{paint['kamboard']:>12.0f}{ratio:>8.2f}  <= 1.5"
+    )
+    print(
+        f"{'peak memory, max RSS (MB)':<44}{rss['bare']:>14.1f}{rss['kamboard']:>12.1f}{rss['kamboard'] / rss['bare']:>8.2f}  <= 2"
+    )
+    heap_bare, heap_kb = memory["bare"]["heap_peak_mb"], memory["kamboard"]["heap_peak_mb"]
+    print(
+        f"{'peak Python heap, tracemalloc (MB)':<44}{heap_bare:>14.1f}{heap_kb:>12.1f}{heap_kb / heap_bare:>8.2f}  (info)"
+    )
+    print(f"\nkey-to-repaint in the {args.lane}-card lane (ms, {args.rounds} presses each)   median      max  target")
+    for name, times in keys.items():
+        if times:
+            print(f"  {name:<58}{statistics.median(times):>8.1f}{max(times):>9.1f}  <= 50")
+        else:
+            print(f"  {name:<58}  no repaint seen")
+
+
+if __name__ == "__main__":
+    main()
