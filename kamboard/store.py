@@ -151,7 +151,9 @@ class BoardStore:
         try:
             data = self.storage.read()
         except FileNotFoundError:
-            raise BoardNotFound(f"{self.name} has disappeared; was it moved or deleted?") from None
+            raise BoardNotFound(
+                f"{self.name} has disappeared (moved or deleted?); open it where it is now or restore a copy from {self._backup_hint()}."
+            ) from None
         except (orjson.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
             raise BoardFileError(
                 f"{self.name} is not valid JSON ({exc}); fix it or restore a copy from {self._backup_hint()}."
