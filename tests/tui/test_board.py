@@ -41,12 +41,12 @@ async def test_lanes_show_questions_counts_and_support_details(store: BoardStore
         assert "What is on the customer's mind?" in str(board.query_one("#head-topic").render())
         lines = lane_lines(board.lanes["support"])
         assert lines[0].split()[:2] == ["Joint", "pilot"]
-        assert "Bob" in lines[1] and "our side" in lines[1]
         assert "⇄1" in lines[0]
-        assert "overdue 2026-03-01" in lines[2] and "agreed" in lines[2]
-        assert "due 2026-05-01" in lines[6] and "overdue" not in lines[6]
+        assert "Bob" in lines[2] and "our side" in lines[2]
+        assert "overdue 2026-03-01" in lines[3] and "agreed" in lines[3]
+        assert "due 2026-05-01" in lines[8] and "overdue" not in lines[8]
         # the overdue date is drawn in the theme's error colour
-        segments = board.lanes["support"].render_line(2)._segments
+        segments = board.lanes["support"].render_line(3)._segments
         overdue = next(s for s in segments if "overdue" in s.text)
         assert overdue.style.color == board.lanes["support"].get_component_rich_style("lane--overdue").color
 

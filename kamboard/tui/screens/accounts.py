@@ -34,7 +34,7 @@ COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("support", "Support", 7),
     ("open", "Open", 4),
     ("overdue", "Overdue", 7),
-    ("last", "Last workshop", 13),
+    ("last", "Workshop", 10),
 )
 # Below this width the three lane counts share one column, "T/C/S".
 COMPACT_BELOW = 96
@@ -44,7 +44,7 @@ COMPACT_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("cards", "T/C/S", 9),
     ("open", "Open", 4),
     ("overdue", "Overdue", 7),
-    ("last", "Last ws", 10),
+    ("last", "Workshop", 10),
 )
 
 
@@ -156,9 +156,12 @@ class AccountsScreen(Screen[None]):
         for s in shown:
             overdue = Text(str(s.overdue_actions), style=error if s.overdue_actions else "")
             counts = [str(s.counts.get(lane, 0)) for lane in LANES]
+            name, owner = text(s.name), text(s.owner)
+            name.truncate(self._columns_for["name"], overflow="ellipsis")
+            owner.truncate(self._columns_for["owner"], overflow="ellipsis")
             table.add_row(
-                text(s.name),
-                text(s.owner),
+                name,
+                owner,
                 *([Text("/".join(counts))] if compact else [Text(c) for c in counts]),
                 Text(str(s.open_actions)),
                 overdue,

@@ -30,7 +30,7 @@ Card = dict[str, Any]
 
 def card_height(lane: str) -> int:
     """Rows per card, including one blank separator row."""
-    return 4 if lane == "support" else 3
+    return 5 if lane == "support" else 3
 
 
 Piece = tuple[str, str]  # (text, component class)
@@ -40,8 +40,8 @@ Row = tuple[list[Piece], list[Piece]]  # pieces on the left, pieces aligned righ
 def card_rows(card: Card, today: dt.date, width: int = 40) -> list[Row]:
     """The content rows of a card for a lane ``width`` cells wide.
 
-    Topics and challenges: the title over up to two rows (else the tags on the second row).
-    Support actions: title; owner, side and tags; due date (overdue marked) and status.
+    Every card: the title over up to two rows (else the tags on the second row).
+    Support actions then: owner and side; due date (overdue marked) and status.
     Vote and link markers sit at the right of the title row.
     """
     markers: list[Piece] = []
@@ -55,17 +55,15 @@ def card_rows(card: Card, today: dt.date, width: int = 40) -> list[Row]:
     tags = _join([("#" + literal(t), "lane--meta") for t in card.get("tags") or ()])
     title = literal(card.get("title", ""))
     room = max(4, width - 3 - (sum(cell_len(t) for t, _ in markers) + 1 if markers else 0))
+    first, rest = _split(title, room)
+    rows: list[Row] = [([(first, "lane--title")], markers), ([(rest, "lane--title")] if rest else tags, [])]
     if card.get("lane") != "support":
-        first, rest = _split(title, room)
-        second = [(rest, "lane--title")] if rest else tags
-        return [([(first, "lane--title")], markers), (second, [])]
+        return rows
     owner = literal(card.get("owner") or "no owner")
     side = card.get("side") or ""
     who: list[Piece] = [(owner, "lane--meta")]
     if side:
         who.append((f" ({'our side' if side == 'us' else 'customer'})", "lane--meta"))
-    if tags:
-        who += [("  ", "lane--meta"), *tags]
     due = card.get("due") or ""
     status = (card.get("status") or "no status").replace("_", " ")
     third: list[Piece] = []
@@ -76,7 +74,7 @@ def card_rows(card: Card, today: dt.date, width: int = 40) -> list[Row]:
             ("  ", ""),
         ]
     third.append((status, "lane--status"))
-    return [([(title, "lane--title")], markers), (who, []), (third, [])]
+    return [*rows, (who, []), (third, [])]
 
 
 def _split(title: str, width: int) -> tuple[str, str]:
