@@ -53,11 +53,16 @@ def _orjson_options(kwargs: dict[str, Any]) -> int | None:
 
 def dumps(data: Any, **kwargs: Any) -> bytes:
     """Serialise like ``json.dumps(data, **kwargs)``, with orjson where it can."""
+    body, tail = _dumps_parts(data, **kwargs)
+    return body + tail
+
+
+def _dumps_parts(data: Any, **kwargs: Any) -> tuple[bytes, bytes]:
+    """``dumps`` as (body, final newline): writing both spares copying a large body."""
     opts = _orjson_options(kwargs)
     if opts is None:
-        return json.dumps(data, **kwargs).encode("utf-8")
-    out = orjson.dumps(data, option=opts)
-    return out + b"\n" if kwargs.get("indent") else out
+        return json.dumps(data, **kwargs).encode("utf-8"), b""
+    return orjson.dumps(data, option=opts), b"\n" if kwargs.get("indent") else b""
 
 
 def fsync_dir(folder: str) -> None:
@@ -74,13 +79,15 @@ def fsync_dir(folder: str) -> None:
         os.close(fd)
 
 
-def atomic_write(path: str, payload: bytes, mode: int | None = None) -> None:
-    """Replace ``path`` with ``payload`` so readers see the old or the new file, never a mix."""
+def atomic_write(path: str, payload: bytes, mode: int | None = None, tail: bytes = b"") -> None:
+    """Replace ``path`` with ``payload + tail`` so readers see the old or the new file, never a mix."""
     folder = os.path.dirname(path) or "."
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
+            if tail:
+                handle.write(tail)
             handle.flush()
             os.fsync(handle.fileno())
         if mode is not None:
@@ -166,9 +173,9 @@ class SharedJSONStorage(Storage):
             raise OSError(f'Cannot write to the database. Access mode is "r": {self.path}')
         try:
             if self.encoding.lower() in ("utf-8", "utf8"):
-                payload = dumps(data, **self.kwargs)
+                payload, tail = _dumps_parts(data, **self.kwargs)
             else:
-                payload = json.dumps(data, **self.kwargs).encode(self.encoding)
+                payload, tail = json.dumps(data, **self.kwargs).encode(self.encoding), b""
         except BaseException:
             self._data, self._signature = None, None
             raise
@@ -180,7 +187,7 @@ class SharedJSONStorage(Storage):
             if self.backups and mode is not None:
                 self._backup()
             try:
-                atomic_write(self.path, payload, mode)
+                atomic_write(self.path, payload, mode, tail)
             except BaseException:
                 self._data, self._signature = None, None
                 raise
