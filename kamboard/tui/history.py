@@ -77,14 +77,21 @@ class History:
 
         self.push(Step(f"adding {_title(card)}", undo, redo))
 
-    def edited(self, card_id: str, before: Card, after: Card, title: str) -> None:
+    def edited(self, saved: Card, before: Card, after: Card) -> None:
+        """An edit that left the card as ``saved``; undo and redo refuse (Conflict) to overwrite
+        a field someone else changed since, instead of losing their change."""
+        card_id = saved["id"]
+        state: dict[str, Card] = {"doc": saved}
+
         def undo(store: BoardStore) -> str | None:
-            return store.update_card(card_id, before)["id"]
+            state["doc"] = store.update_card(card_id, before, base=state["doc"])
+            return card_id
 
         def redo(store: BoardStore) -> str | None:
-            return store.update_card(card_id, after)["id"]
+            state["doc"] = store.update_card(card_id, after, base=state["doc"])
+            return card_id
 
-        self.push(Step(f"editing {title!r}", undo, redo))
+        self.push(Step(f"editing {_title(saved)}", undo, redo))
 
     def moved(self, card: Card, source: tuple[str, int], target: tuple[str, int]) -> None:
         card_id = card["id"]

@@ -111,9 +111,9 @@ async def test_conflict_keep_mine(store: BoardStore, board_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
         assert bob.card(card_id)["title"] == "New CEO (mine)"
-        await pilot.press("u")  # the resolved edit can be undone like any other
+        await pilot.press("u")  # undoing the resolved edit brings back their value, not the old one
         await pilot.pause()
-        assert bob.card(card_id)["title"] == "New CEO"
+        assert bob.card(card_id)["title"] == "New CEO (Bob)"
 
 
 async def test_conflict_keep_theirs_still_saves_my_other_fields(store: BoardStore, board_path: Path) -> None:
@@ -172,3 +172,21 @@ async def test_broken_file_from_another_process_is_reported_then_recovers(store:
         bob, acme = other(board_path)
         bob.add_card(acme, "topic", "After repair")
         assert await wait_for(pilot, lambda: "After repair" in lane_titles(board.lanes["topic"]))
+
+
+async def test_undo_never_overwrites_a_later_change_by_someone_else(store: BoardStore, board_path: Path) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("e")
+        editor = app.screen
+        assert isinstance(editor, CardEditor)
+        editor.query_one("#input-title", Input).value = "Growth in APAC"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        bob, acme = other(board_path)
+        card_id = bob.cards(acme, "topic")[0]["id"]
+        bob.update_card(card_id, {"title": "Growth in APAC and India"})
+        await pilot.press("u")
+        await pilot.pause()
+        assert bob.card(card_id)["title"] == "Growth in APAC and India"
+        assert any("Could not undo" in n and "bob" in n for n in notifications(app))

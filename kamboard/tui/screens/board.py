@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from kamboard.tui.app import KamboardApp
 
 Card = dict[str, Any]
+NOUNS = {"topic": "topic", "challenge": "challenge", "support": "support action"}
 
 
 def _b(key: str, action: str, description: str, ident: str, tooltip: str, show: bool = False) -> Binding:
@@ -116,7 +117,7 @@ class BoardScreen(Screen[None]):
                     yield Static(id=f"head-{lane}", classes="lane-header")
                     self.lanes[lane] = Lane(lane, self.app.today, id=f"lane-{lane}")
                     yield self.lanes[lane]
-                    quick = Input(placeholder=f"New {LANE_TITLES[lane][:-1].lower()}: type, Enter", classes="quick-add")
+                    quick = Input(placeholder=f"Type a new {NOUNS[lane]}; Enter adds, Esc closes", classes="quick-add")
                     quick.lane = lane  # type: ignore[attr-defined]
                     yield quick
         yield Footer()
@@ -272,9 +273,11 @@ class BoardScreen(Screen[None]):
         except BoardError as exc:
             self.app.report(exc)
             return
+        # a support action answers challenges or topics; a challenge may answer topics
+        lanes = ("challenge", "topic") if opened.get("lane") == "support" else ("topic",)
         choices = [
             (c["id"], f"{LANE_TITLES[c['lane']][:-1]}: {c.get('title', '')}")
-            for lane in ("challenge", "topic")
+            for lane in lanes
             for c in self.all_cards[lane]
             if c["id"] != opened["id"]
         ]
@@ -302,10 +305,10 @@ class BoardScreen(Screen[None]):
         except (BoardError, ValidationError) as exc:
             self.app.report(exc)
             return
-        before = {k: opened.get(k) for k in changes}
+        before = {k: (base or opened).get(k) for k in changes}  # after "keep mine": their value
         after = {k: saved.get(k) for k in changes}
         if before != after:
-            self.history.edited(saved["id"], before, after, saved.get("title", ""))
+            self.history.edited(saved, before, after)
         self._after_change({saved["lane"]: saved["id"]})
 
     def _resolve(self, opened: Card, changes: dict[str, Any], conflict: Conflict, choice: str | None) -> None:
