@@ -71,7 +71,7 @@ def test_four_writers_and_a_reader_lose_nothing(tmp_path: Path) -> None:
     path = tmp_path / "board.json"
     store = BoardStore(path, user="setup", create=True)
     store.add_account("ACME")
-    ctx = mp.get_context("fork")
+    ctx = mp.get_context("spawn")  # no fork of a threaded pytest(-xdist) worker
     results, reader_results, stop = ctx.Queue(), ctx.Queue(), ctx.Event()
     reader = ctx.Process(target=_reader, args=(str(path), stop, reader_results), daemon=True)
     writers = [ctx.Process(target=_writer, args=(str(path), n, results), daemon=True) for n in range(WRITERS)]
