@@ -176,6 +176,7 @@ async def test_filter_by_text_tag_and_owner(store: BoardStore) -> None:
         await pilot.pause()
         assert lane_titles(board.lanes["topic"]) == ["Growth in Asia"]
         assert lane_titles(board.lanes["support"]) == []
+        assert "No card matches the filter" in "\n".join(lane_lines(board.lanes["support"]))
         assert "1 of 3" in str(board.query_one("#head-topic").render())
         board.query_one("#board-filter", Input).value = "#cost"
         await pilot.pause()

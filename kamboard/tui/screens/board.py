@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from kamboard.tui.app import KamboardApp
 
 Card = dict[str, Any]
+EMPTY_HINT = "No cards yet: press n to add one."
 NOUNS = {"topic": "topic", "challenge": "challenge", "support": "support action"}
 
 
@@ -160,6 +161,9 @@ class BoardScreen(Screen[None]):
         words = self.filter_text.casefold().split()
         for lane in LANES:
             shown = [c for c in by_lane[lane] if matches(c, words)] if words else by_lane[lane]
+            self.lanes[lane].empty_hint = (
+                "No card matches the filter (Esc clears it)." if words and by_lane[lane] else EMPTY_HINT
+            )
             self.lanes[lane].set_cards(shown, (select or {}).get(lane))
             head = Text.assemble(
                 (LANE_TITLES[lane], "bold"),

@@ -61,19 +61,23 @@ def card_rows(card: Card, today: dt.date, width: int = 40) -> list[Row]:
         return rows
     owner = literal(card.get("owner") or "no owner")
     side = card.get("side") or ""
-    who: list[Piece] = [(owner, "lane--meta")]
-    if side:
-        who.append((f" ({'our side' if side == 'us' else 'customer'})", "lane--meta"))
     due = card.get("due") or ""
     status = (card.get("status") or "no status").replace("_", " ")
+    overdue = bool(due) and model.is_overdue(card, today)
+    who: list[Piece] = []
     third: list[Piece] = []
-    if due:
-        overdue = model.is_overdue(card, today)
-        third += [
-            (f"{'overdue ' if overdue else 'due '}{due}", "lane--overdue" if overdue else "lane--meta"),
-            ("  ", ""),
-        ]
-    third.append((status, "lane--status"))
+    for narrow in (False, True):  # the long words, else short ones so date and status still show
+        who = [(owner, "lane--meta")]
+        if side:
+            words = {"us": "us" if narrow else "our side", "customer": "customer"}
+            who.append((f" ({words.get(side, side)})", "lane--meta"))
+        third = []
+        if due:
+            label = ("! " if narrow else "overdue ") if overdue else ("" if narrow else "due ")
+            third += [(f"{label}{due}", "lane--overdue" if overdue else "lane--meta"), (" " if narrow else "  ", "")]
+        third.append((status, "lane--status"))
+        if sum(cell_len(text) for text, _ in third) <= width - 3:
+            break
     return [*rows, (who, []), (third, [])]
 
 
