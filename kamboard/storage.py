@@ -15,6 +15,7 @@ import contextlib
 import errno
 import json
 import os
+import re
 import tempfile
 import time
 from pathlib import Path
@@ -207,7 +208,8 @@ class SharedJSONStorage(Storage):
             except OSError:
                 with open(self.path, "rb") as src:
                     atomic_write(target, src.read())
-            versions = sorted(f for f in os.listdir(folder) if f.startswith(name + "."))
+            mine = re.compile(re.escape(name) + r"\.\d{8}T\d{6}-\d{9}")  # not another board's
+            versions = sorted(f for f in os.listdir(folder) if mine.fullmatch(f))
             for old in versions[: -self.backups]:
                 os.unlink(os.path.join(folder, old))
         except OSError:
@@ -216,10 +218,11 @@ class SharedJSONStorage(Storage):
     def clean_temp_files(self) -> list[str]:
         """Remove temp files a crashed writer left behind; call while holding the lock."""
         folder = os.path.dirname(self.path)
-        prefix = f".{os.path.basename(self.path)}."
+        # mkstemp adds 8 characters: so "a.json" never takes "a.json.x"'s temp files
+        mine = re.compile(re.escape(f".{os.path.basename(self.path)}.") + "[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
         removed = []
         for entry in os.listdir(folder):
-            if entry.startswith(prefix) and entry.endswith(TEMP_SUFFIX):
+            if mine.fullmatch(entry):
                 try:
                     os.unlink(os.path.join(folder, entry))
                     removed.append(entry)

@@ -241,9 +241,9 @@ def test_board_store_keeps_ten_backups(tmp_path: Path) -> None:
 def test_leftover_temp_file_is_cleaned_on_next_open(tmp_path: Path) -> None:
     path = tmp_path / "board.json"
     BoardStore(path, create=True).add_account("ACME")
-    leftover = tmp_path / f".board.json.abc123{TEMP_SUFFIX}"
+    leftover = tmp_path / f".board.json.abc123_z{TEMP_SUFFIX}"
     leftover.write_bytes(b'{"half": ')
-    other = tmp_path / f".other.json.abc123{TEMP_SUFFIX}"  # another board's temp file: not ours
+    other = tmp_path / f".other.json.abc123_z{TEMP_SUFFIX}"  # another board's temp file: not ours
     other.write_bytes(b"x")
     before = path.read_bytes()
     store = BoardStore(path)
@@ -256,9 +256,12 @@ def test_leftover_temp_file_is_cleaned_on_next_open(tmp_path: Path) -> None:
 def test_clean_temp_files_reports_what_it_removed(tmp_path: Path) -> None:
     path = tmp_path / "board.json"
     store = _storage(path)
-    (tmp_path / f".board.json.x1{TEMP_SUFFIX}").write_bytes(b"")
-    (tmp_path / f".board.json.x2{TEMP_SUFFIX}").write_bytes(b"")
-    assert sorted(store.clean_temp_files()) == [f".board.json.x1{TEMP_SUFFIX}", f".board.json.x2{TEMP_SUFFIX}"]
+    (tmp_path / f".board.json.x1234567{TEMP_SUFFIX}").write_bytes(b"")
+    (tmp_path / f".board.json.x2345678{TEMP_SUFFIX}").write_bytes(b"")
+    assert sorted(store.clean_temp_files()) == [
+        f".board.json.x1234567{TEMP_SUFFIX}",
+        f".board.json.x2345678{TEMP_SUFFIX}",
+    ]
     assert _temp_files(tmp_path) == []
 
 
@@ -296,3 +299,20 @@ def test_create_dirs(tmp_path: Path) -> None:
     path = tmp_path / "a" / "b" / "board.json"
     _storage(path, create_dirs=True).write(_board(1))
     assert json.loads(path.read_bytes()) == _board(1)
+
+
+def test_boards_sharing_a_folder_keep_their_own_backups_and_temp_files(tmp_path: Path) -> None:
+    board = _storage(tmp_path / "board.json", backups=2)
+    other = _storage(tmp_path / "board.json.old", backups=2)
+    for i in range(4):
+        other.write(_board(i + 1))
+    for i in range(4):
+        board.write(_board(i + 1))
+    names = sorted(os.listdir(tmp_path / BACKUP_DIR))
+    assert len([n for n in names if n.startswith("board.json.old.")]) == 2
+    assert len([n for n in names if not n.startswith("board.json.old.")]) == 2
+    others_temp = tmp_path / f".board.json.old.abcd1234{TEMP_SUFFIX}"  # another board's save in progress
+    others_temp.write_bytes(b"{")
+    assert board.clean_temp_files() == []
+    assert others_temp.exists()
+    assert other.clean_temp_files() == [others_temp.name]
