@@ -107,11 +107,15 @@ class BoardStore:
         self._next_key: dict[str, int] = {}
         self._data = self._load()
         if not self.readonly_reason:
-            try:
-                with self._locked():
-                    self.storage.clean_temp_files()
-            except LockTimeout:
+            try:  # only when nobody is saving: else a temp file may be their save in progress
+                self.storage.lock.acquire(timeout=0)
+            except Timeout:
                 pass
+            else:
+                try:
+                    self.storage.clean_temp_files()
+                finally:
+                    self.storage.lock.release()
 
     # plumbing
     @property

@@ -218,6 +218,16 @@ def test_lock_held_by_another_process(board: Path, held_lock: Path) -> None:
     assert [a["name"] for a in store.accounts()] == ["ACME"]
 
 
+def test_opening_does_not_wait_for_a_held_lock(board: Path, held_lock: Path) -> None:
+    leftover = board.parent / f".board.json.abcd1234{TEMP_SUFFIX}"  # maybe the holder's save in progress
+    leftover.write_bytes(b"{")
+    started = time.monotonic()
+    store = BoardStore(board, user="alice")  # default lock timeout: 10 s
+    assert time.monotonic() - started < 2
+    assert [c["title"] for c in store.cards()] == ["Energy costs"]
+    assert leftover.exists()  # not ours to remove while someone holds the lock
+
+
 def test_works_again_after_the_holder_is_gone(board: Path) -> None:
     lock_file = Path(str(board) + ".lock")
     proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(lock_file)], stdout=subprocess.PIPE, text=True)
