@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from board_helpers import TODAY, make_store, notifications, wait_for
 from textual.widgets import DataTable, Input
 
@@ -181,3 +182,36 @@ async def test_every_theme_renders(store: BoardStore) -> None:
             app.theme = theme
             await pilot.pause()
             assert app.screen.lanes["topic"].render_line(2)  # no style errors
+
+
+async def test_narrow_terminal_shares_one_column_for_the_lane_counts(store: BoardStore) -> None:
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert table_rows(app)[0] == ["ACME", "Alice", "3/2/2", "2", "1", "-"]
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        assert table_rows(app)[0] == ["ACME", "Alice", "3", "2", "2", "2", "1", "-"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Account name must not be empty."),
+        ("x" * 201, "Account name is 201 characters long; at most 200 are allowed."),
+        ("globex", "An account named 'Globex' already exists."),
+    ],
+)
+async def test_account_name_messages(store: BoardStore, typed: str, message: str) -> None:
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("a")
+        prompt = app.screen
+        assert isinstance(prompt, TextPrompt)
+        prompt.query_one(Input).value = typed
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is prompt  # refused: stays open
+        assert str(prompt.query_one("#prompt-error").render()) == message
+        await pilot.press("escape")
+        assert len(store.accounts()) == 2

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from board_helpers import TODAY, lane_lines, lane_titles, make_store, notifications
+from textual import events
 from textual.widgets import Input
 
 from kamboard.store import BoardStore
@@ -353,3 +354,45 @@ async def test_unknown_account_on_start_opens_the_accounts_with_a_message(store:
         await pilot.pause()
         assert isinstance(app.screen, AccountsScreen)
         assert any("No account 'Nobody'" in n for n in notifications(app))
+
+
+async def test_wheel_scrolls_a_long_lane(board_path: Path) -> None:
+    s = make_store(board_path)
+    account = s.add_account("Big")
+    s.bulk_insert([], [{"account_id": account["id"], "lane": "topic", "title": f"Card {n}"} for n in range(100)])
+    app = KamboardApp(s, account="Big", today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        lane = screen(app).lanes["topic"]
+        assert lane.scroll_y == 0
+        for _ in range(3):
+            await pilot._post_mouse_events([events.MouseScrollDown], lane, offset=(3, 3))
+        await pilot.pause()
+        assert lane.scroll_y > 0
+        assert "Card 0" not in "\n".join(lane_lines(lane))
+        assert lane.cursor == 0  # the wheel scrolls; it does not move the selection
+
+
+async def test_empty_lane_edit_and_delete_explain(board_path: Path) -> None:
+    s = make_store(board_path)
+    s.add_account("Empty")
+    app = KamboardApp(s, account="Empty", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = screen(app)
+        assert "press n to add one" in " ".join(line.strip() for line in lane_lines(board.lanes["topic"]))
+        for key in ("e", "d", "L", "K"):
+            app.clear_notifications()
+            await pilot.press(key)
+            assert app.screen is board
+            assert any("No card selected" in n for n in notifications(app)), key
+
+
+async def test_quick_add_explains_a_too_long_title(store: BoardStore) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = screen(app)
+        await pilot.press("n")
+        board.query_one("#col-topic .quick-add", Input).value = "x" * 201
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any("201 characters long; at most 200" in n for n in notifications(app))
+        assert len(stored_titles(store, "topic")) == 3

@@ -300,8 +300,10 @@ class Lane(ScrollView, can_focus=True):
         row = y + int(self.scroll_y)
         base = self._base_style
         if not self.cards:
-            if y == 1:
-                hint = Text(" " + self.empty_hint, style=self.get_component_rich_style("lane--empty"))
+            style = self.get_component_rich_style("lane--empty")
+            lines = Text(self.empty_hint, style=style).wrap(self.app.console, max(4, width - 2))
+            if 1 <= y <= len(lines):
+                hint = Text(" ", style=base) + lines[y - 1]
                 hint.truncate(width, overflow="ellipsis", pad=True)
                 return Strip(hint.render(self.app.console), width)
             return Strip.blank(width, base)
