@@ -107,6 +107,7 @@ class BoardScreen(Screen[None]):
         self.filter_text = ""
         self.all_cards: dict[str, list[Card]] = {lane: [] for lane in LANES}
         self.lanes: dict[str, Lane] = {}
+        self._heads: dict[str, Text] = {}
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar", classes="title-bar")
@@ -172,7 +173,9 @@ class BoardScreen(Screen[None]):
                 "\n",
                 (LANE_QUESTIONS[lane], "italic"),
             )
-            self.query_one(f"#head-{lane}", Static).update(head)
+            if head != self._heads.get(lane):  # an unchanged header costs no new layout
+                self._heads[lane] = head
+                self.query_one(f"#head-{lane}", Static).update(head)
 
     def reload_from_store(self) -> None:
         self.reload()
