@@ -131,7 +131,9 @@ class KamboardApp(App[None]):
 
     def changed(self) -> None:
         """This process changed the board: its own events are no news for the watcher."""
-        self.watcher.mark_seen()
+        news = self.watcher.mark_seen()
+        if news:
+            self.notify(describe(news), title="Changed by others", markup=False, timeout=5)
 
     def show_keys(self, screen: Screen[object]) -> None:
         from kamboard.tui.screens.help import KeysHelp

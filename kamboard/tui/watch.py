@@ -31,9 +31,15 @@ class BoardWatcher:
         self.last_key = store.last_event_key()
         self._last_error = ""
 
-    def mark_seen(self) -> None:
-        """Call after this process changed the board: its own events are not news."""
+    def mark_seen(self) -> list[dict[str, Any]]:
+        """Call after this process changed the board: its own events are not news.
+
+        Returns the events by other users that were read together with this change (another
+        process wrote just before it), so they can still be announced.
+        """
+        news = [e for _, e in self.store.events(after=self.last_key) if e.get("by") != self.store.user]
         self.last_key = self.store.last_event_key()
+        return news
 
     def poll(self) -> Change | None:
         """None when nothing changed; else the change (events by others, or an error once)."""

@@ -215,3 +215,22 @@ async def test_account_name_messages(store: BoardStore, typed: str, message: str
         assert str(prompt.query_one("#prompt-error").render()) == message
         await pilot.press("escape")
         assert len(store.accounts()) == 2
+
+
+async def test_archived_accounts_can_be_shown_and_restored(store: BoardStore) -> None:
+    store.archive_account("Globex")
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert [r[0] for r in table_rows(app)] == ["ACME"]
+        await pilot.press("A")
+        await pilot.pause()
+        assert [r[0] for r in table_rows(app)] == ["ACME", "Globex (archived)"]
+        await pilot.press("down", "x")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert store.account("Globex")["archived"] is False
+        await pilot.press("A")
+        await pilot.pause()
+        assert [r[0] for r in table_rows(app)] == ["ACME", "Globex"]

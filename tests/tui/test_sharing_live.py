@@ -190,3 +190,16 @@ async def test_undo_never_overwrites_a_later_change_by_someone_else(store: Board
         await pilot.pause()
         assert bob.card(card_id)["title"] == "Growth in APAC and India"
         assert any("Could not undo" in n and "bob" in n for n in notifications(app))
+
+
+async def test_a_change_read_together_with_mine_is_still_announced(store: BoardStore, board_path: Path) -> None:
+    app = board_app(store)
+    app.poll = lambda: None  # type: ignore[method-assign]  # no polling: my own write reads bob's change
+    async with app.run_test(size=(100, 30)) as pilot:
+        bob, acme = other(board_path)
+        bob.add_card(acme, "support", "Bob's idea")
+        await pilot.press("n", *"Mine", "enter")
+        await pilot.pause()
+        assert any("bob" in n and "Bob's idea" in n for n in notifications(app))
+        assert not any("tester:" in n for n in notifications(app))
+        assert "Bob's idea" in lane_titles(app.screen.lanes["support"])  # type: ignore[attr-defined]

@@ -36,6 +36,7 @@ COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("overdue", "Overdue", 7),
     ("last", "Workshop", 10),
 )
+ARCHIVED = " (archived)"
 # Below this width the three lane counts share one column, "T/C/S".
 COMPACT_BELOW = 96
 COMPACT_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
@@ -92,7 +93,19 @@ class AccountsScreen(Screen[None]):
         Binding("a", "add", "Add", id="accounts.add", tooltip="Add a key account"),
         Binding("r", "rename", "Rename", id="accounts.rename", tooltip="Rename the selected account"),
         Binding(
-            "x", "archive", "Archive", id="accounts.archive", tooltip="Archive the selected account (after asking)"
+            "x",
+            "archive",
+            "Archive",
+            id="accounts.archive",
+            tooltip="Archive the selected account, or restore an archived one (after asking)",
+        ),
+        Binding(
+            "A",
+            "toggle_archived",
+            "Show archived",
+            show=False,
+            id="accounts.show_archived",
+            tooltip="Show or hide archived accounts",
         ),
         Binding("slash", "filter", "Filter", id="accounts.filter", tooltip="Filter accounts by typing"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="accounts.clear", tooltip="Clear the filter"),
@@ -106,6 +119,7 @@ class AccountsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="accounts")
         self.filter_text = ""
+        self.show_archived = False
         self._columns_for: dict[str, int] = {}
         self._stale = True
 
@@ -126,9 +140,7 @@ class AccountsScreen(Screen[None]):
                 ("kamboard", "bold"), "  ", text(self.app.store.meta.get("title", "")), "  ", text(self.app.store.name)
             )
         )
-        banner = self.query_one("#readonly-banner", Static)
-        banner.display = self.app.store.readonly
-        banner.update(text(f"Read-only: {self.app.store.readonly_reason}"))
+        self.query_one("#readonly-banner", Static).display = False
         self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
@@ -140,10 +152,14 @@ class AccountsScreen(Screen[None]):
     def reload(self) -> None:
         """Fill the table from the store, keeping the selected account."""
         self._stale = False
+        banner = self.query_one("#readonly-banner", Static)
+        if banner.display != self.app.store.readonly:
+            banner.display = self.app.store.readonly
+            banner.update(text(f"Read-only: {self.app.store.readonly_reason}"))
         table = self.query_one(DataTable)
         selected = self.selected_id()
         try:
-            summaries = self.app.store.summaries(today=self.app.today)
+            summaries = self.app.store.summaries(today=self.app.today, include_archived=self.show_archived)
         except BoardError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -157,6 +173,8 @@ class AccountsScreen(Screen[None]):
             overdue = Text(str(s.overdue_actions), style=error if s.overdue_actions else "")
             counts = [str(s.counts.get(lane, 0)) for lane in LANES]
             name, owner = text(s.name), text(s.owner)
+            if s.archived:
+                name.append(ARCHIVED, style="italic")
             name.truncate(self._columns_for["name"], overflow="ellipsis")
             owner.truncate(self._columns_for["owner"], overflow="ellipsis")
             table.add_row(
@@ -180,7 +198,7 @@ class AccountsScreen(Screen[None]):
         width = self.size.width - 2
         widths = column_widths(
             width,
-            max((cell_len(literal(s.name)) for s in shown), default=7),
+            max((cell_len(literal(s.name)) + (len(ARCHIVED) if s.archived else 0) for s in shown), default=7),
             max((cell_len(literal(s.owner)) for s in shown), default=5),
         )
         if widths == self._columns_for:
@@ -299,28 +317,40 @@ class AccountsScreen(Screen[None]):
         if account_id is None or self._refuse_readonly():
             return
         account = self.app.store.account(account_id)
+        restore = bool(account.get("archived"))
 
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
             try:
-                self.app.store.archive_account(account_id)
+                self.app.store.archive_account(account_id, archived=not restore)
             except (BoardError, ValidationError) as exc:
                 self.app.report(exc)
                 return
             self.app.changed()
             self.reload()
-            self.notify(f"Archived {account['name']}; its cards are kept.", markup=False)
+            if restore:
+                self.notify(f"Restored {account['name']}.", markup=False)
+            else:
+                self.notify(f"Archived {account['name']}; its cards are kept (A shows archived).", markup=False)
 
-        self.app.push_screen(
-            ConfirmDialog(
+        if restore:
+            dialog = ConfirmDialog(
+                "Restore account", f"Bring {account['name']!r} back to the list?", yes="Restore", no="Cancel"
+            )
+        else:
+            dialog = ConfirmDialog(
                 "Archive account",
                 f"Archive {account['name']!r}? It leaves this list; its cards and workshops are kept in the file.",
                 yes="Archive",
                 no="Keep",
-            ),
-            answered,
-        )
+            )
+        self.app.push_screen(dialog, answered)
+
+    def action_toggle_archived(self) -> None:
+        self.show_archived = not self.show_archived
+        self.reload()
+        self.notify("Showing archived accounts too." if self.show_archived else "Archived accounts hidden.")
 
     def action_filter(self) -> None:
         field = self.query_one("#account-filter", Input)

@@ -125,9 +125,7 @@ class BoardScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        banner = self.query_one("#readonly-banner", Static)
-        banner.display = self.app.store.readonly
-        banner.update(text(f"Read-only: {self.app.store.readonly_reason}"))
+        self.query_one("#readonly-banner", Static).display = False
         self.reload()
         self.lanes[self.current].focus()
         self._mark_current()
@@ -155,6 +153,10 @@ class BoardScreen(Screen[None]):
                 ("   Esc: accounts  ?: keys", "dim"),
             )
         )
+        banner = self.query_one("#readonly-banner", Static)
+        if banner.display != store.readonly:  # e.g. a newer kamboard upgraded the file meanwhile
+            banner.display = store.readonly
+            banner.update(text(f"Read-only: {store.readonly_reason}"))
         by_lane: dict[str, list[Card]] = {lane: [] for lane in LANES}
         for card in cards:
             by_lane.setdefault(card.get("lane", ""), []).append(card)
@@ -229,8 +231,6 @@ class BoardScreen(Screen[None]):
             self._focus_lane(LANES[index])
 
     def action_cursor(self, delta: int) -> None:
-        if not self.lane.has_focus:
-            self.lane.focus()
         self.lane.move_cursor(delta)
 
     # changes

@@ -216,9 +216,11 @@ class Lane(ScrollView, can_focus=True):
         if index is None:
             index = min(old_index, len(cards) - 1)
         self._cache.clear()
-        self.set_reactive(Lane.cursor, max(0, index))
+        index = max(0, index)
+        self.set_reactive(Lane.cursor, index)
         self.refresh()
-        if self.is_mounted:
+        if self.is_mounted and (select_id or index != old_index):
+            # follow the selection; a refresh that keeps it in place keeps the scroll position too
             self.call_after_refresh(self.scroll_to_cursor)
 
     def select_id(self, card_id: str) -> bool:
