@@ -1,0 +1,161 @@
+"""Card operations of BoardStore: add, edit (with merge and conflict), move, delete, restore."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import model
+from .errors import Conflict, Unchanged
+from .model import ValidationError
+
+Doc = dict[str, Any]
+_MIN_GAP = 1e-9
+
+
+class CardOps:
+    """Mixed into :class:`kamboard.store.BoardStore`; uses its transaction helpers."""
+
+    # card changes
+    def _lane_positions(self, data: dict[str, dict[str, Doc]], account_id: str, lane: str, skip: str = "") -> list[Doc]:
+        docs = [
+            d
+            for d in data["cards"].values()
+            if d.get("account_id") == account_id and d.get("lane") == lane and d.get("id") != skip
+        ]
+        return sorted(docs, key=lambda d: d.get("position", 0))
+
+    def _position_at(self, lane_docs: list[Doc], index: int | None) -> float:
+        """A position that puts a card at ``index`` among ``lane_docs`` (None: at the end)."""
+        n = len(lane_docs)
+        if index is None or index >= n:
+            return float(lane_docs[-1].get("position", 0)) + 1.0 if lane_docs else 1.0
+        index = max(0, index)
+        after = float(lane_docs[index].get("position", 0))
+        before = float(lane_docs[index - 1].get("position", 0)) if index > 0 else after - 2.0
+        if after - before < _MIN_GAP:
+            for i, doc in enumerate(lane_docs, start=1):  # renumber the lane
+                doc["position"] = float(i)
+                self._stamp(doc)
+            return self._position_at(lane_docs, index)
+        return (before + after) / 2
+
+    def _check_links(self, links: list[str], card_id: str = "") -> list[str]:
+        for link in links:
+            if link == card_id:
+                raise ValidationError("links", "A card cannot link to itself.")
+            if self._index.get(link, ("",))[0] != "cards":
+                raise ValidationError("links", f"Link to card {link!r}: no such card.")
+        return links
+
+    def add_card(
+        self,
+        account: str,
+        lane: str,
+        title: str,
+        *,
+        index: int | None = None,
+        id: str | None = None,
+        workshop_id: str = "",
+        **fields: Any,
+    ) -> Doc:
+        """Add a card to an account's lane (at ``index``, else at the end); ``workshop_id``: captured there."""
+        lane = model.validate_lane(lane)
+        clean = model.validate_card_fields({"title": title, **fields})
+        account_id = self.account(account)["id"]
+        with self._change() as data:
+            if id and id in self._index:
+                raise ValidationError("id", f"A record with id {id} already exists.")
+            self._check_links(clean.get("links", []), id or "")
+            doc: Doc = {**model.CARD_DEFAULTS, "account_id": account_id, "lane": lane, **clean}
+            doc["tags"], doc["links"] = list(doc["tags"]), list(doc["links"])
+            if id:
+                doc["id"] = id
+            if workshop_id:
+                if self._get("workshops", workshop_id).get("account_id") != account_id:
+                    raise ValidationError("workshop_id", "That workshop belongs to another account.")
+                doc["workshop_id"] = workshop_id
+            doc["position"] = self._position_at(self._lane_positions(data, account_id, lane), index)
+            self._stamp(doc, new=True)
+            self._insert(data, "cards", doc)
+            self._log(data, "card.add", doc, f"added {doc['title']!r} to {model.LANE_TITLES[lane]}")
+        return dict(doc)
+
+    def update_card(self, ref: str, changes: dict[str, Any], *, base: Doc | None = None) -> Doc:
+        """Change fields of a card.
+
+        With ``base`` (the card as the caller read it), fields the caller did not change are
+        left alone, fields only the other side changed merge silently, and a field both sides
+        changed to different values raises :class:`Conflict`.
+        """
+        clean = model.validate_card_fields(changes)
+        card_id = base["id"] if base else self.card(ref)["id"]
+        with self._change() as data:
+            doc = self._get("cards", card_id)
+            if base is not None:
+                clean = {k: v for k, v in clean.items() if v != base.get(k)}
+                if base.get("rev") != doc.get("rev"):
+                    clashes = {
+                        k: (v, doc.get(k)) for k, v in clean.items() if doc.get(k) != base.get(k) and doc.get(k) != v
+                    }
+                    if clashes:
+                        raise Conflict(card_id, clashes, dict(doc))
+            if "links" in clean:
+                self._check_links(clean["links"], card_id)
+            clean = {k: v for k, v in clean.items() if doc.get(k) != v}
+            if not clean:
+                raise Unchanged
+            doc.update(clean)
+            self._stamp(doc)
+            self._log(data, "card.edit", doc, f"edited {doc['title']!r} ({', '.join(sorted(clean))})")
+        return dict(doc)
+
+    def move_card(self, ref: str, lane: str | None = None, index: int | None = None) -> Doc:
+        """Move a card to ``index`` (0-based; None: the end) of ``lane`` (None: its own lane)."""
+        card_id = self.card(ref)["id"]
+        if lane is not None:
+            lane = model.validate_lane(lane)
+        with self._change() as data:
+            doc = self._get("cards", card_id)
+            target = lane or doc["lane"]
+            if target == doc["lane"] and index is None:
+                index = None
+            docs = self._lane_positions(data, doc["account_id"], target, skip=card_id)
+            old_lane = doc["lane"]
+            doc["position"] = self._position_at(docs, index)
+            doc["lane"] = target
+            self._stamp(doc)
+            where = f"to {model.LANE_TITLES[target]}" if target != old_lane else f"within {model.LANE_TITLES[target]}"
+            self._log(data, "card.move", doc, f"moved {doc['title']!r} {where}")
+        return dict(doc)
+
+    def delete_card(self, ref: str) -> Doc:
+        """Delete a card (and links to it); returns it as it was, for undo."""
+        card_id = self.card(ref)["id"]
+        with self._change() as data:
+            doc = self._get("cards", card_id)
+            table, key = self._index.pop(card_id)
+            del data[table][key]
+            for other in data["cards"].values():
+                if card_id in other.get("links", ()):
+                    other["links"] = [x for x in other["links"] if x != card_id]
+                    self._stamp(other)
+            self._log(data, "card.delete", doc, f"deleted {doc['title']!r}")
+        return dict(doc)
+
+    def restore_card(self, doc: Doc) -> Doc:
+        """Put back a deleted card as it was (same id), e.g. for undo."""
+        if doc.get("id") in self._index:
+            raise ValidationError("id", f"Card {doc.get('title')!r} exists already.")
+        account = self.account(doc["account_id"])
+        with self._change() as data:
+            restored = dict(doc)
+            restored["links"] = [x for x in restored.get("links", []) if x in self._index]
+            lane_docs = self._lane_positions(data, account["id"], restored["lane"])
+            position = restored.get("position", 0)
+            if any(d.get("position") == position for d in lane_docs):  # taken: go just ahead of the tie
+                index = sum(1 for d in lane_docs if d.get("position", 0) < position)
+                restored["position"] = self._position_at(lane_docs, index)
+            self._stamp(restored)
+            self._insert(data, "cards", restored)
+            self._log(data, "card.add", restored, f"restored {restored['title']!r}")
+        return dict(restored)

@@ -1,0 +1,204 @@
+"""Workshop operations of BoardStore: workshops, agenda, timer, votes, commitments review.
+
+Rules live in ``workshop.py`` and ``voting.py``; this mixin only runs them in store transactions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from . import model, voting
+from . import workshop as ws_rules
+from .model import ValidationError
+
+Doc = dict[str, Any]
+
+
+class WorkshopOps:
+    """Mixed into :class:`kamboard.store.BoardStore`; uses its transaction helpers."""
+
+    # workshops
+    def add_workshop(self, account: str, title: str, **fields: Any) -> Doc:
+        fields = ws_rules.validate_workshop_fields({**fields, "title": title})
+        title = fields.pop("title")
+        account_id = self.account(account)["id"]
+        with self._change() as data:
+            doc: Doc = {
+                "account_id": account_id,
+                "title": title,
+                "start": "",
+                "end": "",
+                "location": "",
+                "participants": [],
+                "agenda": [],
+                "notes": "",
+                **fields,
+            }
+            self._stamp(doc, new=True)
+            self._insert(data, "workshops", doc)
+            self._log(data, "workshop.add", doc, f"added workshop {title!r}")
+        return dict(doc)
+
+    def update_workshop(self, record_id: str, changes: dict[str, Any]) -> Doc:
+        """Change workshop fields (see ``workshop.WORKSHOP_FIELDS``), validated."""
+        with self._change() as data:
+            doc = self._get("workshops", record_id)
+            doc.update(ws_rules.validate_workshop_fields(changes, doc))
+            self._stamp(doc)
+            self._log(data, "workshop.edit", doc, f"edited workshop {doc.get('title', '')!r}")
+        return dict(doc)
+
+    # agenda, timer, votes and commitments review (rules: workshop.py, voting.py)
+    def _edit_workshop(self, workshop_id: str, apply: Callable[[Doc], str], kind: str = "workshop.edit") -> Doc:
+        """Change a workshop in one transaction: ``apply`` edits the record in place, returns the summary."""
+        with self._change() as data:
+            doc = self._get("workshops", workshop_id)
+            summary = apply(doc)
+            self._stamp(doc)
+            self._log(data, kind, doc, summary)
+        return dict(doc)
+
+    def add_agenda_item(
+        self, workshop_id: str, title: str, lane: str = "", minutes: int = 30, index: int | None = None
+    ) -> Doc:
+        """Add an agenda item (at ``index``, else at the end); returns the item."""
+        item = ws_rules.new_agenda_item(title, lane, minutes)
+
+        def apply(doc: Doc) -> str:
+            agenda = list(doc.get("agenda") or [])
+            agenda.insert(len(agenda) if index is None else max(0, index), item)
+            doc["agenda"] = agenda
+            return f"added agenda item {item['title']!r}"
+
+        self._edit_workshop(workshop_id, apply)
+        return dict(item)
+
+    def update_agenda_item(self, workshop_id: str, item_ref: str, **changes: Any) -> Doc:
+        """Change an agenda item's title, lane or minutes; ``item_ref``: id, id prefix or 1-based number."""
+        clean = ws_rules.validate_agenda_fields(changes)
+        result: Doc = {}
+
+        def apply(doc: Doc) -> str:
+            agenda = [dict(i) for i in doc.get("agenda") or []]
+            i = ws_rules.find_item(agenda, item_ref)
+            agenda[i].update(clean)
+            doc["agenda"] = agenda
+            result.update(agenda[i])
+            return f"edited agenda item {agenda[i]['title']!r}"
+
+        self._edit_workshop(workshop_id, apply)
+        return result
+
+    def move_agenda_item(self, workshop_id: str, item_ref: str, index: int) -> Doc:
+        """Move an agenda item to ``index`` (0-based); returns the workshop."""
+
+        def apply(doc: Doc) -> str:
+            agenda = list(doc.get("agenda") or [])
+            doc["agenda"] = ws_rules.move_item(agenda, item_ref, index)
+            return f"moved agenda item {agenda[ws_rules.find_item(agenda, item_ref)]['title']!r}"
+
+        return self._edit_workshop(workshop_id, apply)
+
+    def delete_agenda_item(self, workshop_id: str, item_ref: str) -> Doc:
+        """Remove an agenda item; returns it."""
+        result: Doc = {}
+
+        def apply(doc: Doc) -> str:
+            agenda = list(doc.get("agenda") or [])
+            result.update(agenda.pop(ws_rules.find_item(agenda, item_ref)))
+            doc["agenda"] = agenda
+            return f"removed agenda item {result['title']!r}"
+
+        self._edit_workshop(workshop_id, apply)
+        return result
+
+    def set_agenda_state(self, workshop_id: str, state: Doc) -> Doc:
+        """Store the agenda timer state as given (see ``workshop.initial_state``)."""
+        if not isinstance(state, dict):
+            raise ValidationError("agenda_state", "The agenda state must be a record.")
+
+        def apply(doc: Doc) -> str:
+            doc["agenda_state"] = {**ws_rules.initial_state(), **state}
+            return "set the agenda timer"
+
+        return self._edit_workshop(workshop_id, apply, "workshop.timer")
+
+    def timer(self, workshop_id: str, action: str, now: dt.datetime | None = None, arg: int | None = None) -> Doc:
+        """Apply a timer action (start, pause, toggle, next, prev, extend, goto, reset) to the stored state.
+
+        Computed inside the transaction from the state on disk, so two facilitators cannot undo each
+        other's step. Returns the workshop.
+        """
+        when = now or ws_rules.utc_now()
+
+        def apply(doc: Doc) -> str:
+            agenda = list(doc.get("agenda") or [])
+            doc["agenda_state"] = ws_rules.apply(doc.get("agenda_state"), agenda, action, when, arg)
+            item = ws_rules.current_item(doc["agenda_state"], agenda) or {}
+            return f"timer {action}: {item.get('title', '')!r}"
+
+        return self._edit_workshop(workshop_id, apply, "workshop.timer")
+
+    def set_votes_hidden(self, workshop_id: str, hidden: bool) -> Doc:
+        """Hide vote counts until revealed (``hidden=False`` reveals them)."""
+
+        def apply(doc: Doc) -> str:
+            doc["votes_hidden"] = bool(hidden)
+            return "hid the vote counts" if hidden else "revealed the vote counts"
+
+        return self._edit_workshop(workshop_id, apply)
+
+    def vote(self, card_ref: str, participant: str, workshop_id: str, delta: int = 1) -> Doc:
+        """Add (``delta`` > 0) or take back (< 0) ``participant``'s votes on a card; enforces the budget
+        and the per-card limit of the workshop. Keeps ``votes`` (total) and ``voters`` in sync."""
+        card_id = self.card(card_ref)["id"]
+        with self._change() as data:
+            workshop = self._get("workshops", workshop_id)
+            doc = self._get("cards", card_id)
+            if doc.get("account_id") != workshop.get("account_id"):
+                raise ValidationError("card", f"{doc.get('title', '')!r} is not on this workshop's board.")
+            name = voting.participant_name(workshop, participant)
+            cards = [c for c in data["cards"].values() if c.get("account_id") == workshop.get("account_id")]
+            doc.update(voting.cast(cards, doc, name, workshop, delta))
+            self._stamp(doc)
+            what = f"voted for {doc['title']!r}" if delta > 0 else f"took back a vote on {doc['title']!r}"
+            self._log(data, "card.vote", doc, f"{name} {what}")
+        return dict(doc)
+
+    def previous_workshop(self, workshop_id: str) -> Doc | None:
+        """The account's latest workshop before this one (by start), or None."""
+        current = self.workshop(workshop_id)
+        found = ws_rules.previous_workshop(self.workshops(current.get("account_id")), current)
+        return dict(found) if found else None
+
+    def open_commitments(self, workshop_id: str) -> list[Doc]:
+        """Support actions still open from the account's previous workshop, in board order."""
+        previous = self.previous_workshop(workshop_id)
+        if previous is None:
+            return []
+        return ws_rules.open_commitments(self.cards(previous["account_id"], "support"), previous["id"])
+
+    def review_commitment(self, card_ref: str, workshop_id: str, outcome: str) -> Doc:
+        """Mark an open commitment from the previous workshop ``done``, ``carry`` it over to this
+        workshop, or ``drop`` it. Returns the card."""
+        outcome = model.validate_choice(outcome, "outcome", ws_rules.REVIEW_OUTCOMES, "review outcome")
+        card_id = self.card(card_ref)["id"]
+        with self._change() as data:
+            workshop = self._get("workshops", workshop_id)
+            doc = self._get("cards", card_id)
+            previous = ws_rules.previous_workshop(list(data["workshops"].values()), workshop)
+            if previous is None or not ws_rules.open_commitments([doc], previous["id"]):
+                raise ValidationError(
+                    "card", f"{doc.get('title', '')!r} is not an open commitment from the previous workshop."
+                )
+            if outcome == "carry":
+                doc["workshop_id"], doc["carried_from"] = workshop["id"], previous["id"]
+                summary = f"carried over {doc['title']!r}"
+            else:
+                doc["status"] = "done" if outcome == "done" else "dropped"
+                summary = f"marked {doc['title']!r} {doc['status']} in the commitments review"
+            self._stamp(doc)
+            self._log(data, "card.edit", doc, summary)
+        return dict(doc)
