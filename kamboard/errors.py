@@ -43,3 +43,7 @@ class Conflict(BoardError):
         self.record_id = record_id
         self.fields = fields
         self.current = current
+
+
+class Unchanged(Exception):
+    """Raised inside a store transaction that turns out to change nothing: it ends without a write."""

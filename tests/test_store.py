@@ -315,13 +315,15 @@ def test_delete_and_restore_card(store: BoardStore, path: Path) -> None:
     assert store.events()[-1][1]["summary"] == "restored 'A'"
 
 
-def test_restore_after_the_slot_was_taken_goes_to_the_end(store: BoardStore) -> None:
+def test_restore_after_the_slot_was_taken_goes_just_ahead_of_it(store: BoardStore) -> None:
     acme = store.add_account("ACME")
     a = store.add_card("ACME", "topic", "A")
     deleted = store.delete_card(a["id"])
     store.add_card("ACME", "topic", "B")  # takes position 1.0
-    store.restore_card(deleted)
-    assert _titles(store, acme["id"], "topic") == ["B", "A"]
+    store.add_card("ACME", "topic", "C")
+    restored = store.restore_card(deleted)
+    assert _titles(store, acme["id"], "topic") == ["A", "B", "C"]
+    assert restored["position"] < store.cards(acme["id"], "topic")[1]["position"]
 
 
 def test_unknown_card(store: BoardStore) -> None:
@@ -474,3 +476,25 @@ def test_events_are_trimmed(store: BoardStore, monkeypatch: pytest.MonkeyPatch) 
     assert events[-1][1]["summary"] == "added 'C149' to Topics"
     keys = [k for k, _ in events]
     assert keys == sorted(keys) and keys[-1] == 151
+
+
+def test_edit_that_changes_nothing_writes_nothing(tmp_path):
+    store = BoardStore(tmp_path / "b.json", "ann", create=True)
+    store.add_account("ACME")
+    card = store.add_card("ACME", "topic", "Same")
+    before = (tmp_path / "b.json").read_bytes()
+    result = store.update_card(card["id"], {"title": "Same"})
+    assert result["rev"] == card["rev"]
+    assert (tmp_path / "b.json").read_bytes() == before
+
+
+def test_renumbering_a_lane_bumps_revs(tmp_path):
+    store = BoardStore(tmp_path / "b.json", "ann", create=True, backups=0)
+    store.add_account("ACME")
+    first = store.add_card("ACME", "topic", "first")
+    store.add_card("ACME", "topic", "second")
+    for i in range(60):  # keep inserting between the first two: the gap shrinks until the lane renumbers
+        store.add_card("ACME", "topic", f"new {i}", index=1)
+    assert store.card(first["id"])["rev"] > first["rev"]
+    titles = [c["title"] for c in store.cards(lane="topic")]
+    assert titles[0] == "first" and titles[1] == "new 59" and titles[-1] == "second"
