@@ -234,3 +234,12 @@ async def test_archived_accounts_can_be_shown_and_restored(store: BoardStore) ->
         await pilot.press("A")
         await pilot.pause()
         assert [r[0] for r in table_rows(app)] == ["ACME", "Globex"]
+
+
+async def test_figures_are_fresh_after_coming_back_from_a_board(store: BoardStore) -> None:
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", "n", *"One more", "enter", "escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, AccountsScreen)
+        assert table_rows(app)[0][2] == "4"  # topics: 3 + 1

@@ -144,9 +144,8 @@ class AccountsScreen(Screen[None]):
         self.query_one(DataTable).focus()
 
     def on_screen_resume(self) -> None:
-        # filled when first shown (not while a board opened on start covers it), and after changes
-        if self._stale:
-            self.reload()
+        # filled whenever shown: coming back from a board, its figures have changed
+        self.reload()
 
     # data
     def reload(self) -> None:
