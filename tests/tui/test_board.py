@@ -396,3 +396,16 @@ async def test_quick_add_explains_a_too_long_title(store: BoardStore) -> None:
         await pilot.pause()
         assert any("201 characters long; at most 200" in n for n in notifications(app))
         assert len(stored_titles(store, "topic")) == 3
+
+
+async def test_readable_from_80x24_to_200x60(store: BoardStore) -> None:
+    for size in ((80, 24), (200, 60)):
+        app = board_app(store)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            board = screen(app)
+            widths = [board.lanes[lane].size.width for lane in ("topic", "challenge", "support")]
+            assert min(widths) >= 20 and max(widths) - min(widths) <= 2, (size, widths)
+            support = lane_lines(board.lanes["support"])
+            assert "2026-03-01" in support[3] and "agreed" in support[3], (size, support[3])
+            assert "Bob" in support[2]

@@ -23,6 +23,7 @@ from kamboard.tui.widgets.text import text
 
 if TYPE_CHECKING:
     from kamboard.tui.app import KamboardApp
+    from kamboard.tui.history import History
 
 Card = dict[str, Any]
 EMPTY_HINT = "No cards yet: press n to add one."
@@ -132,7 +133,7 @@ class BoardScreen(Screen[None]):
 
     # data
     @property
-    def history(self) -> Any:
+    def history(self) -> History:
         return self.app.history_for(self.account_id)
 
     def reload(self, select: dict[str, str] | None = None) -> None:
