@@ -409,3 +409,19 @@ async def test_readable_from_80x24_to_200x60(store: BoardStore) -> None:
             support = lane_lines(board.lanes["support"])
             assert "2026-03-01" in support[3] and "agreed" in support[3], (size, support[3])
             assert "Bob" in support[2]
+
+
+async def test_reorder_within_a_filtered_lane_moves_past_the_hidden_cards(store: BoardStore) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = screen(app)
+        await pilot.press("slash", *"in", "enter")
+        await pilot.pause()
+        assert lane_titles(board.lanes["topic"]) == ["Growth in Asia", "Supply chain"]
+        await pilot.press("j", "K")
+        await pilot.pause()
+        assert stored_titles(store, "topic") == ["Supply chain", "Growth in Asia", "New CEO"]
+        assert board.lanes["topic"].selected_card["title"] == "Supply chain"
+        await pilot.press("u")
+        await pilot.pause()
+        assert stored_titles(store, "topic") == ["Growth in Asia", "New CEO", "Supply chain"]
