@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from textual.app import App, SystemCommand
@@ -13,10 +13,12 @@ from kamboard.config import load_config, save_config
 from kamboard.errors import BoardError
 from kamboard.model import ValidationError
 from kamboard.store import BoardStore
-from kamboard.tui.commands import binding_commands, keys_of, merged_bindings
+from kamboard.tui.commands import binding_commands, followup_commands, keys_of, merged_bindings
+from kamboard.tui.exports import export_commands
 from kamboard.tui.history import History
 from kamboard.tui.screens.board import HELP_GROUPS, BoardScreen
 from kamboard.tui.watch import POLL_SECONDS, BoardWatcher, describe
+from kamboard.workshop import utc_now
 
 _FIRST = ("app.tcss", "accounts.tcss", "board.tcss")
 
@@ -42,9 +44,16 @@ class KamboardApp(App[None]):
     TITLE = "kamboard"
     CSS_PATH = css_paths()  # type: ignore[assignment]
 
-    def __init__(self, store: BoardStore, account: str | None = None, today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        store: BoardStore,
+        account: str | None = None,
+        today: dt.date | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+    ) -> None:
         super().__init__()
         self.store = store
+        self.clock: Callable[[], dt.datetime] = clock or utc_now  # the agenda timer's clock; tests inject one
         self.start_account = account
         self._today = today
         self.watcher = BoardWatcher(store)
@@ -165,6 +174,8 @@ class KamboardApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield from binding_commands(screen)
+        yield from followup_commands(self, screen)
+        yield from export_commands(self, screen)
 
 
 def run(store: BoardStore, account: str | None = None) -> None:

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Input, Static
 from kamboard import model
 from kamboard.errors import BoardError, Conflict, NotFound
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES, ValidationError
+from kamboard.tui.facilitation import FACILITATION_BINDINGS, FACILITATION_GROUPS, FacilitationMixin
 from kamboard.tui.screens.dialogs import ConfirmDialog, ConflictDialog
 from kamboard.tui.widgets.lane import Lane
 from kamboard.tui.widgets.text import text
@@ -53,6 +54,7 @@ HELP_GROUPS = {
     "focus_mode": "View",
     "back": "View",
     "help": "View",
+    **FACILITATION_GROUPS,
 }
 
 
@@ -76,7 +78,7 @@ def matches(card: Card, words: list[str]) -> bool:
     return True
 
 
-class BoardScreen(Screen[None]):
+class BoardScreen(FacilitationMixin, Screen[None]):
     """Three lanes of cards for one account; every change goes through the store and can be undone."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -95,6 +97,7 @@ class BoardScreen(Screen[None]):
         _b("ctrl+r", "redo", "Redo", "redo", "Redo the last undone change"),
         _b("slash", "filter", "Filter", "filter", "Filter cards by text, #tag or @owner", True),
         _b("z", "focus_mode", "Focus lane", "focus_mode", "Show the focused lane large (for a projector)", True),
+        *FACILITATION_BINDINGS,
         _b("escape", "back", "Back", "back", "Close the input or focus mode, else back to the accounts"),
         _b("question_mark", "help", "Keys", "help", "Show every key", True),
     ]
@@ -113,6 +116,7 @@ class BoardScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar", classes="title-bar")
         yield Static(id="readonly-banner", classes="readonly-banner")
+        yield from self.compose_workshop_bar()
         yield Input(placeholder="Filter: words, #tag or @owner; Enter keeps it, Esc clears", id="board-filter")
         with Horizontal(id="lanes"):
             for lane in LANES:
@@ -162,9 +166,11 @@ class BoardScreen(Screen[None]):
         for card in cards:
             by_lane.setdefault(card.get("lane", ""), []).append(card)
         self.all_cards = by_lane
+        self.load_workshop(cards)
         words = self.filter_text.casefold().split()
         for lane in LANES:
             shown = [c for c in by_lane[lane] if matches(c, words)] if words else by_lane[lane]
+            shown = self.view_order(lane, shown)
             self.lanes[lane].empty_hint = (
                 "No card matches the filter (Esc clears it)." if words and by_lane[lane] else EMPTY_HINT
             )
@@ -173,12 +179,14 @@ class BoardScreen(Screen[None]):
                 (LANE_TITLES[lane], "bold"),
                 "  ",
                 (f"{len(shown)} of {len(by_lane[lane])}" if words else str(len(shown)), "bold"),
+                (self.sort_note(lane), "italic"),
                 "\n",
                 (LANE_QUESTIONS[lane], "italic"),
             )
             if head != self._heads.get(lane):  # an unchanged header costs no new layout
                 self._heads[lane] = head
                 self.query_one(f"#head-{lane}", Static).update(head)
+        self.show_links()
 
     def reload_from_store(self) -> None:
         self.reload()
@@ -190,6 +198,7 @@ class BoardScreen(Screen[None]):
     def _mark_current(self) -> None:
         for lane in LANES:
             self.query_one(f"#col-{lane}").set_class(lane == self.current, "-current")
+        self.show_links()
 
     def _focus_lane(self, lane: str) -> None:
         self.current = lane
@@ -371,7 +380,7 @@ class BoardScreen(Screen[None]):
         self._focus_lane(target)
 
     def action_reorder(self, delta: int) -> None:
-        if self._refuse_readonly() or (card := self._selected()) is None:
+        if self._refuse_readonly() or self.refuse_sorted() or (card := self._selected()) is None:
             return
         lane = self.lane
         neighbour_at = lane.cursor + delta

@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from kamboard import model
+from kamboard import model, voting
 from kamboard.tui.widgets.text import literal
 
 Card = dict[str, Any]
@@ -37,17 +37,18 @@ Piece = tuple[str, str]  # (text, component class)
 Row = tuple[list[Piece], list[Piece]]  # pieces on the left, pieces aligned right
 
 
-def card_rows(card: Card, today: dt.date, width: int = 40) -> list[Row]:
+def card_rows(card: Card, today: dt.date, width: int = 40, votes: str | None = None) -> list[Row]:
     """The content rows of a card for a lane ``width`` cells wide.
 
     Every card: the title over up to two rows (else the tags on the second row).
-    Support actions then: owner and side; due date (overdue marked) and status.
-    Vote and link markers sit at the right of the title row.
+    Support actions then: owner and side; due date (overdue marked), status and "win-win" when
+    both benefits are stated. Vote and link markers sit at the right of the title row; ``votes``
+    is the vote count as shown (``voting.display_votes``: '?' while hidden), else the stored total.
     """
     markers: list[Piece] = []
-    votes = int(card.get("votes") or 0)
-    if votes:
-        markers.append((f"●{votes}", "lane--marker"))
+    shown = votes if votes is not None else str(int(card.get("votes") or 0) or "")
+    if shown:
+        markers.append((f"●{shown}", "lane--marker"))
     links = len(card.get("links") or ())
     if links:
         markers.append((f"⇄{links}", "lane--marker"))
@@ -78,7 +79,17 @@ def card_rows(card: Card, today: dt.date, width: int = 40) -> list[Row]:
         third.append((status, "lane--status"))
         if sum(cell_len(text) for text, _ in third) <= width - 3:
             break
+    if mutual_benefit(card) and sum(cell_len(text) for text, _ in third) + len(WIN_WIN) + 2 <= width - 3:
+        third += [("  ", ""), (WIN_WIN, "lane--marker")]
     return [*rows, (who, []), (third, [])]
+
+
+WIN_WIN = "win-win"
+
+
+def mutual_benefit(card: Card) -> bool:
+    """Both halves of the mutual-benefit pair are filled in."""
+    return bool(str(card.get("customer_benefit") or "").strip() and str(card.get("our_benefit") or "").strip())
 
 
 def _split(title: str, width: int) -> tuple[str, str]:
@@ -120,6 +131,8 @@ class Lane(ScrollView, can_focus=True):
         "lane--marker",
         "lane--overdue",
         "lane--empty",
+        "lane--linked",
+        "lane--link-mark",
     }
     DEFAULT_CSS = """
     Lane {
@@ -140,6 +153,8 @@ class Lane(ScrollView, can_focus=True):
         & > .lane--marker { color: $text-accent; }
         & > .lane--overdue { color: $error; text-style: bold; }
         & > .lane--empty { color: $text-muted; text-style: italic; }
+        & > .lane--linked { background: $accent-muted; }
+        & > .lane--link-mark { color: $accent; text-style: bold; }
     }
     """
 
@@ -187,6 +202,8 @@ class Lane(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple[Any, ...], Strip] = LRUCache(1024)
         self._base_style = Style()
         self._width = 0
+        self.workshop: Card | None = None  # votes show as this workshop counts them (hidden: '?')
+        self.linked: frozenset[str] = frozenset()  # cards linked with the selected card elsewhere
 
     # data
     @property
@@ -222,6 +239,13 @@ class Lane(ScrollView, can_focus=True):
         if self.is_mounted and (select_id or index != old_index):
             # follow the selection; a refresh that keeps it in place keeps the scroll position too
             self.call_after_refresh(self.scroll_to_cursor)
+
+    def set_linked(self, ids: set[str] | frozenset[str]) -> None:
+        """Highlight the cards ``ids`` (linked with the card selected in another lane)."""
+        ids = frozenset(ids)
+        if ids != self.linked:
+            self.linked = ids
+            self.refresh()
 
     def select_id(self, card_id: str) -> bool:
         index = self.index_of(card_id)
@@ -316,23 +340,32 @@ class Lane(ScrollView, can_focus=True):
         state = "cursor" if index == self.cursor else "card"
         if state == "cursor" and not self.has_focus:
             state = "blurred"
-        key = (card["id"], card.get("rev"), card.get("updated_at"), line, width, state)
+        linked = card["id"] in self.linked
+        votes = voting.display_votes(card, self.workshop)
+        key = (card["id"], card.get("rev"), card.get("updated_at"), line, width, state, linked, votes)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._render_card_line(card, line, width, state)
+            strip = self._render_card_line(card, line, width, state, linked, votes)
             self._cache[key] = strip
         return strip.apply_offsets(0, row)
 
-    def _render_card_line(self, card: Card, line: int, width: int, state: str) -> Strip:
+    def _render_card_line(
+        self, card: Card, line: int, width: int, state: str, linked: bool = False, votes: str | None = None
+    ) -> Strip:
         component = {"cursor": "lane--cursor", "blurred": "lane--cursor-blurred"}.get(state, "lane--card")
+        if linked and state == "card":
+            component = "lane--linked"
         background = self.get_component_rich_style(component)
-        rows = card_rows(card, self.today, width)
+        rows = card_rows(card, self.today, width, votes)
         left, right = rows[line] if line < len(rows) else ([], [])
         body = self._assemble(left, background, state)
         tail = self._assemble(right, background, state)
         space = max(1, width - 1 - tail.cell_len - (1 if tail.cell_len else 0))
         head = Text(no_wrap=True, end="")
-        head.append(" ", background)
+        if linked:  # a bar at the left edge: visible without colour too
+            head.append("▌", background + self.get_component_rich_style("lane--link-mark", partial=True))
+        else:
+            head.append(" ", background)
         head.append_text(body)
         head.truncate(space, overflow="ellipsis")
         if tail.cell_len:

@@ -1,0 +1,412 @@
+"""Running the workshop from the board: agenda timer, dot voting, links, gaps, presenter, review.
+
+``FacilitationMixin`` is mixed into ``BoardScreen`` (kept small that way). The rules live in
+``kamboard.workshop``, ``kamboard.voting`` and ``kamboard.gaps``; every change goes through the
+store, so a colleague's board (and the presenter view) follows through the file. The timer
+uses ``app.clock`` so tests inject a fake clock and never sleep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kamboard import voting
+from kamboard import workshop as rules
+from kamboard.errors import BoardError
+from kamboard.model import LANES, ValidationError
+from kamboard.tui.screens.commitments import CommitmentsScreen
+from kamboard.tui.screens.gaps import GapsScreen
+from kamboard.tui.screens.presenter import PresenterScreen
+from kamboard.tui.widgets.lane import Lane
+from kamboard.tui.widgets.text import literal
+from kamboard.tui.widgets.timer import AgendaTimer
+
+if TYPE_CHECKING:
+    from kamboard.tui.app import KamboardApp
+
+Doc = dict[str, Any]
+
+
+def _b(key: str, action: str, description: str, ident: str, tooltip: str, show: bool = False) -> Binding:
+    return Binding(key, action, description, show=show, id=f"board.{ident}", tooltip=tooltip)
+
+
+FACILITATION_BINDINGS: list[BindingType] = [
+    _b("w", "workshop", "Workshop", "workshop", "Create or edit this account's workshop: people, agenda, votes", True),
+    _b("t", "timer('toggle')", "Timer start/pause", "timer", "Start or pause the agenda timer"),
+    _b("right_square_bracket", "timer('next')", "Next agenda item", "agenda_next", "Go to the next agenda item"),
+    _b("left_square_bracket", "timer('prev')", "Previous agenda item", "agenda_prev", "Back to the previous item"),
+    _b("plus", "timer('extend')", "+5 minutes", "extend", "Give the current agenda item 5 more minutes"),
+    _b("p", "pick_voter", "Who votes", "voter", "Choose the participant whose votes v and V change"),
+    _b("v", "vote(1)", "Vote", "vote", "Give the selected card one of the participant's votes"),
+    _b("V", "vote(-1)", "Take back a vote", "unvote", "Take back one of the participant's votes on the card"),
+    _b("r", "reveal", "Reveal/hide votes", "reveal", "Reveal the vote counts, or hide them ('?') while voting"),
+    _b("s", "sort_votes", "Sort by votes", "sort", "Show the focused lane by votes, most first (s again: board order)"),
+    _b("g", "gaps", "Gaps", "gaps", "What the board lacks: unanswered challenges, sales pitches, missing owners"),
+    _b("c", "commitments", "Commitments review", "commitments", "Review last workshop's open support actions"),
+    _b("P", "presenter", "Presenter view", "presenter", "Projector view following the agenda (Esc returns)"),
+]
+FACILITATION_GROUPS = {
+    "workshop": "Workshop",
+    "timer": "Workshop",
+    "agenda_next": "Workshop",
+    "agenda_prev": "Workshop",
+    "extend": "Workshop",
+    "commitments": "Workshop",
+    "presenter": "Workshop",
+    "voter": "Voting",
+    "vote": "Voting",
+    "unvote": "Voting",
+    "reveal": "Voting",
+    "sort": "Voting",
+    "gaps": "View",
+}
+
+
+def timer_shown(workshop: Doc, today: dt.date) -> bool:
+    """The timer line shows while the workshop runs, and until its last day has passed."""
+    if (workshop.get("agenda_state") or {}).get("running"):
+        return True
+    last_day = str(workshop.get("end") or workshop.get("start") or "")[:10]
+    return not last_day or last_day >= today.isoformat()
+
+
+def linked_ids(card: Doc | None, backlinks: dict[str, set[str]]) -> set[str]:
+    """Cards ``card`` links to and cards linking to it."""
+    if card is None:
+        return set()
+    return set(card.get("links") or ()) | backlinks.get(card["id"], set())
+
+
+class VoterPicker(ModalScreen[str | None]):
+    """Choose who votes: one line per participant with the votes they have left."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="voter.cancel", tooltip="Close without choosing"),
+    ]
+
+    def __init__(self, workshop: Doc, cards: list[Doc], current: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self.workshop = workshop
+        self.cards = cards
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        rules_ = voting.rules_of(self.workshop)
+        options = []
+        for person in self.workshop.get("participants") or []:
+            name = str(person.get("name", ""))
+            line = Text(literal(name), style="bold")
+            extra = ", ".join(literal(str(person.get(k) or "")) for k in ("side", "role") if person.get(k))
+            if extra:
+                line.append(f" ({extra})")
+            left = voting.remaining(self.cards, name, self.workshop)
+            line.append(f"  {left} of {rules_.budget} votes left", style="dim")
+            options.append(Option(line, id=name))
+        with Vertical(id="voter-dialog", classes="dialog"):
+            yield Static("Who votes now?", classes="dialog-title", markup=False)
+            yield OptionList(*options, id="voter-list", markup=False)
+            yield Static("Enter chooses · Esc cancels", classes="field-note", markup=False)
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        names = [o.id for o in options.options]
+        options.highlighted = names.index(self.current) if self.current in names else 0
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#voter-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class BoardPresenter(PresenterScreen):
+    """The presenter view opened from a board: it shares the app's store, so the app's file
+    watcher reloads it too (``reload_from_store``), and closing it lets the board re-read."""
+
+    def reload_from_store(self) -> None:
+        self.reload()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class FacilitationMixin:
+    """Workshop keys and state of the board screen (see ``FACILITATION_BINDINGS``)."""
+
+    if TYPE_CHECKING:  # provided by BoardScreen / Screen
+        app: KamboardApp
+        account_id: str
+        current: str
+        filter_text: str
+        lanes: dict[str, Lane]
+        all_cards: dict[str, list[Doc]]
+        focused: Any
+
+        @property
+        def lane(self) -> Lane: ...
+        def query_one(self, *args: Any, **kwargs: Any) -> Any: ...
+        def notify(self, *args: Any, **kwargs: Any) -> None: ...
+        def reload(self, select: dict[str, str] | None = None) -> None: ...
+        def _focus_lane(self, lane: str) -> None: ...
+        def _refuse_readonly(self) -> bool: ...
+        def _selected(self) -> Doc | None: ...
+        def _after_change(self, select: dict[str, str] | None = None) -> None: ...
+
+    workshop: Doc | None = None
+    voter: str = ""
+    sorted_lanes: frozenset[str] = frozenset()
+    _backlinks: dict[str, set[str]] | None = None  # card id -> ids of the cards linking to it
+
+    # ---- layout and data ---------------------------------------------------------------
+    def compose_workshop_bar(self) -> ComposeResult:
+        with Horizontal(id="workshop-bar"):
+            yield AgendaTimer(None, self.app.clock, id="board-timer")
+            yield Static("", id="vote-status", markup=False)
+
+    def load_workshop(self, cards: list[Doc]) -> None:
+        """Pick the account's current workshop; feed the timer line, the lanes and the vote status."""
+        try:
+            workshops = self.app.store.workshops(self.account_id)
+        except BoardError:
+            workshops = []
+        found = rules.pick_workshop(workshops, self.app.today)
+        self.workshop = found
+        shown = found is not None and timer_shown(found, self.app.today)
+        self.query_one("#workshop-bar").display = shown
+        self.query_one(AgendaTimer).workshop = found if shown else None
+        for lane in self.lanes.values():
+            lane.workshop = found
+        backlinks: dict[str, set[str]] = {}
+        for card in cards:
+            for other in card.get("links") or ():
+                backlinks.setdefault(other, set()).add(card["id"])
+        self._backlinks = backlinks
+        names = [str(p.get("name", "")) for p in (found or {}).get("participants") or []]
+        if self.voter not in names:
+            self.voter = ""
+        self._show_vote_status(cards)
+
+    def _show_vote_status(self, cards: list[Doc]) -> None:
+        status = self.query_one("#vote-status", Static)
+        ws = self.workshop
+        if ws is None or not ws.get("participants"):
+            status.update("")
+            return
+        line = Text()
+        if self.voter:
+            left = voting.remaining(cards, self.voter, ws)
+            line.append("Votes: ")
+            line.append(literal(self.voter), style="bold")
+            line.append(f" {left}/{voting.rules_of(ws).budget} left")
+        else:
+            line.append("p: who votes", style="italic")
+        if ws.get("votes_hidden"):
+            line.append("  counts hidden", style="italic")
+        status.update(line)
+
+    def view_order(self, lane: str, cards: list[Doc]) -> list[Doc]:
+        """The lane's cards in view order: by votes when that lane is sorted and counts are visible."""
+        if lane in self.sorted_lanes and self.workshop and not self.workshop.get("votes_hidden"):
+            return voting.sort_by_votes(cards, self.workshop["id"])
+        if lane in self.sorted_lanes and self.workshop is None:
+            return voting.sort_by_votes(cards)
+        return cards
+
+    def sort_note(self, lane: str) -> str:
+        return "  by votes" if lane in self.sorted_lanes else ""
+
+    def refuse_sorted(self) -> bool:
+        """Cards are not moved by hand while their lane shows by votes (positions would surprise)."""
+        if self.current in self.sorted_lanes:
+            self.notify("This lane is sorted by votes: press s for the board order, then move the card.")
+            return True
+        return False
+
+    def show_links(self) -> None:
+        """Highlight, in the other lanes, the cards linked with the selected card (either direction)."""
+        ids = linked_ids(self.lane.selected_card, self._backlinks or {})
+        for name, lane in self.lanes.items():
+            lane.set_linked(ids if name != self.current else frozenset())
+
+    def on_lane_selected(self, event: Lane.Selected) -> None:
+        if event.lane is self.lanes.get(self.current):
+            self.show_links()
+
+    # ---- timer -----------------------------------------------------------------------------
+    def on_agenda_timer_item_changed(self, event: AgendaTimer.ItemChanged) -> None:
+        """Someone (maybe a colleague) moved the agenda on: focus the lane the item works on."""
+        if event.lane in LANES and event.lane != self.current and not isinstance(self.focused, Input):
+            self._focus_lane(event.lane)
+
+    def on_agenda_timer_overrun(self, event: AgendaTimer.Overrun) -> None:
+        title = str(event.item.get("title", ""))
+        self.notify(f"Time is up for {title!r}: + adds 5 minutes, ] goes on.", severity="warning", markup=False)
+
+    def _need_workshop(self, agenda: bool = False, people: bool = False) -> Doc | None:
+        ws = self.workshop
+        if ws is None:
+            self.notify("This account has no workshop yet: press w to plan one.", severity="warning")
+        elif agenda and not ws.get("agenda"):
+            self.notify("The workshop's agenda is empty: press w to add items.", severity="warning")
+        elif people and not ws.get("participants"):
+            self.notify("The workshop has no participants yet: press w to add them.", severity="warning")
+        else:
+            return ws
+        return None
+
+    def action_timer(self, action: str) -> None:
+        if self._refuse_readonly() or (ws := self._need_workshop(agenda=True)) is None:
+            return
+        fresh = not ws.get("agenda_state")
+        try:
+            self.app.store.timer(ws["id"], action, self.app.clock())
+        except (BoardError, ValidationError) as exc:
+            self.app.report(exc)
+            return
+        self._after_change()
+        if fresh and action in ("toggle", "start"):  # the workshop starts: review last year's promises
+            try:
+                open_ones = self.app.store.open_commitments(ws["id"])
+            except BoardError:
+                open_ones = []
+            if open_ones:
+                self.action_commitments()
+
+    # ---- voting ------------------------------------------------------------------------------
+    def action_pick_voter(self, then: Any = None) -> None:
+        if (ws := self._need_workshop(people=True)) is None:
+            return
+
+        def chosen(name: str | None) -> None:
+            if not name:
+                return
+            self.voter = name
+            self.reload()
+            if callable(then):
+                then()
+
+        cards = [c for lane in self.all_cards.values() for c in lane]
+        self.app.push_screen(VoterPicker(ws, cards, self.voter), chosen)
+
+    def action_vote(self, delta: int) -> None:
+        if self._refuse_readonly() or (ws := self._need_workshop(people=True)) is None:
+            return
+        if (card := self._selected()) is None:
+            return
+        if not self.voter:
+            self.action_pick_voter(then=lambda: self.action_vote(delta))
+            return
+        try:
+            self.app.store.vote(card["id"], self.voter, ws["id"], delta)
+        except (BoardError, ValidationError) as exc:
+            self.app.report(exc)
+            return
+        self._after_change({card["lane"]: card["id"]})
+
+    def action_reveal(self) -> None:
+        if self._refuse_readonly() or (ws := self._need_workshop()) is None:
+            return
+        hide = not ws.get("votes_hidden")
+        try:
+            self.app.store.set_votes_hidden(ws["id"], hide)
+        except (BoardError, ValidationError) as exc:
+            self.app.report(exc)
+            return
+        self._after_change()
+        self.notify("Vote counts hidden: cards show '?'." if hide else "Vote counts revealed.")
+
+    def action_sort_votes(self) -> None:
+        lane = self.current
+        if lane in self.sorted_lanes:
+            self.sorted_lanes = self.sorted_lanes - {lane}
+        elif self.workshop and self.workshop.get("votes_hidden"):
+            self.notify("The vote counts are hidden: r reveals them, then s sorts.", severity="warning")
+            return
+        else:
+            self.sorted_lanes = self.sorted_lanes | {lane}
+        self.reload()
+        self.lane.scroll_to_cursor()
+
+    # ---- other views ------------------------------------------------------------------------
+    def action_workshop(self) -> None:
+        if self._refuse_readonly():
+            return
+        from kamboard.tui.screens.workshop_editor import WorkshopEditor
+
+        try:
+            account = self.app.store.account(self.account_id)
+            opened = self.app.store.workshop(self.workshop["id"]) if self.workshop else None
+        except BoardError as exc:
+            self.app.report(exc)
+            return
+        editor = WorkshopEditor(opened, str(account.get("name", "")), self.app.today)
+        self.app.push_screen(editor, lambda changes: self._save_workshop(opened, changes))
+
+    def _save_workshop(self, opened: Doc | None, changes: Doc | None) -> None:
+        if not changes:
+            return
+        store = self.app.store
+        try:
+            if opened is None:
+                fields = dict(changes)
+                title = fields.pop("title")
+                saved = store.add_workshop(self.account_id, title, **fields)
+                note = f"Planned {saved['title']!r}: t starts the timer."
+            else:
+                saved = store.update_workshop(opened["id"], changes)
+                note = f"Saved {saved['title']!r}."
+        except (BoardError, ValidationError) as exc:
+            self.app.report(exc, prefix="Workshop not saved: ")
+            return
+        self._after_change()
+        self.notify(note, markup=False)
+
+    def action_gaps(self) -> None:
+        self.app.push_screen(GapsScreen(self.app.store, self.account_id), self.jump_to)
+
+    def jump_to(self, card_id: str | None) -> None:
+        """Select ``card_id`` on the board (clearing a filter that hides it)."""
+        if not card_id:
+            return
+        try:
+            card = self.app.store.card(card_id)
+        except BoardError as exc:
+            self.app.report(exc)
+            return
+        if self.filter_text:
+            field = self.query_one("#board-filter", Input)
+            field.value = ""
+            field.remove_class("-shown")
+            self.filter_text = ""
+        self.reload({card["lane"]: card["id"]})
+        self._focus_lane(card["lane"])
+
+    def action_presenter(self) -> None:
+        if (ws := self._need_workshop(agenda=True)) is None:
+            return
+        self.app.push_screen(BoardPresenter(self.app.store, ws["id"], self.app.clock), lambda _: self.reload())
+
+    def action_commitments(self) -> None:
+        if (ws := self._need_workshop()) is None:
+            return
+        if self._refuse_readonly():
+            return
+
+        def closed(reviewed: int | None) -> None:
+            if reviewed:
+                self._after_change()
+
+        self.app.push_screen(CommitmentsScreen(self.app.store, ws["id"]), closed)
