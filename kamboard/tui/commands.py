@@ -1,16 +1,21 @@
-"""Every key of the current screen as a command palette entry, and key names for the help."""
+"""Command palette entries (every key of the current screen, the action plan) and key names for the help."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import SystemCommand
 from textual.binding import Binding
+from textual.screen import ModalScreen
+
+from kamboard.tui.screens.action_plan import ActionPlanScreen
 
 if TYPE_CHECKING:
     from textual.screen import Screen
+
+    from kamboard.tui.app import KamboardApp
 
 _KEY_NAMES = {
     "left": "←",
@@ -78,3 +83,55 @@ def binding_commands(screen: Screen[object]) -> Iterable[SystemCommand]:
             continue
         help_text = f"{binding.tooltip or binding.description} ({keys_of(binding)})"
         yield SystemCommand(binding.description, help_text, partial(screen.run_action, binding.action))
+
+
+# ---------------------------------------------------------------- the action plan
+class AppActionPlan(ActionPlanScreen):
+    """The action plan inside the app: its own status changes are no news for the file watcher."""
+
+    def _set(self, card: dict[str, Any], status: str) -> None:
+        super()._set(card, status)
+        changed = getattr(self.app, "changed", None)
+        if callable(changed):
+            changed()
+
+
+def open_action_plan(app: KamboardApp, account_id: str | None, *, show_all: bool = False) -> None:
+    """Show the support actions of ``account_id`` (or of all accounts, ``show_all`` or no account).
+
+    With both an account and ``show_all`` the plan starts on all accounts and ``a`` narrows it
+    to that account. When the plan closes every screen below re-reads the board, so status
+    changes made there show at once.
+    """
+    plan = AppActionPlan(app.store, account_id, app.today)
+    plan.show_all = show_all or account_id is None
+
+    def closed(_: object) -> None:
+        app.changed()
+        for screen in app.screen_stack:
+            if hasattr(screen, "reload_from_store"):
+                screen.reload_from_store()
+
+    app.push_screen(plan, closed)
+
+
+def followup_commands(app: KamboardApp, screen: Screen[object]) -> Iterable[SystemCommand]:
+    """'Action plan: this account' on a board, 'Action plan: all accounts' elsewhere (the accounts
+    screen has its own key, p, which the palette lists already)."""
+    from kamboard.tui.screens.accounts import AccountsScreen
+    from kamboard.tui.screens.board import BoardScreen
+
+    if isinstance(screen, ModalScreen | ActionPlanScreen | AccountsScreen):
+        return
+    account_id = screen.account_id if isinstance(screen, BoardScreen) else None
+    if account_id:
+        yield SystemCommand(
+            "Action plan: this account",
+            "This account's support actions by status; change a status with ] [ or 1-5",
+            partial(open_action_plan, app, account_id),
+        )
+    yield SystemCommand(
+        "Action plan: all accounts",
+        "Support actions of every account by status, overdue ones first in each group",
+        partial(open_action_plan, app, account_id, show_all=True),
+    )

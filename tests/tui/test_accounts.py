@@ -37,10 +37,10 @@ async def test_empty_board_shows_welcome(board_path: Path) -> None:
 
 async def test_key_figures(store: BoardStore) -> None:
     app = KamboardApp(store, today=TODAY)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
         rows = table_rows(app)
-        assert rows[0] == ["ACME", "Alice", "3", "2", "2", "2", "1", "-"]
+        assert rows[0] == ["ACME", "Alice", "3", "2", "2", "2", "1", "-", "-", "due"]
         assert rows[1][:2] == ["Globex", "Gina"]
 
 
@@ -188,10 +188,10 @@ async def test_narrow_terminal_shares_one_column_for_the_lane_counts(store: Boar
     app = KamboardApp(store, today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert table_rows(app)[0] == ["ACME", "Alice", "3/2/2", "2", "1", "-"]
+        assert table_rows(app)[0] == ["ACME", "Alice", "3/2/2", "2", "1", "-", "due"]
         await pilot.resize_terminal(120, 30)
         await pilot.pause()
-        assert table_rows(app)[0] == ["ACME", "Alice", "3", "2", "2", "2", "1", "-"]
+        assert table_rows(app)[0] == ["ACME", "Alice", "3", "2", "2", "2", "1", "-", "-", "due"]
 
 
 @pytest.mark.parametrize(
@@ -242,4 +242,4 @@ async def test_figures_are_fresh_after_coming_back_from_a_board(store: BoardStor
         await pilot.press("enter", "n", *"One more", "enter", "escape", "escape")
         await pilot.pause()
         assert isinstance(app.screen, AccountsScreen)
-        assert table_rows(app)[0][2] == "4"  # topics: 3 + 1
+        assert table_rows(app)[0][2] == "4/2/2"  # topics: 3 + 1

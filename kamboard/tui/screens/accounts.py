@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from contextlib import suppress
 from typing import TYPE_CHECKING, ClassVar
 
@@ -16,9 +17,10 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from kamboard import model
+from kamboard import followup, model
 from kamboard.errors import BoardError
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES, ValidationError
+from kamboard.tui.commands import open_action_plan
 from kamboard.tui.screens.dialogs import ConfirmDialog, TextPrompt
 from kamboard.tui.widgets.text import literal, text
 
@@ -35,17 +37,21 @@ COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("open", "Open", 4),
     ("overdue", "Overdue", 7),
     ("last", "Workshop", 10),
+    ("days", "Ago", 5),
+    ("next", "Next", 10),
 )
 ARCHIVED = " (archived)"
-# Below this width the three lane counts share one column, "T/C/S".
-COMPACT_BELOW = 96
+# Below this width the three lane counts share one column, "T/C/S", and the last workshop
+# shows only how many days ago it was.
+COMPACT_BELOW = 114
 COMPACT_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
     ("name", "Account", None),
     ("owner", "Owner", None),
     ("cards", "T/C/S", 9),
     ("open", "Open", 4),
     ("overdue", "Overdue", 7),
-    ("last", "Workshop", 10),
+    ("days", "Last", 5),
+    ("next", "Next", 10),
 )
 
 
@@ -85,6 +91,26 @@ def welcome_text() -> Text:
     return out
 
 
+def days_cell(health: followup.AccountHealth | None) -> Text:
+    """Days since the last workshop held: '371d', or '-' when there was none."""
+    if health is None or health.days_since_workshop is None:
+        return Text("-")
+    return Text(f"{health.days_since_workshop}d")
+
+
+def next_cell(health: followup.AccountHealth | None, due_style: Style | str = "") -> Text:
+    """The next workshop: its date when planned, 'due' (in ``due_style``) when the yearly one
+    is due, else 'by YYYY-MM' (the month it falls due)."""
+    if health is None:
+        return Text("-")
+    if health.next_workshop:
+        return Text(health.next_workshop)
+    if health.workshop_due or not health.last_workshop:
+        return Text("due", style=due_style)
+    last = dt.date.fromisoformat(health.last_workshop)
+    return Text(f"by {followup.add_months(last, followup.WORKSHOP_EVERY_MONTHS):%Y-%m}", style="dim")
+
+
 class AccountsScreen(Screen[None]):
     """A table of accounts with their key figures."""
 
@@ -106,6 +132,13 @@ class AccountsScreen(Screen[None]):
             show=False,
             id="accounts.show_archived",
             tooltip="Show or hide archived accounts",
+        ),
+        Binding(
+            "p",
+            "plan",
+            "Action plan",
+            id="accounts.plan",
+            tooltip="Support actions of all accounts by status (a: just the selected account)",
         ),
         Binding("slash", "filter", "Filter", id="accounts.filter", tooltip="Filter accounts by typing"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="accounts.clear", tooltip="Clear the filter"),
@@ -142,6 +175,8 @@ class AccountsScreen(Screen[None]):
         )
         self.query_one("#readonly-banner", Static).display = False
         self.query_one(DataTable).focus()
+        # the overdue and due colours come from the theme, known only once it is applied
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.reload_from_store())
 
     def on_screen_resume(self) -> None:
         # filled whenever shown: coming back from a board, its figures have changed
@@ -157,8 +192,15 @@ class AccountsScreen(Screen[None]):
             banner.update(text(f"Read-only: {self.app.store.readonly_reason}"))
         table = self.query_one(DataTable)
         selected = self.selected_id()
+        store, today = self.app.store, self.app.today
         try:
-            summaries = self.app.store.summaries(today=self.app.today, include_archived=self.show_archived)
+            summaries = store.summaries(today=today, include_archived=self.show_archived)
+            health = followup.health_by_account(
+                store.accounts(include_archived=self.show_archived),
+                store.cards(lane="support"),
+                store.workshops(),
+                today,
+            )
         except BoardError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -166,10 +208,12 @@ class AccountsScreen(Screen[None]):
         shown = [s for s in summaries if all(w in f"{s.name} {s.owner}".casefold() for w in words)]
         self._fit_columns(shown)
         table.clear()
-        error = Style(color=Color.parse(self.app.theme_variables.get("error", "red")).rich_color, bold=True)
+        error, warning = self._theme_style("error", "red"), self._theme_style("warning", "yellow")
         compact = "cards" in self._columns_for
         for s in shown:
-            overdue = Text(str(s.overdue_actions), style=error if s.overdue_actions else "")
+            h = health.get(s.id)
+            late = h.overdue_actions if h else s.overdue_actions
+            overdue = Text(str(late), style=error if late else "")
             counts = [str(s.counts.get(lane, 0)) for lane in LANES]
             name, owner = text(s.name), text(s.owner)
             if s.archived:
@@ -182,7 +226,9 @@ class AccountsScreen(Screen[None]):
                 *([Text("/".join(counts))] if compact else [Text(c) for c in counts]),
                 Text(str(s.open_actions)),
                 overdue,
-                text(s.last_workshop or "-"),
+                *([] if compact else [Text((h.last_workshop if h else s.last_workshop) or "-")]),
+                days_cell(h),
+                next_cell(h, warning),
                 key=s.id,
             )
         empty = not summaries
@@ -190,6 +236,9 @@ class AccountsScreen(Screen[None]):
         table.display = not empty
         if selected:
             self.select(selected)
+
+    def _theme_style(self, name: str, fallback: str) -> Style:
+        return Style(color=Color.parse(self.app.theme_variables.get(name, fallback)).rich_color, bold=True)
 
     def _fit_columns(self, shown: list[model.AccountSummary]) -> None:
         """(Re)build the columns when the widths change, so nothing needs a sideways scroll."""
@@ -247,6 +296,9 @@ class AccountsScreen(Screen[None]):
         account_id = self.selected_id()
         if account_id:
             self.app.open_board(account_id)
+
+    def action_plan(self) -> None:
+        open_action_plan(self.app, self.selected_id(), show_all=True)
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
