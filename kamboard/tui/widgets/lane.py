@@ -67,6 +67,7 @@ def card_rows(card: Card, today: dt.date, width: int = 40, votes: str | None = N
     overdue = bool(due) and model.is_overdue(card, today)
     who: list[Piece] = []
     third: list[Piece] = []
+    marker = len(WIN_WIN) + 1 if mutual_benefit(card) else 0  # short words make room for it
     for narrow in (False, True):  # the long words, else short ones so date and status still show
         who = [(owner, "lane--meta")]
         if side:
@@ -77,10 +78,10 @@ def card_rows(card: Card, today: dt.date, width: int = 40, votes: str | None = N
             label = ("! " if narrow else "overdue ") if overdue else ("" if narrow else "due ")
             third += [(f"{label}{due}", "lane--overdue" if overdue else "lane--meta"), (" " if narrow else "  ", "")]
         third.append((status, "lane--status"))
-        if sum(cell_len(text) for text, _ in third) <= width - 3:
+        if sum(cell_len(text) for text, _ in third) + marker <= width - 3:
             break
-    if mutual_benefit(card) and sum(cell_len(text) for text, _ in third) + len(WIN_WIN) + 2 <= width - 3:
-        third += [("  ", ""), (WIN_WIN, "lane--marker")]
+    if marker and sum(cell_len(text) for text, _ in third) + marker <= width - 3:
+        third += [(" ", ""), (WIN_WIN, "lane--marker")]
     return [*rows, (who, []), (third, [])]
 
 
@@ -353,7 +354,7 @@ class Lane(ScrollView, can_focus=True):
         self, card: Card, line: int, width: int, state: str, linked: bool = False, votes: str | None = None
     ) -> Strip:
         component = {"cursor": "lane--cursor", "blurred": "lane--cursor-blurred"}.get(state, "lane--card")
-        if linked and state == "card":
+        if linked and state != "cursor":  # over the blurred cursor too: the link matters more
             component = "lane--linked"
         background = self.get_component_rich_style(component)
         rows = card_rows(card, self.today, width, votes)

@@ -1,0 +1,431 @@
+"""The workshop editor: plan an account's workshop (dates, place, people, agenda, votes, notes).
+
+A new workshop starts with the default 1.5-day agenda (``workshop.default_agenda``). Every field
+is checked as it is typed, with the message right under it; Save (ctrl+s) is refused while one is
+invalid. Participants and agenda items are edited in small dialogs (a add, e or Enter edits,
+d removes, K/J move). Nothing is written until Save: the editor dismisses with the fields that
+changed (all fields for a new workshop), or None; Esc asks before dropping changes.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+
+from kamboard import workshop as rules
+from kamboard.model import LANE_TITLES, LANES, ValidationError
+from kamboard.tui.screens.dialogs import ConfirmDialog
+from kamboard.tui.widgets.text import literal
+
+Doc = dict[str, Any]
+SCALARS = ("title", "start", "end", "location", "vote_budget", "vote_per_card", "notes")
+FIELDS = (*SCALARS, "participants", "agenda")
+LABELS = {
+    "title": "Title",
+    "location": "Location",
+    "start": "Start (YYYY-MM-DDTHH:MM)",
+    "end": "End",
+    "vote_budget": "Votes per person",
+    "vote_per_card": "Max per card",
+    "notes": "Notes",
+}
+SIDE_OPTIONS = [("Customer", "customer"), ("Us (our team)", "us")]
+LANE_OPTIONS = [(LANE_TITLES[lane], lane) for lane in LANES]
+
+
+def first_working_day(today: dt.date) -> dt.date:
+    day = today
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def new_workshop(today: dt.date) -> Doc:
+    """The fields of a fresh workshop: default times from the next working day, default agenda."""
+    start, end = rules.default_times(first_working_day(today))
+    return {
+        "title": f"Key account workshop {start[:4]}",
+        "start": start,
+        "end": end,
+        "location": "",
+        "vote_budget": rules.DEFAULT_BUDGET,
+        "vote_per_card": rules.DEFAULT_PER_CARD,
+        "notes": "",
+        "participants": [],
+        "agenda": rules.default_agenda(),
+    }
+
+
+def person_line(person: Doc) -> Text:
+    line = Text(literal(str(person.get("name", ""))), style="bold")
+    for key in ("side", "role"):
+        if person.get(key):
+            line.append(f" · {literal(str(person[key]))}")
+    return line
+
+
+def agenda_lines(agenda: list[Doc], start: str) -> list[Text]:
+    times = rules.schedule(agenda, start if len(start) >= 16 else "")
+    out = []
+    for i, item in enumerate(agenda):
+        lane = LANE_TITLES.get(str(item.get("lane", "")), "")
+        line = Text(f"{i + 1:>2} {times[i]:5} {item.get('minutes', ''):>3}′ ", style="dim")
+        line.append(f"{lane[:10]:10} ", style="italic")
+        line.append(literal(str(item.get("title", ""))))
+        out.append(line)
+    return out
+
+
+class ItemList(OptionList):
+    """A list of participants or agenda items with keys to change it (handled by the editor)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a,n,insert", "screen.add_item", "Add", id="workshop_editor.add", tooltip="Add an entry"),
+        Binding("e", "screen.edit_item", "Edit", id="workshop_editor.edit", tooltip="Edit the highlighted entry"),
+        Binding("d,delete", "screen.remove_item", "Remove", id="workshop_editor.remove", tooltip="Remove it"),
+        Binding("K,shift+up", "screen.move_item(-1)", "Up", id="workshop_editor.up", tooltip="Move it up"),
+        Binding("J,shift+down", "screen.move_item(1)", "Down", id="workshop_editor.down", tooltip="Move it down"),
+    ]
+
+
+class _EntryDialog(ModalScreen[Doc | None]):
+    """Shared frame of the participant and agenda item dialogs: Enter or ctrl+s saves, Esc cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="entry.save", tooltip="Save the entry"),
+        Binding("escape", "cancel", "Cancel", id="entry.cancel", tooltip="Close without changing anything"),
+    ]
+    heading = ""
+
+    def __init__(self, entry: Doc | None) -> None:
+        super().__init__(classes="dialog-screen")
+        self.entry = dict(entry or {})
+
+    def fields(self) -> ComposeResult:
+        yield from ()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog entry-dialog"):
+            yield Label(self.heading, classes="dialog-title")
+            yield from self.fields()
+            yield Label("", id="entry-error", classes="field-error", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("OK (Enter)", variant="primary", id="entry-ok")
+                yield Button("Cancel (Esc)", id="entry-cancel")
+
+    def on_mount(self) -> None:
+        self.query(Input).first().focus()
+
+    def result(self) -> Doc:
+        raise NotImplementedError
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#entry-ok")
+    def action_save(self) -> None:
+        error = self.query_one("#entry-error", Label)
+        try:
+            self.dismiss(self.result())
+        except ValidationError as exc:
+            error.update(exc.message)
+            error.add_class("-shown")
+
+    @on(Button.Pressed, "#entry-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ParticipantDialog(_EntryDialog):
+    heading = "Participant"
+
+    def __init__(self, entry: Doc | None, taken: list[str]) -> None:
+        super().__init__(entry)
+        self.taken = {name.casefold() for name in taken}
+
+    def fields(self) -> ComposeResult:
+        yield Label("Name", classes="field-label")
+        yield Input(str(self.entry.get("name", "")), id="entry-name", compact=True)
+        yield Label("Side", classes="field-label")
+        side = self.entry.get("side") or Select.NULL
+        yield Select(SIDE_OPTIONS, value=side, prompt="Not set", id="entry-side", compact=True)
+        yield Label("Role", classes="field-label")
+        yield Input(str(self.entry.get("role", "")), id="entry-role", compact=True)
+
+    def result(self) -> Doc:
+        side = self.query_one("#entry-side", Select).value
+        person = rules.validate_participant(
+            {
+                "name": self.query_one("#entry-name", Input).value,
+                "side": "" if side is Select.NULL else str(side),
+                "role": self.query_one("#entry-role", Input).value,
+            }
+        )
+        if person["name"].casefold() in self.taken:
+            raise ValidationError("participants", f"{person['name']!r} is already a participant.")
+        return person
+
+
+class AgendaItemDialog(_EntryDialog):
+    heading = "Agenda item"
+
+    def fields(self) -> ComposeResult:
+        yield Label("Title", classes="field-label")
+        yield Input(str(self.entry.get("title", "")), id="entry-title", compact=True)
+        yield Label("Works on lane (none: a general item such as a break)", classes="field-label")
+        lane = self.entry.get("lane") or Select.NULL
+        yield Select(LANE_OPTIONS, value=lane, prompt="General", id="entry-lane", compact=True)
+        yield Label("Minutes", classes="field-label")
+        yield Input(str(self.entry.get("minutes", 30)), id="entry-minutes", compact=True, restrict=r"\d*")
+
+    def result(self) -> Doc:
+        lane = self.query_one("#entry-lane", Select).value
+        fields = {
+            "title": self.query_one("#entry-title", Input).value,
+            "lane": "" if lane is Select.NULL else str(lane),
+            "minutes": self.query_one("#entry-minutes", Input).value,
+        }
+        return {**self.entry, **rules.validate_agenda_fields(fields)}
+
+
+class WorkshopEditor(ModalScreen[Doc | None]):
+    """Plan or change a workshop; dismisses with the changed fields (all of them when new)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="workshop_editor.save", tooltip="Save (refused while a field is invalid)"),
+        Binding("escape", "cancel", "Cancel", id="workshop_editor.cancel", tooltip="Close; asks first if changed"),
+    ]
+
+    def __init__(self, workshop: Doc | None, account_name: str, today: dt.date) -> None:
+        super().__init__(classes="dialog-screen")
+        self.is_new = workshop is None
+        self.account_name = account_name
+        fresh = new_workshop(today)
+        source = fresh if workshop is None else {k: workshop.get(k, fresh[k] if k != "agenda" else []) for k in FIELDS}
+        self.initial: Doc = copy.deepcopy(source)
+        self.participants: list[Doc] = copy.deepcopy(list(source["participants"] or []))
+        self.agenda: list[Doc] = copy.deepcopy(list(source["agenda"] or []))
+        self.errors: dict[str, str] = {}
+
+    # ---- layout ----------------------------------------------------------------------------
+    def _field(self, name: str, widget: Widget) -> Vertical:
+        return Vertical(
+            Label(LABELS[name], classes="field-label"),
+            widget,
+            Label("", id=f"error-{name}", classes="field-error", markup=False),
+            id=f"field-{name}",
+            classes="field",
+        )
+
+    def _input(self, name: str, **kwargs: Any) -> Input:
+        return Input(str(self.initial.get(name, "")), id=f"input-{name}", compact=True, **kwargs)
+
+    def compose(self) -> ComposeResult:
+        what = "New workshop" if self.is_new else "Workshop"
+        with Vertical(id="workshop-editor", classes="dialog"):
+            yield Static(Text(f"{what} of {self.account_name}"), classes="dialog-title")
+            with VerticalScroll(id="workshop-form"):
+                with Horizontal(classes="field-row"):
+                    yield self._field("title", self._input("title"))
+                    yield self._field("location", self._input("location"))
+                with Horizontal(classes="field-row"):
+                    yield self._field("start", self._input("start"))
+                    yield self._field("end", self._input("end"))
+                    yield self._field("vote_budget", self._input("vote_budget", restrict=r"\d*"))
+                    yield self._field("vote_per_card", self._input("vote_per_card", restrict=r"\d*"))
+                with Horizontal(id="workshop-lists"):
+                    with Vertical(id="people-column"):
+                        yield Label("", id="people-label", classes="field-label")
+                        yield ItemList(id="list-participants", markup=False)
+                    with Vertical(id="agenda-column"):
+                        yield Label("", id="agenda-label", classes="field-label")
+                        yield ItemList(id="list-agenda", markup=False)
+                        yield Label("", id="error-agenda", classes="field-error", markup=False)
+                yield self._field("notes", TextArea(str(self.initial.get("notes", "")), id="input-notes"))
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="workshop-save")
+                yield Button("Cancel (Esc)", id="workshop-cancel")
+
+    def on_mount(self) -> None:
+        self._show_lists()
+        self.query_one("#input-title", Input).focus()
+
+    # ---- values and checks --------------------------------------------------------------------
+    def values(self) -> Doc:
+        out: Doc = {name: self.query_one(f"#input-{name}", Input).value for name in SCALARS if name != "notes"}
+        out["notes"] = self.query_one("#input-notes", TextArea).text
+        out["participants"] = copy.deepcopy(self.participants)
+        out["agenda"] = copy.deepcopy(self.agenda)
+        return out
+
+    def check(self) -> Doc:
+        """Validate every field, show each message under its field; the normalised values."""
+        raw = self.values()
+        clean: Doc = {}
+        errors: dict[str, str] = {}
+        for name, value in raw.items():
+            try:
+                clean.update(rules.validate_workshop_fields({name: value}))
+            except ValidationError as exc:
+                errors[name] = exc.message
+        if not errors:
+            try:
+                rules.validate_workshop_fields(clean)  # end before start, per-card above the budget
+            except ValidationError as exc:
+                errors[exc.field if exc.field in raw else "title"] = exc.message
+        if not self.agenda:
+            errors.setdefault("agenda", "The agenda is empty: the timer needs at least one item (a adds one).")
+        self.errors = errors
+        for name in (*SCALARS, "agenda"):
+            label = self.query_one(f"#error-{name}", Label)
+            label.update(errors.get(name, ""))
+            label.set_class(name in errors, "-shown")
+            if name != "agenda":
+                self.query_one(f"#field-{name}").set_class(name in errors, "-invalid")
+        return clean
+
+    def changes(self) -> Doc:
+        """The valid fields that differ from the opened workshop (every field of a new one)."""
+        clean = self.check()
+        try:
+            before = rules.validate_workshop_fields(self.initial)
+        except ValidationError:
+            before = self.initial
+        return {k: v for k, v in clean.items() if self.is_new or v != before.get(k)}
+
+    def dirty(self) -> bool:
+        """Anything typed or changed since the editor opened (valid or not)."""
+        return self.values() != {
+            **self.initial,
+            "vote_budget": str(self.initial["vote_budget"]),
+            "vote_per_card": str(self.initial["vote_per_card"]),
+        }
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def _changed(self, event: Input.Changed | TextArea.Changed) -> None:
+        if event.control.id == "input-start":
+            self._show_lists()  # the agenda's planned times follow the start
+        else:
+            self.check()
+
+    def _show_lists(self, people_at: int | None = None, agenda_at: int | None = None) -> None:
+        people = self.query_one("#list-participants", ItemList)
+        agenda = self.query_one("#list-agenda", ItemList)
+        for widget, lines, at in (
+            (people, [person_line(p) for p in self.participants], people_at),
+            (agenda, agenda_lines(self.agenda, self.query_one("#input-start", Input).value), agenda_at),
+        ):
+            keep = widget.highlighted if at is None else at
+            widget.clear_options()
+            widget.add_options([Option(line) for line in lines])
+            if lines:
+                widget.highlighted = max(0, min(keep or 0, len(lines) - 1))
+        self.query_one("#people-label", Label).update(f"Participants ({len(self.participants)}): a adds, e edits")
+        total = rules.agenda_minutes(self.agenda)
+        self.query_one("#agenda-label", Label).update(
+            f"Agenda: {len(self.agenda)} items, {total // 60} h {total % 60:02d} min (a, e, d, K/J moves)"
+        )
+        self.check()
+
+    # ---- list keys (bound on ItemList) -------------------------------------------------------
+    def _target(self) -> tuple[str, ItemList] | None:
+        focused = self.focused
+        if isinstance(focused, ItemList):
+            return ("participants" if focused.id == "list-participants" else "agenda"), focused
+        self.notify("Go to the participants or the agenda list first (Tab).")
+        return None
+
+    def _open(self, kind: str, index: int | None) -> None:
+        entries = self.participants if kind == "participants" else self.agenda
+        entry = entries[index] if index is not None else None
+
+        def done(result: Doc | None) -> None:
+            if result is None:
+                return
+            if index is None:
+                if kind == "agenda":
+                    result = rules.new_agenda_item(result["title"], result["lane"], result["minutes"])
+                entries.append(result)
+                at = len(entries) - 1
+            else:
+                entries[index] = result
+                at = index
+            self._show_lists(**{("people_at" if kind == "participants" else "agenda_at"): at})
+
+        if kind == "participants":
+            taken = [str(p.get("name", "")) for i, p in enumerate(self.participants) if i != index]
+            self.app.push_screen(ParticipantDialog(entry, taken), done)
+        else:
+            self.app.push_screen(AgendaItemDialog(entry), done)
+
+    def action_add_item(self) -> None:
+        if target := self._target():
+            self._open(target[0], None)
+
+    def action_edit_item(self) -> None:
+        if (target := self._target()) and target[1].highlighted is not None and target[1].option_count:
+            self._open(target[0], target[1].highlighted)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_edit_item()
+
+    def action_remove_item(self) -> None:
+        if not (target := self._target()) or target[1].highlighted is None or not target[1].option_count:
+            return
+        kind, widget = target
+        entries = self.participants if kind == "participants" else self.agenda
+        removed = entries.pop(widget.highlighted)
+        self._show_lists()
+        name = removed.get("name") if kind == "participants" else removed.get("title")
+        self.notify(f"Removed {name!r} (Esc without saving brings it back).", markup=False)
+
+    def action_move_item(self, delta: int) -> None:
+        if not (target := self._target()) or target[1].highlighted is None:
+            return
+        kind, widget = target
+        entries = self.participants if kind == "participants" else self.agenda
+        index, other = widget.highlighted, widget.highlighted + delta
+        if not 0 <= other < len(entries):
+            return
+        entries[index], entries[other] = entries[other], entries[index]
+        self._show_lists(**{("people_at" if kind == "participants" else "agenda_at"): other})
+
+    # ---- save and cancel ------------------------------------------------------------------------
+    @on(Button.Pressed, "#workshop-save")
+    def action_save(self) -> None:
+        changes = self.changes()
+        if self.errors:
+            first = next(iter(self.errors))
+            self.notify(f"Not saved: {self.errors[first]}", severity="error", markup=False)
+            focus = self.query(f"#input-{first}") or self.query("#list-agenda")
+            focus.first().focus()
+            return
+        self.dismiss(changes or None)
+
+    @on(Button.Pressed, "#workshop-cancel")
+    def action_cancel(self) -> None:
+        if not self.dirty():
+            self.dismiss(None)
+            return
+
+        def answered(drop: bool | None) -> None:
+            if drop:
+                self.dismiss(None)
+
+        what = "this new workshop" if self.is_new else "your changes to the workshop"
+        self.app.push_screen(
+            ConfirmDialog("Discard?", f"Close and drop {what}?", yes="Discard", no="Keep editing", focus_yes=False),
+            answered,
+        )
