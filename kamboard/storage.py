@@ -66,6 +66,69 @@ def _dumps_parts(data: Any, **kwargs: Any) -> tuple[bytes, bytes]:
     return orjson.dumps(data, option=opts), b"\n" if kwargs.get("indent") else b""
 
 
+# Big files in the layout this module writes (indent 2) are parsed a slice of records at a time:
+# orjson needs about twice its input in scratch memory on top of the result, so one 6 MB parse
+# peaks 12 MB higher than slices of 512 KB do.
+SLICE = 1 << 19
+_TABLE_HEAD = re.compile(rb'\n  ("(?:[^"\\\n]|\\.)*"): \{(\}|\n)')
+_RECORD_END = b'\n    },\n    "'
+
+
+class _OtherLayout(Exception):
+    """The file is not in the indent-2 layout: parse it in one piece."""
+
+
+def loads(raw: bytes) -> Any:
+    """``orjson.loads(raw)``, by slices for a big file in our layout (same result, less memory).
+
+    A slice ends where a record at depth 2 ends (``\\n    },``); JSON strings cannot hold a raw
+    newline, so that is never inside a string. Every slice must parse as a whole object and the
+    tables must follow each other exactly as in our layout, else the file is parsed in one piece
+    (which also gives the usual error for a broken file).
+    """
+    if len(raw) < 2 * SLICE or not raw.startswith(b'{\n  "'):
+        return orjson.loads(raw)
+    try:
+        return _loads_sliced(raw)
+    except (_OtherLayout, orjson.JSONDecodeError):
+        return orjson.loads(raw)
+
+
+def _loads_sliced(raw: bytes) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    pos = 1  # the newline before the first table
+    while True:
+        head = _TABLE_HEAD.match(raw, pos)
+        if head is None:
+            raise _OtherLayout
+        name = orjson.loads(head.group(1))
+        if name in out:
+            raise _OtherLayout
+        table: dict[str, Any] = {}
+        out[name] = table
+        if head.group(2) == b"}":  # an empty table: "name": {}
+            end = head.end()
+        else:
+            start = head.end() - 1  # the newline before the first record
+            close = raw.find(b"\n  }", start)
+            if close < 0:
+                raise _OtherLayout
+            while close - start > SLICE + SLICE // 2:
+                cut = raw.find(_RECORD_END, start + SLICE, close)
+                if cut < 0:
+                    break
+                table.update(orjson.loads(b"{" + raw[start : cut + 6] + b"}"))
+                start = cut + 7  # past the comma
+            table.update(orjson.loads(b"{" + raw[start:close] + b"}"))
+            end = close + 4
+        if raw[end : end + 1] == b",":
+            pos = end + 1
+        elif raw[end:].strip() == b"}":
+            return out
+        else:
+            raise _OtherLayout
+
+
 def fsync_dir(folder: str) -> None:
     """Make a rename in ``folder`` durable (a no-op where folders cannot be opened)."""
     try:
@@ -155,12 +218,11 @@ class SharedJSONStorage(Storage):
             return self._data
         with open(self.path, "rb") as handle:
             raw = handle.read()
-        if not raw.strip():
+        if not raw or raw.isspace():  # not raw.strip(): that copies the whole file
             self._data, self._signature = None, signature
             return None
-        data = (
-            orjson.loads(raw) if self.encoding.lower() in ("utf-8", "utf8") else json.loads(raw.decode(self.encoding))
-        )
+        data = loads(raw) if self.encoding.lower() in ("utf-8", "utf8") else json.loads(raw.decode(self.encoding))
+        del raw  # before anything else is allocated
         self._data, self._signature = data, signature
         self.generation += 1
         return data

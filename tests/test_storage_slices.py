@@ -1,0 +1,110 @@
+"""storage.loads: a big file in our layout is parsed by slices, with exactly orjson's result."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kamboard import storage as storage_mod
+from kamboard.storage import dumps, loads
+
+# strings that look like the layout's own separators, quotes, escapes, other scripts
+TRICKY = st.sampled_from(['\n    },\n    "', '"', "\\", "\n  }", "}", "{", "é東", "\x00", "\u2028", " "])
+TEXT = st.lists(st.one_of(TRICKY, st.text(max_size=8)), max_size=4).map("".join)
+VALUE = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+    max_leaves=8,
+)
+RECORD = st.dictionaries(TEXT, VALUE, max_size=5)
+TABLE = st.dictionaries(st.integers(1, 500).map(str), RECORD, max_size=12)
+BOARD = st.dictionaries(TEXT, TABLE, min_size=1, max_size=4)
+
+
+@pytest.fixture
+def tiny_slices(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Slices of a few dozen bytes, and a record of how many orjson calls a parse made."""
+    monkeypatch.setattr(storage_mod, "SLICE", 24)
+    calls: list[int] = []
+    real = storage_mod.orjson.loads
+
+    def counting(raw: Any) -> Any:
+        calls.append(len(raw))
+        return real(raw)
+
+    monkeypatch.setattr(storage_mod.orjson, "loads", counting)
+    return calls
+
+
+@settings(max_examples=150, deadline=None)
+@given(board=BOARD)
+def test_sliced_parse_equals_one_piece(board: dict[str, Any]) -> None:
+    raw = dumps(board, indent=2, sort_keys=True)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(storage_mod, "SLICE", 24)
+        got = loads(raw)
+    want = orjson.loads(raw)
+    assert got == want
+    assert list(got) == list(want)
+    assert all(list(got[t]) == list(want[t]) for t in want)
+
+
+def test_a_big_file_is_really_sliced(tiny_slices: list[int]) -> None:
+    board = {
+        "cards": {str(i): {"title": f"Card {i}", "tags": ["a"], "x": {}} for i in range(1, 60)},
+        "meta": {"1": {"schema": 1}},
+        "workshops": {},
+    }
+    raw = dumps(board, indent=2, sort_keys=True)
+    assert loads(raw) == board
+    assert len(tiny_slices) > 10  # many small parses
+    assert max(tiny_slices) < len(raw) // 4  # never the whole file at once
+
+
+def test_the_stdlib_layout_with_indent_2_is_sliced_too(tiny_slices: list[int]) -> None:
+    board = {"cards": {str(i): {"title": f"Größe {i}"} for i in range(1, 40)}, "meta": {"1": {"schema": 1}}}
+    raw = json.dumps(board, indent=2).encode()
+    assert loads(raw) == board
+    assert max(tiny_slices) < len(raw) // 4
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # compact (as plain TinyDB writes it), hand-indented, a non-object table, duplicate tables
+        b'{"cards": {"1": {"title": "a"}, "2": {"title": "b"}}, "meta": {"1": {"schema": 1}}}' + b" " * 200,
+        b'{\n  "cards": {\n    "1": {"title": "a"\n  },\n    "2": {"title": "b"}\n  }\n}' + b" " * 200,
+        b'{\n  "cards": {\n    "1": {\n      "t": 1\n    },\n    "2": {\n      "t": 2\n    }\n  },\n  "x": [1, 2]\n}',
+        b'{\n  "t": {\n    "1": {\n      "a": 1\n    }\n  },\n  "t": {\n    "2": {\n      "a": 2\n    }\n  }\n}',
+        b'{\n  "t": {\n    "1": {\n      "a": 1\n    },\n    "2": {\n      "a": 2\n    }\n  }\n}\n\n',
+    ],
+)
+def test_other_layouts_give_orjsons_result(raw: bytes, tiny_slices: list[int]) -> None:
+    assert loads(raw) == orjson.loads(raw)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # truncated mid-file, a raw newline inside a string, trailing garbage, a bad slice
+        b'{\n  "t": {\n    "1": {\n      "a": 1\n    },\n    "2": {\n      "a": ',
+        b'{\n  "t": {\n    "1": {\n      "a": "x\n    },\n    "y"\n    },\n    "2": {\n      "a": 2\n    }\n  }\n}',
+        b'{\n  "t": {\n    "1": {\n      "a": 1\n    },\n    "2": {\n      "a": 2\n    }\n  }\n}\nx',
+        b'{\n  "t": {\n    "1": {\n      "a": 1,\n    },\n    "2": {\n      "a": 2\n    }\n  }\n}',
+    ],
+)
+def test_broken_files_raise_orjsons_error(raw: bytes, tiny_slices: list[int]) -> None:
+    with pytest.raises(orjson.JSONDecodeError) as sliced:
+        loads(raw)
+    with pytest.raises(orjson.JSONDecodeError) as whole:
+        orjson.loads(raw)
+    assert str(sliced.value) == str(whole.value)
