@@ -168,6 +168,7 @@ class FacilitationMixin:
     workshop: Doc | None = None
     voter: str = ""
     sorted_lanes: frozenset[str] = frozenset()
+    _opened = False  # the first load has happened
     _backlinks: dict[str, set[str]] | None = None  # card id -> ids of the cards linking to it
 
     # ---- layout and data ---------------------------------------------------------------
@@ -187,6 +188,12 @@ class FacilitationMixin:
         shown = found is not None and timer_shown(found, self.app.today)
         self.query_one("#workshop-bar").display = shown
         self.query_one(AgendaTimer).workshop = found if shown else None
+        if found is not None and not self._opened:  # opened mid-workshop: start on the item's lane
+            self._opened = True
+            state = found.get("agenda_state") or {}
+            lane = (rules.current_item(state, list(found.get("agenda") or [])) or {}).get("lane")
+            if state.get("running") and lane in LANES:
+                self.current = str(lane)
         for lane in self.lanes.values():
             lane.workshop = found
         backlinks: dict[str, set[str]] = {}

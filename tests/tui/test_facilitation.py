@@ -18,6 +18,7 @@ from kamboard.tui.screens.board import BoardScreen
 from kamboard.tui.screens.commitments import CommitmentsScreen
 from kamboard.tui.screens.gaps import GapsScreen
 from kamboard.tui.screens.presenter import PresenterScreen
+from kamboard.tui.widgets.lane import card_rows
 from kamboard.tui.widgets.timer import AgendaTimer
 
 T0 = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)
@@ -294,3 +295,16 @@ async def test_new_keys_are_in_the_help_and_the_palette(store: BoardStore) -> No
         await pilot.pause()
         shown = " ".join(str(label.render()) for label in app.screen.query(".help-desc"))
         assert "Timer start/pause" in shown and "Reveal/hide votes" in shown and "Gaps" in shown
+
+
+def test_support_cards_mark_the_mutual_benefit_pair() -> None:
+    card = {"lane": "support", "title": "Pilot", "owner": "Bob", "side": "us", "due": "2026-01-10"}
+    card |= {"status": "agreed", "customer_benefit": "Lower cost", "our_benefit": "Reference"}
+
+    def status_row(c: dict[str, Any], width: int) -> str:
+        return "".join(text for text, _ in card_rows(c, TODAY, width)[3][0])
+
+    assert status_row(card, 60) == "overdue 2026-01-10  agreed  win-win"
+    assert status_row(card, 30) == "! 2026-01-10 agreed win-win"  # short words make room
+    assert status_row(card, 20) == "! 2026-01-10 agreed"
+    assert "win-win" not in status_row({**card, "our_benefit": " "}, 60)

@@ -67,8 +67,9 @@ def card_rows(card: Card, today: dt.date, width: int = 40, votes: str | None = N
     overdue = bool(due) and model.is_overdue(card, today)
     who: list[Piece] = []
     third: list[Piece] = []
-    marker = len(WIN_WIN) + 1 if mutual_benefit(card) else 0  # short words make room for it
-    for narrow in (False, True):  # the long words, else short ones so date and status still show
+    # long words with the win-win marker, else short words with it, else without it
+    tries = [(False, True), (True, True)] if mutual_benefit(card) else []
+    for narrow, marked in [*tries, (False, False), (True, False)]:
         who = [(owner, "lane--meta")]
         if side:
             words = {"us": "us" if narrow else "our side", "customer": "customer"}
@@ -78,10 +79,10 @@ def card_rows(card: Card, today: dt.date, width: int = 40, votes: str | None = N
             label = ("! " if narrow else "overdue ") if overdue else ("" if narrow else "due ")
             third += [(f"{label}{due}", "lane--overdue" if overdue else "lane--meta"), (" " if narrow else "  ", "")]
         third.append((status, "lane--status"))
-        if sum(cell_len(text) for text, _ in third) + marker <= width - 3:
+        if marked:
+            third += [(" " if narrow else "  ", ""), (WIN_WIN, "lane--marker")]
+        if sum(cell_len(text) for text, _ in third) <= width - 3:
             break
-    if marker and sum(cell_len(text) for text, _ in third) + marker <= width - 3:
-        third += [(" ", ""), (WIN_WIN, "lane--marker")]
     return [*rows, (who, []), (third, [])]
 
 

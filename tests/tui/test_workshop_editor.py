@@ -1,0 +1,180 @@
+"""The workshop editor: plan a workshop from the board, fields checked as typed, Esc asks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from board_helpers import TODAY, notifications
+from textual.widgets import Input, Label, OptionList, TextArea
+
+from kamboard import workshop as rules
+from kamboard.store import BoardStore
+from kamboard.tui.app import KamboardApp
+from kamboard.tui.screens.board import BoardScreen
+from kamboard.tui.screens.dialogs import ConfirmDialog
+from kamboard.tui.screens.workshop_editor import (
+    AgendaItemDialog,
+    ParticipantDialog,
+    WorkshopEditor,
+    first_working_day,
+    new_workshop,
+)
+
+T0 = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)
+
+
+def board_app(store: BoardStore) -> KamboardApp:
+    return KamboardApp(store, account="ACME", today=TODAY, clock=lambda: T0)
+
+
+def editor(app: KamboardApp) -> WorkshopEditor:
+    assert isinstance(app.screen, WorkshopEditor)
+    return app.screen
+
+
+def error_of(app: KamboardApp, name: str) -> str:
+    label = app.screen.query_one(f"#error-{name}", Label)
+    return str(label.render()) if label.has_class("-shown") else ""
+
+
+async def replace(pilot, field: Input, text: str) -> None:  # type: ignore[no-untyped-def]
+    field.focus()
+    field.value = ""
+    await pilot.press(*text)
+    await pilot.pause()
+
+
+def test_new_workshop_defaults() -> None:
+    fields = new_workshop(dt.date(2026, 3, 14))  # a Saturday: starts on Monday
+    assert first_working_day(dt.date(2026, 3, 14)) == dt.date(2026, 3, 16)
+    assert (fields["start"], fields["end"]) == ("2026-03-16T09:00", "2026-03-17T13:00")
+    assert [i["title"] for i in fields["agenda"]] == [i["title"] for i in rules.default_agenda()]
+    assert rules.agenda_minutes(fields["agenda"]) == sum(rules.day_minutes())
+
+
+async def test_create_a_workshop_with_people_and_an_adapted_agenda(store: BoardStore) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert store.workshops() == []
+        await pilot.press("w")
+        await pilot.pause()
+        ed = editor(app)
+        assert ed.query_one("#input-start", Input).value == "2026-03-16T09:00"
+        await replace(pilot, ed.query_one("#input-title", Input), "Spring 2026")
+        await replace(pilot, ed.query_one("#input-location", Input), "Berlin")
+        # a participant
+        ed.query_one("#list-participants", OptionList).focus()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ParticipantDialog)
+        await pilot.press(*"Eva", "tab", "enter", "down", "enter", "tab", *"CFO", "enter")
+        await pilot.pause()
+        assert ed.participants == [{"name": "Eva", "side": "customer", "role": "CFO"}]
+        await pilot.press("a")  # the same name twice is refused in the dialog
+        await pilot.press(*"eva", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ParticipantDialog)
+        assert "'eva' is already a participant." in str(app.screen.query_one("#entry-error", Label).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        # the agenda: remove the first item, move the second down, edit it, add one
+        agenda = ed.query_one("#list-agenda", OptionList)
+        agenda.focus()
+        first_titles = [i["title"] for i in ed.agenda]
+        await pilot.press("d")
+        await pilot.pause()
+        assert [i["title"] for i in ed.agenda] == first_titles[1:]
+        await pilot.press("J")
+        assert [i["title"] for i in ed.agenda][:2] == [first_titles[2], first_titles[1]]
+        assert agenda.highlighted == 1
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaItemDialog)
+        minutes = app.screen.query_one("#entry-minutes", Input)
+        minutes.value = ""
+        minutes.focus()
+        await pilot.press("7", "5", "enter")
+        await pilot.pause()
+        assert ed.agenda[1]["minutes"] == 75
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Dinner", "enter")
+        await pilot.pause()
+        assert ed.agenda[-1]["title"] == "Dinner" and ed.agenda[-1]["lane"] == ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        (saved,) = store.workshops(store.account("ACME")["id"])
+        assert saved["title"] == "Spring 2026" and saved["location"] == "Berlin"
+        assert saved["participants"] == [{"name": "Eva", "side": "customer", "role": "CFO"}]
+        assert [i["title"] for i in saved["agenda"]][-1] == "Dinner"
+        assert saved["agenda"][1]["minutes"] == 75 and len(saved["agenda"]) == len(first_titles)
+        assert any("Planned 'Spring 2026'" in n for n in notifications(app))
+        # the board now shows the timer line
+        assert app.screen.query_one("#workshop-bar").display
+        # editing again changes only what changed
+        await pilot.press("w")
+        await pilot.pause()
+        notes = editor(app).query_one("#input-notes", TextArea)
+        notes.focus()
+        await pilot.press(*"Bring the pilot figures")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        again = store.workshop(saved["id"])
+        assert again["notes"] == "Bring the pilot figures" and again["rev"] == saved["rev"] + 1
+        assert again["agenda"] == saved["agenda"]
+
+
+async def test_bad_fields_are_explained_and_block_saving(store: BoardStore) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        ed = editor(app)
+        await replace(pilot, ed.query_one("#input-start", Input), "16.03.2026")
+        assert "is not in the form YYYY-MM-DD" in error_of(app, "start")
+        assert ed.query_one("#field-start").has_class("-invalid")
+        await replace(pilot, ed.query_one("#input-start", Input), "2026-03-20T09:00")
+        assert error_of(app, "start") == ""
+        assert "ends (2026-03-17T13:00) before it starts" in error_of(app, "end")
+        await replace(pilot, ed.query_one("#input-end", Input), "2026-03-21T13:00")
+        await replace(pilot, ed.query_one("#input-vote_per_card", Input), "6")
+        assert "cannot exceed the vote budget (5)" in error_of(app, "vote_per_card")
+        await replace(pilot, ed.query_one("#input-title", Input), "")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, WorkshopEditor)  # refused
+        assert any(n.startswith("Not saved:") for n in notifications(app))
+        assert app.focused is ed.query_one("#input-title", Input)
+        assert store.workshops() == []
+        await replace(pilot, ed.query_one("#input-title", Input), "Fixed")
+        await replace(pilot, ed.query_one("#input-vote_per_card", Input), "2")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        (saved,) = store.workshops()
+        assert (saved["title"], saved["start"], saved["vote_per_card"]) == ("Fixed", "2026-03-20T09:00", 2)
+
+
+async def test_escape_asks_before_dropping_changes(store: BoardStore) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("escape")  # nothing typed: closes at once
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")  # keep editing
+        await pilot.pause()
+        assert isinstance(app.screen, WorkshopEditor)
+        assert app.screen.query_one("#input-title", Input).value.endswith("x")
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert store.workshops() == []

@@ -1,0 +1,60 @@
+"""SVG snapshot of the board during a running workshop (fixed clock, fixed data), 100x30."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from board_helpers import TODAY, make_store
+from textual.pilot import Pilot
+
+from kamboard import workshop as rules
+from kamboard.tui.app import KamboardApp
+
+T0 = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)
+
+
+def running_workshop_app(path: Path) -> KamboardApp:
+    """ACME's board 12 minutes into 'Their challenges': Eva has voted, counts revealed."""
+    store = make_store(path)
+    acme = store.add_account("ACME", "Alice")["id"]
+    for title in ("Growth in Asia", "New CEO"):
+        store.add_card(acme, "topic", title)
+    cost = store.add_card(acme, "challenge", "Cost pressure in the plants", tags=["cost"])
+    skills = store.add_card(acme, "challenge", "Skills gap")
+    store.add_card(
+        acme,
+        "support",
+        "Joint energy pilot",
+        owner="Bob",
+        side="us",
+        due="2026-06-30",
+        status="agreed",
+        customer_benefit="Lower energy bill",
+        our_benefit="Reference customer",
+        links=[cost["id"]],
+    )
+    store.add_card(acme, "support", "Training", owner="Carla", side="customer", status="proposed")
+    agenda = [
+        rules.new_agenda_item("Welcome", "", 15),
+        rules.new_agenda_item("Their topics", "topic", 30),
+        rules.new_agenda_item("Their challenges", "challenge", 45),
+        rules.new_agenda_item("How we support them", "support", 30),
+    ]
+    people = [{"name": "Eva", "side": "customer", "role": "CFO"}]
+    ws = store.add_workshop("ACME", "Spring workshop", start="2026-03-16T09:00", agenda=agenda, participants=people)
+    store.timer(ws["id"], "goto", T0, 2)
+    store.timer(ws["id"], "start", T0)
+    store.vote(cost["id"], "Eva", ws["id"], 2)
+    store.vote(skills["id"], "Eva", ws["id"], 1)
+    return KamboardApp(store, account="ACME", today=TODAY, clock=lambda: T0 + dt.timedelta(minutes=12))
+
+
+def test_board_during_a_running_workshop(snap_compare: Any, tmp_path: Path) -> None:
+    async def choose_voter(pilot: Pilot[Any]) -> None:
+        await pilot.press("p", "enter")  # Eva votes; the challenge lane is focused (the current item's)
+        await pilot.pause()
+
+    app = running_workshop_app(tmp_path / "board.json")
+    assert snap_compare(app, terminal_size=(100, 30), run_before=choose_voter)
