@@ -32,6 +32,10 @@ _KEY_NAMES = {
     "end": "End",
     "delete": "Del",
     "space": "Space",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "plus": "+",
+    "minus": "-",
 }
 
 
