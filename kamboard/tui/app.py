@@ -172,7 +172,9 @@ class KamboardApp(App[None]):
 
     # command palette: every key of the current screen
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":  # Textual's own saves to ~/Downloads; ours asks where
+                yield command
         yield from binding_commands(screen)
         yield from followup_commands(self, screen)
         yield from export_commands(self, screen)

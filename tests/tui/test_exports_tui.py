@@ -168,6 +168,8 @@ async def test_screenshot_from_the_palette_is_svg_without_the_prompt(store: Boar
     app = KamboardApp(store, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Save board screenshot (SVG)" in titles and "Screenshot" not in titles  # not Textual's own
         prompt = await export_via_palette(pilot, "Save board screenshot (SVG)")
         target = board_path.parent / "acme-board.svg"
         assert prompt.query_one(Input).value == str(target)
