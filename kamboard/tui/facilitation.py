@@ -42,7 +42,8 @@ def _b(key: str, action: str, description: str, ident: str, tooltip: str, show: 
 
 
 FACILITATION_BINDINGS: list[BindingType] = [
-    _b("w", "workshop", "Workshop", "workshop", "Create or edit this account's workshop: people, agenda, votes", True),
+    _b("w", "workshop", "Workshop", "workshop", "Edit the account's workshop (plans one if there is none)", True),
+    _b("W", "workshop(True)", "Plan a new workshop", "new_workshop", "Plan the next workshop, default agenda included"),
     _b("t", "timer('toggle')", "Timer start/pause", "timer", "Start or pause the agenda timer"),
     _b("right_square_bracket", "timer('next')", "Next agenda item", "agenda_next", "Go to the next agenda item"),
     _b("left_square_bracket", "timer('prev')", "Previous agenda item", "agenda_prev", "Back to the previous item"),
@@ -58,6 +59,7 @@ FACILITATION_BINDINGS: list[BindingType] = [
 ]
 FACILITATION_GROUPS = {
     "workshop": "Workshop",
+    "new_workshop": "Workshop",
     "timer": "Workshop",
     "agenda_next": "Workshop",
     "agenda_prev": "Workshop",
@@ -71,6 +73,30 @@ FACILITATION_GROUPS = {
     "sort": "Voting",
     "gaps": "View",
 }
+
+
+def board_workshop(workshops: list[Doc], today: dt.date) -> Doc | None:
+    """The workshop a board runs: a running one, else one under way today, else the next one
+    (undated ones count as being planned), else the latest held."""
+    day = today.isoformat()
+
+    def first(w: Doc) -> str:
+        return str(w.get("start") or "")[:10]
+
+    def last(w: Doc) -> str:
+        return str(w.get("end") or w.get("start") or "")[:10]
+
+    def start(w: Doc) -> str:
+        return str(w.get("start") or "")
+
+    running = [w for w in workshops if (w.get("agenda_state") or {}).get("running")]
+    under_way = [w for w in workshops if first(w) and first(w) <= day <= last(w)]
+    if running or under_way:
+        return max(running or under_way, key=start)
+    ahead = [w for w in workshops if not first(w) or first(w) > day]
+    if ahead:
+        return min(ahead, key=lambda w: start(w) or "9999")
+    return max(workshops, key=start, default=None)
 
 
 def timer_shown(workshop: Doc, today: dt.date) -> bool:
@@ -183,11 +209,16 @@ class FacilitationMixin:
             workshops = self.app.store.workshops(self.account_id)
         except BoardError:
             workshops = []
-        found = rules.pick_workshop(workshops, self.app.today)
+        found = board_workshop(workshops, self.app.today)
         self.workshop = found
         shown = found is not None and timer_shown(found, self.app.today)
-        self.query_one("#workshop-bar").display = shown
-        self.query_one(AgendaTimer).workshop = found if shown else None
+        names = [str(p.get("name", "")) for p in (found or {}).get("participants") or []]
+        if self.voter not in names:
+            self.voter = ""
+        self.query_one("#workshop-bar").display = shown or bool(self.voter)  # voting on a past workshop
+        timer = self.query_one(AgendaTimer)
+        timer.display = shown
+        timer.workshop = found if shown else None
         if found is not None and not self._opened:  # opened mid-workshop: start on the item's lane
             self._opened = True
             state = found.get("agenda_state") or {}
@@ -201,9 +232,6 @@ class FacilitationMixin:
             for other in card.get("links") or ():
                 backlinks.setdefault(other, set()).add(card["id"])
         self._backlinks = backlinks
-        names = [str(p.get("name", "")) for p in (found or {}).get("participants") or []]
-        if self.voter not in names:
-            self.voter = ""
         self._show_vote_status(cards)
 
     def _show_vote_status(self, cards: list[Doc]) -> None:
@@ -348,14 +376,14 @@ class FacilitationMixin:
         self.lane.scroll_to_cursor()
 
     # ---- other views ------------------------------------------------------------------------
-    def action_workshop(self) -> None:
+    def action_workshop(self, new: bool = False) -> None:
         if self._refuse_readonly():
             return
         from kamboard.tui.screens.workshop_editor import WorkshopEditor
 
         try:
             account = self.app.store.account(self.account_id)
-            opened = self.app.store.workshop(self.workshop["id"]) if self.workshop else None
+            opened = self.app.store.workshop(self.workshop["id"]) if self.workshop and not new else None
         except BoardError as exc:
             self.app.report(exc)
             return

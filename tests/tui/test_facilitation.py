@@ -273,7 +273,7 @@ async def test_no_workshop_and_readonly_explain_the_keys(store: BoardStore, boar
     app = KamboardApp(readonly, account="ACME", today=TODAY, clock=FakeClock())
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        for key in ("w", "t", "right_square_bracket", "left_square_bracket", "plus", "v", "V", "r", "c"):
+        for key in ("w", "W", "t", "right_square_bracket", "left_square_bracket", "plus", "v", "V", "r", "c"):
             app.clear_notifications()
             await pilot.press(key)
             await pilot.pause()

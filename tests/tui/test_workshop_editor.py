@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, OptionList, TextArea
 from kamboard import workshop as rules
 from kamboard.store import BoardStore
 from kamboard.tui.app import KamboardApp
+from kamboard.tui.facilitation import board_workshop
 from kamboard.tui.screens.board import BoardScreen
 from kamboard.tui.screens.dialogs import ConfirmDialog
 from kamboard.tui.screens.workshop_editor import (
@@ -178,3 +179,38 @@ async def test_escape_asks_before_dropping_changes(store: BoardStore) -> None:
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
         assert store.workshops() == []
+
+
+def test_the_board_runs_the_running_then_current_then_next_workshop() -> None:
+    past = {"id": "a", "start": "2025-03-10T09:00", "end": "2025-03-11T13:00"}
+    later = {"id": "b", "start": "2026-09-01T09:00", "end": "2026-09-02T13:00"}
+    undated = {"id": "c", "start": "", "end": ""}
+    today = {"id": "d", "start": "2026-03-15T09:00", "end": "2026-03-16T13:00"}
+    assert board_workshop([], TODAY) is None
+    assert board_workshop([past], TODAY)["id"] == "a"  # only a past one: it is shown (votes, notes)
+    assert board_workshop([past, undated, later], TODAY)["id"] == "b"
+    assert board_workshop([past, undated], TODAY)["id"] == "c"
+    assert board_workshop([past, later, today], TODAY)["id"] == "d"
+    running = {**past, "agenda_state": {"running": True}}
+    assert board_workshop([running, later, today], TODAY)["id"] == "a"
+
+
+async def test_shift_w_plans_the_next_workshop_after_a_past_one(store: BoardStore) -> None:
+    old = store.add_workshop("ACME", "Last year", start="2025-03-10T09:00", end="2025-03-11T13:00")
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query_one("#workshop-bar").display  # a past workshop: no timer
+        await pilot.press("w")
+        await pilot.pause()
+        assert "held already" in str(editor(app).query_one(".dialog-title").render())
+        assert editor(app).query_one("#input-title", Input).value == "Last year"
+        await pilot.press("escape", "W")
+        await pilot.pause()
+        assert editor(app).is_new
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        new = next(w for w in store.workshops() if w["id"] != old["id"])
+        assert new["start"] == "2026-03-16T09:00" and len(new["agenda"]) == len(rules.default_agenda())
+        assert app.screen.workshop["id"] == new["id"]  # the board now runs the new one
+        assert "1/15 Welcome, goals and agenda" in str(app.screen.query_one("#board-timer").render())

@@ -209,6 +209,8 @@ class WorkshopEditor(ModalScreen[Doc | None]):
         super().__init__(classes="dialog-screen")
         self.is_new = workshop is None
         self.account_name = account_name
+        last_day = str((workshop or {}).get("end") or (workshop or {}).get("start") or "")[:10]
+        self.held = bool(last_day) and last_day < today.isoformat()  # a past workshop
         fresh = new_workshop(today)
         source = fresh if workshop is None else {k: workshop.get(k, fresh[k] if k != "agenda" else []) for k in FIELDS}
         self.initial: Doc = copy.deepcopy(source)
@@ -232,7 +234,10 @@ class WorkshopEditor(ModalScreen[Doc | None]):
     def compose(self) -> ComposeResult:
         what = "New workshop" if self.is_new else "Workshop"
         with Vertical(id="workshop-editor", classes="dialog"):
-            yield Static(Text(f"{what} of {self.account_name}"), classes="dialog-title")
+            heading = Text(f"{what} of {self.account_name}")
+            if self.held:
+                heading.append("  (held already: W on the board plans the next one)", style="italic")
+            yield Static(heading, classes="dialog-title")
             with VerticalScroll(id="workshop-form"):
                 with Horizontal(classes="field-row"):
                     yield self._field("title", self._input("title"))
