@@ -13,6 +13,7 @@ import datetime as dt
 import os
 import re
 import stat
+import unicodedata
 from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
 Doc = dict[str, Any]
 SCREENSHOT = "Save board screenshot (SVG)"
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 
 
 @dataclass(frozen=True)
@@ -60,14 +62,18 @@ KINDS = (
         "calendar",
         "-calendar.ics",
     ),
-    ExportKind("json", "Export account (JSON)", "All of {}, for `kamboard import` elsewhere", "account", ".json"),
+    ExportKind("json", "Export account (JSON)", "All of {}, for `kamboard import` elsewhere", "whole account", ".json"),
 )
 
 
 # ---------------------------------------------------------------- pure helpers
 def slug(name: str) -> str:
-    """A file-name-safe form of an account name: 'Müller & Co. GmbH' -> 'müller-co-gmbh'."""
-    return re.sub(r"[^\w]+", "-", name.casefold()).strip("-_")[:60] or "account"
+    """A file-name-safe form of an account name: 'Müller & Co. GmbH' -> 'mueller-co-gmbh'
+    (ASCII where the name allows it, else its own letters)."""
+    folded = name.casefold().translate(_UMLAUTS)
+    plain = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode("ascii")
+    out = re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or re.sub(r"[^\w]+", "-", folded).strip("-_")
+    return out[:60].strip("-") or "account"
 
 
 def markup_literal(value: str) -> str:
@@ -226,10 +232,12 @@ def start_screenshot(app: KamboardApp) -> None:
 def save_screenshot(app: KamboardApp, path: str) -> None:
     """Render the current screen as SVG (UI thread), write it in a worker."""
     svg = app.export_screenshot()
-    write_in_worker(app, path, lambda: svg.encode("utf-8"), f"Saved a screenshot to {path}")
+    write_in_worker(app, path, lambda: svg.encode("utf-8"), f"Saved a screenshot to {path}", "Screenshot")
 
 
-def write_in_worker(app: KamboardApp, path: str, produce: Callable[[], bytes], done: str) -> None:
+def write_in_worker(
+    app: KamboardApp, path: str, produce: Callable[[], bytes], done: str, title: str = "Export"
+) -> None:
     """Run ``produce`` and write its bytes atomically to ``path`` off the UI thread; notify the outcome."""
     mode = file_mode(path)
 
@@ -238,12 +246,12 @@ def write_in_worker(app: KamboardApp, path: str, produce: Callable[[], bytes], d
             atomic_write(path, produce(), mode=mode)
         except OSError as exc:
             message = f"Could not write {path}: {exc.strerror or exc}"
-            app.call_from_thread(app.notify, message, title="Export", severity="error", markup=False, timeout=10)
+            app.call_from_thread(app.notify, message, title=title, severity="error", markup=False, timeout=10)
             return
         except Exception as exc:  # a bug in a renderer: say so, keep the app running
             message = f"Could not export to {path}: {exc}"
-            app.call_from_thread(app.notify, message, title="Export", severity="error", markup=False, timeout=10)
+            app.call_from_thread(app.notify, message, title=title, severity="error", markup=False, timeout=10)
             return
-        app.call_from_thread(app.notify, done, title="Export", markup=False, timeout=6)
+        app.call_from_thread(app.notify, done, title=title, markup=False, timeout=6)
 
     app.run_worker(work, name=f"export {path}", group="export", thread=True, exit_on_error=False)

@@ -201,7 +201,10 @@ async def test_hostile_account_names_stay_literal_in_the_palette(board_path: Pat
 
 
 def test_helpers() -> None:
-    assert slug("Müller & Co. GmbH") == "müller-co-gmbh"
+    assert slug("Müller & Co. GmbH") == "mueller-co-gmbh"
+    assert slug("Straße Café") == "strasse-cafe"
+    assert slug("東京 Tokyo") == "tokyo"
+    assert slug("東京") == "東京"
     assert slug("../../etc/passwd") == "etc-passwd"
     assert slug("!!!") == "account"
     assert default_path("board.json", "a.md") == os.path.join(".", "a.md")
