@@ -19,11 +19,13 @@ import re
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-from filelock import FileLock
 from tinydb.storages import Storage
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 Signature = tuple[int, int, int, int]
 BACKUP_DIR = ".kamboard-backups"
@@ -186,7 +188,8 @@ class SharedJSONStorage(Storage):
         self.encoding = encoding or "utf-8"
         self.kwargs = kwargs
         self.backups = backups
-        self.lock = FileLock(self.path + ".lock", timeout=lock_timeout)
+        self.lock_timeout = lock_timeout
+        self._lock: FileLock | None = None
         self._data: dict[str, dict[str, Any]] | None = None
         self._signature: Signature | None = None
         #: bumped whenever the data in memory is replaced by a fresh parse
@@ -202,6 +205,15 @@ class SharedJSONStorage(Storage):
                     Path(self.path).touch(exist_ok=True)
         elif not os.path.exists(self.path):
             raise FileNotFoundError(errno.ENOENT, "No such file or directory", self.path)
+
+    @property
+    def lock(self) -> FileLock:
+        """The cross-process lock, ``<file>.lock`` (filelock is imported on first use: it is slow to import)."""
+        if self._lock is None:
+            from filelock import FileLock
+
+            self._lock = FileLock(self.path + ".lock", timeout=self.lock_timeout)
+        return self._lock
 
     # reading
     def changed(self) -> bool:
@@ -277,19 +289,22 @@ class SharedJSONStorage(Storage):
         except OSError:
             pass  # a backup must never stop a save
 
+    def temp_files(self) -> list[str]:
+        """Names of this board's temp files in its folder (a save in progress, or left by a crash)."""
+        # mkstemp adds 8 characters: so "a.json" never takes "a.json.x"'s temp files
+        mine = re.compile(re.escape(f".{os.path.basename(self.path)}.") + "[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
+        return [entry for entry in os.listdir(os.path.dirname(self.path)) if mine.fullmatch(entry)]
+
     def clean_temp_files(self) -> list[str]:
         """Remove temp files a crashed writer left behind; call while holding the lock."""
         folder = os.path.dirname(self.path)
-        # mkstemp adds 8 characters: so "a.json" never takes "a.json.x"'s temp files
-        mine = re.compile(re.escape(f".{os.path.basename(self.path)}.") + "[a-z0-9_]{8}" + re.escape(TEMP_SUFFIX))
         removed = []
-        for entry in os.listdir(folder):
-            if mine.fullmatch(entry):
-                try:
-                    os.unlink(os.path.join(folder, entry))
-                    removed.append(entry)
-                except OSError:
-                    pass
+        for entry in self.temp_files():
+            try:
+                os.unlink(os.path.join(folder, entry))
+                removed.append(entry)
+            except OSError:
+                pass
         return removed
 
     def close(self) -> None:

@@ -15,7 +15,6 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 import orjson
-from filelock import Timeout
 
 from . import model
 from .errors import BoardError, BoardFileError, BoardNotFound, LockTimeout, NotFound, ReadOnlyError, Unchanged
@@ -77,7 +76,7 @@ class BoardStore(CardOps, WorkshopOps, BulkOps):
     ) -> None:
         self.path = os.path.realpath(os.fspath(path))
         self.name = os.fspath(path)
-        self.user = user or default_user()
+        self._user = user or None  # looked up when first needed: git's user.name costs a subprocess
         self.clock = clock
         self.lock_timeout = lock_timeout
         self.readonly_reason = "read-only mode was asked for" if readonly else ""
@@ -107,7 +106,9 @@ class BoardStore(CardOps, WorkshopOps, BulkOps):
         self._index: dict[str, tuple[str, str]] = {}
         self._next_key: dict[str, int] = {}
         self._data = self._load()
-        if not self.readonly_reason:
+        if not self.readonly_reason and self.storage.temp_files():
+            from filelock import Timeout  # imported only when needed: it is slow to import
+
             try:  # only when nobody is saving: else a temp file may be their save in progress
                 self.storage.lock.acquire(timeout=0)
             except Timeout:
@@ -119,6 +120,17 @@ class BoardStore(CardOps, WorkshopOps, BulkOps):
                     self.storage.lock.release()
 
     # plumbing
+    @property
+    def user(self) -> str:
+        """Who makes this store's changes (``default_user()`` unless given)."""
+        if self._user is None:
+            self._user = default_user()
+        return self._user
+
+    @user.setter
+    def user(self, value: str) -> None:
+        self._user = value
+
     @property
     def readonly(self) -> bool:
         return bool(self.readonly_reason)
@@ -138,6 +150,8 @@ class BoardStore(CardOps, WorkshopOps, BulkOps):
                 storage.write(data)
 
     def _lock_of(self, storage: SharedJSONStorage) -> Any:
+        from filelock import Timeout
+
         try:
             storage.lock.acquire()
         except Timeout:
@@ -167,7 +181,6 @@ class BoardStore(CardOps, WorkshopOps, BulkOps):
             self._check_shape(data)
             self._gen = self.storage.generation
             self._data = data  # type: ignore[assignment]
-            self._reindex()
         return self._data
 
     def _backup_hint(self) -> str:
@@ -184,25 +197,24 @@ class BoardStore(CardOps, WorkshopOps, BulkOps):
         metas = [d for d in data.get("meta", {}).values() if isinstance(d, dict) and "schema" in d]
         if not metas or not isinstance(metas[0]["schema"], int):
             raise BoardFileError(f"{not_board} (no kamboard meta table); open another file.")
+        # one pass over the records: each must be a record; index those with an id
+        index: dict[str, tuple[str, str]] = {}
         for name, table in data.items():
-            if not all(isinstance(doc, dict) for doc in table.values()):
-                raise BoardFileError(
-                    f"{not_board} (table {name!r} holds a non-record); fix it or restore a copy from {self._backup_hint()}."
-                )
+            indexed = name in ("accounts", "cards", "workshops")
+            for key, doc in table.items():
+                if not isinstance(doc, dict):
+                    raise BoardFileError(
+                        f"{not_board} (table {name!r} holds a non-record); fix it or restore a copy from {self._backup_hint()}."
+                    )
+                if indexed and "id" in doc:
+                    index[str(doc["id"])] = (name, key)
+        self._index, self._next_key = index, {}
         schema = metas[0]["schema"]
         if schema > SCHEMA_VERSION:
             self.readonly_reason = (
                 f"{self.name} was written by a newer kamboard (schema {schema}, this one knows {SCHEMA_VERSION}): "
                 "opened read-only; upgrade kamboard to change it."
             )
-
-    def _reindex(self) -> None:
-        self._index = {}
-        self._next_key = {}
-        for table in ("accounts", "cards", "workshops"):
-            for key, doc in self._data.get(table, {}).items():
-                if "id" in doc:
-                    self._index[str(doc["id"])] = (table, key)
 
     def _new_key(self, table: str) -> str:
         if table not in self._next_key:

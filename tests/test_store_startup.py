@@ -1,0 +1,94 @@
+"""BoardStore opening cheaply: user and lock looked up when needed; one-pass check and index."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kamboard import store as store_mod
+from kamboard.errors import BoardFileError, NotFound
+from kamboard.storage import TEMP_SUFFIX
+from kamboard.store import BoardStore
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def board(tmp_path: Path) -> Path:
+    path = tmp_path / "board.json"
+    store = BoardStore(path, user="alice", create=True)
+    acme = store.add_account("ACME")
+    for n in range(3):
+        store.add_card(acme["id"], "topic", f"T{n}")
+    return path
+
+
+def test_the_user_is_looked_up_only_when_a_change_needs_it(board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lookups: list[int] = []
+
+    def lookup() -> str:
+        lookups.append(1)
+        return "bob"
+
+    monkeypatch.setattr(store_mod, "default_user", lookup)
+    store = BoardStore(board)
+    assert [c["title"] for c in store.cards()] == ["T0", "T1", "T2"]
+    assert lookups == []  # reading needs no user: no git subprocess at start
+    card = store.add_card("ACME", "topic", "T3")
+    assert card["created_by"] == "bob" and store.events()[-1][1]["by"] == "bob"
+    store.add_card("ACME", "topic", "T4")
+    assert lookups == [1]  # once
+    assert BoardStore(board, user="carol").user == "carol"
+    assert lookups == [1]
+
+
+def test_opening_imports_neither_filelock_nor_subprocess(board: Path) -> None:
+    script = (
+        "import sys\n"
+        "from kamboard.store import BoardStore\n"
+        "store = BoardStore(sys.argv[1])\n"
+        "assert store.cards()\n"
+        "print(sorted(m for m in ('filelock', 'subprocess') if m in sys.modules))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "KAMBOARD_USER"}
+    env["PYTHONPATH"] = str(ROOT)
+    out = subprocess.run([sys.executable, "-c", script, str(board)], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_leftover_temp_files_still_need_the_lock_to_be_removed(board: Path) -> None:
+    holder = BoardStore(board, user="x").storage.lock
+    leftover = board.parent / f".board.json.abcd1234{TEMP_SUFFIX}"
+    leftover.write_bytes(b'{"half": ')
+    with holder:  # someone is saving: the temp file may be theirs
+        BoardStore(board)
+        assert leftover.exists()
+    BoardStore(board)
+    assert not leftover.exists()
+
+
+def test_index_follows_another_process_change(board: Path) -> None:
+    mine, theirs = BoardStore(board, user="me"), BoardStore(board, user="them")
+    gone = mine.cards()[0]
+    added = theirs.add_card("ACME", "challenge", "C0")
+    theirs.delete_card(gone["id"])
+    assert mine.refresh()
+    assert mine.card(added["id"])["title"] == "C0"
+    with pytest.raises(NotFound):
+        mine.card(gone["id"])
+    moved = mine.move_card(added["id"], "support")
+    assert theirs.card(added["id"])["lane"] == "support" == moved["lane"]
+
+
+def test_a_non_record_is_refused_wherever_it_is(board: Path) -> None:
+    data = json.loads(board.read_bytes())
+    data["cards"]["99"] = ["not", "a", "record"]
+    board.write_text(json.dumps(data, indent=2))
+    with pytest.raises(BoardFileError, match="table 'cards' holds a non-record"):
+        BoardStore(board)
