@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 
 from kamboard.tui.screens.action_plan import ActionPlanScreen
@@ -91,7 +91,15 @@ def binding_commands(screen: Screen[object]) -> Iterable[SystemCommand]:
 
 # ---------------------------------------------------------------- the action plan
 class AppActionPlan(ActionPlanScreen):
-    """The action plan inside the app: its own status changes are no news for the file watcher."""
+    """The action plan inside the app: ``?`` lists its keys; its own status changes are no news
+    for the file watcher."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Keys", id="plan.help", tooltip="Show every key"),
+    ]
+
+    def action_help(self) -> None:
+        self.app.show_keys(self)  # type: ignore[attr-defined]
 
     def _set(self, card: dict[str, Any], status: str) -> None:
         super()._set(card, status)

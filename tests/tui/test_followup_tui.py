@@ -17,6 +17,7 @@ from kamboard.tui.app import KamboardApp
 from kamboard.tui.screens.accounts import AccountsScreen
 from kamboard.tui.screens.action_plan import ActionPlanScreen
 from kamboard.tui.screens.board import BoardScreen
+from kamboard.tui.screens.help import KeysHelp
 
 
 async def run_command(pilot: Pilot[Any], words: str, expect: str) -> None:
@@ -184,3 +185,16 @@ async def test_palette_offers_the_plan_only_where_it_makes_sense(store: BoardSto
         await pilot.press("p")  # on the accounts screen only
         await pilot.pause()
         assert isinstance(app.screen, BoardScreen)
+
+
+async def test_question_mark_lists_the_plan_keys(store: BoardStore) -> None:
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("p", "question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, KeysHelp)
+        described = [str(label.render()) for label in app.screen.query(".help-desc")]
+        assert {"Status →", "Done", "Owner", "All/one", "Close"} <= set(described)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ActionPlanScreen)
