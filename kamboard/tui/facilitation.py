@@ -29,7 +29,7 @@ from kamboard.tui.screens.gaps import GapsScreen
 from kamboard.tui.screens.presenter import PresenterScreen
 from kamboard.tui.widgets.lane import Lane
 from kamboard.tui.widgets.text import literal
-from kamboard.tui.widgets.timer import AgendaTimer
+from kamboard.tui.widgets.timer import AgendaTimer, timer_text
 
 if TYPE_CHECKING:
     from kamboard.tui.app import KamboardApp
@@ -112,6 +112,29 @@ def linked_ids(card: Doc | None, backlinks: dict[str, set[str]]) -> set[str]:
     if card is None:
         return set()
     return set(card.get("links") or ()) | backlinks.get(card["id"], set())
+
+
+def fitted_timer_text(view: rules.TimerView, width: int) -> Text:
+    """The timer line cut to ``width``: the item title gives way, the time left always shows."""
+    full = timer_text(view)
+    if view.item is None or full.cell_len <= width:
+        return full
+    tail = f"  {view.label} over" if view.overrun else f"  {view.label} left"
+    head = full[: len(full.plain) - len(tail)]
+    head.truncate(max(1, width - len(tail)), overflow="ellipsis")
+    return Text.assemble(head, (tail, "bold"))
+
+
+class BoardTimer(AgendaTimer):
+    """The agenda timer on the board: one line that never hides the time left."""
+
+    def update(self, content: Any = "", **kwargs: Any) -> None:
+        if self.view is not None and self.size.width:
+            content = fitted_timer_text(self.view, self.content_region.width)
+        super().update(content, **kwargs)
+
+    def on_resize(self) -> None:
+        self.tick()
 
 
 class VoterPicker(ModalScreen[str | None]):
@@ -200,7 +223,7 @@ class FacilitationMixin:
     # ---- layout and data ---------------------------------------------------------------
     def compose_workshop_bar(self) -> ComposeResult:
         with Horizontal(id="workshop-bar"):
-            yield AgendaTimer(None, self.app.clock, id="board-timer")
+            yield BoardTimer(None, self.app.clock, id="board-timer")
             yield Static("", id="vote-status", markup=False)
 
     def load_workshop(self, cards: list[Doc]) -> None:
@@ -243,13 +266,12 @@ class FacilitationMixin:
         line = Text()
         if self.voter:
             left = voting.remaining(cards, self.voter, ws)
-            line.append("Votes: ")
             line.append(literal(self.voter), style="bold")
-            line.append(f" {left}/{voting.rules_of(ws).budget} left")
+            line.append(f" {left}/{voting.rules_of(ws).budget} votes")
         else:
             line.append("p: who votes", style="italic")
         if ws.get("votes_hidden"):
-            line.append("  counts hidden", style="italic")
+            line.append(" · hidden", style="italic")
         status.update(line)
 
     def view_order(self, lane: str, cards: list[Doc]) -> list[Doc]:

@@ -141,7 +141,7 @@ async def test_votes_budget_per_card_limit_hidden_then_revealed(store: BoardStor
         await pilot.press("j", "v", "j", "v")  # the budget (3) runs out on the third card
         await pilot.pause()
         assert any("has 0 vote(s) left of 3" in n for n in notifications(app))
-        assert "Bob 0/3 left" in str(board(app).query_one("#vote-status", Static).render())
+        assert "Bob 0/3 votes" in str(board(app).query_one("#vote-status", Static).render())
         await pilot.press("V")  # nothing to take back on the third card
         await pilot.pause()
         assert any("Bob has no vote on 'Supply chain' to take back" in n for n in notifications(app))
@@ -308,3 +308,15 @@ def test_support_cards_mark_the_mutual_benefit_pair() -> None:
     assert status_row(card, 30) == "! 2026-01-10 agreed win-win"  # short words make room
     assert status_row(card, 20) == "! 2026-01-10 agreed"
     assert "win-win" not in status_row({**card, "our_benefit": " "}, 60)
+
+
+async def test_timer_line_keeps_the_time_left_at_80_columns(store: BoardStore) -> None:
+    ws = add_workshop(store, vote_budget=5)
+    store.update_agenda_item(ws["id"], "1", title="Welcome, goals, agenda and a very long round of introductions")
+    app = board_app(store, FakeClock())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p", "enter")
+        await pilot.pause()
+        line = timer_line(app)
+        assert line.rstrip().endswith("15:00 left") and "…" in line
+        assert "Eva 5/5 votes" in str(board(app).query_one("#vote-status", Static).render())

@@ -34,7 +34,7 @@ FIELDS = (*SCALARS, "participants", "agenda")
 LABELS = {
     "title": "Title",
     "location": "Location",
-    "start": "Start (YYYY-MM-DDTHH:MM)",
+    "start": "Start",
     "end": "End",
     "vote_budget": "Votes per person",
     "vote_per_card": "Max per card",
@@ -42,6 +42,7 @@ LABELS = {
 }
 SIDE_OPTIONS = [("Customer", "customer"), ("Us (our team)", "us")]
 LANE_OPTIONS = [(LANE_TITLES[lane], lane) for lane in LANES]
+LIST_CHROME = 21  # rows besides the two lists: border, heading, two field rows, notes, buttons
 
 
 def first_working_day(today: dt.date) -> dt.date:
@@ -154,12 +155,12 @@ class ParticipantDialog(_EntryDialog):
 
     def fields(self) -> ComposeResult:
         yield Label("Name", classes="field-label")
-        yield Input(str(self.entry.get("name", "")), id="entry-name", compact=True)
+        yield Input(str(self.entry.get("name", "")), id="entry-name")
         yield Label("Side", classes="field-label")
         side = self.entry.get("side") or Select.NULL
-        yield Select(SIDE_OPTIONS, value=side, prompt="Not set", id="entry-side", compact=True)
+        yield Select(SIDE_OPTIONS, value=side, prompt="Not set", id="entry-side")
         yield Label("Role", classes="field-label")
-        yield Input(str(self.entry.get("role", "")), id="entry-role", compact=True)
+        yield Input(str(self.entry.get("role", "")), id="entry-role")
 
     def result(self) -> Doc:
         side = self.query_one("#entry-side", Select).value
@@ -180,12 +181,12 @@ class AgendaItemDialog(_EntryDialog):
 
     def fields(self) -> ComposeResult:
         yield Label("Title", classes="field-label")
-        yield Input(str(self.entry.get("title", "")), id="entry-title", compact=True)
+        yield Input(str(self.entry.get("title", "")), id="entry-title")
         yield Label("Works on lane (none: a general item such as a break)", classes="field-label")
         lane = self.entry.get("lane") or Select.NULL
-        yield Select(LANE_OPTIONS, value=lane, prompt="General", id="entry-lane", compact=True)
+        yield Select(LANE_OPTIONS, value=lane, prompt="General", id="entry-lane")
         yield Label("Minutes", classes="field-label")
-        yield Input(str(self.entry.get("minutes", 30)), id="entry-minutes", compact=True, restrict=r"\d*")
+        yield Input(str(self.entry.get("minutes", 30)), id="entry-minutes", restrict=r"\d*")
 
     def result(self) -> Doc:
         lane = self.query_one("#entry-lane", Select).value
@@ -231,6 +232,12 @@ class WorkshopEditor(ModalScreen[Doc | None]):
     def _input(self, name: str, **kwargs: Any) -> Input:
         return Input(str(self.initial.get(name, "")), id=f"input-{name}", compact=True, **kwargs)
 
+    def on_resize(self) -> None:
+        # the lists take the rows the other fields leave (the form scrolls below 24 rows)
+        height = max(5, self.app.size.height - LIST_CHROME)
+        for widget in self.query(ItemList):
+            widget.styles.height = height
+
     def compose(self) -> ComposeResult:
         what = "New workshop" if self.is_new else "Workshop"
         with Vertical(id="workshop-editor", classes="dialog"):
@@ -243,8 +250,8 @@ class WorkshopEditor(ModalScreen[Doc | None]):
                     yield self._field("title", self._input("title"))
                     yield self._field("location", self._input("location"))
                 with Horizontal(classes="field-row"):
-                    yield self._field("start", self._input("start"))
-                    yield self._field("end", self._input("end"))
+                    yield self._field("start", self._input("start", placeholder="YYYY-MM-DDTHH:MM"))
+                    yield self._field("end", self._input("end", placeholder="YYYY-MM-DDTHH:MM"))
                     yield self._field("vote_budget", self._input("vote_budget", restrict=r"\d*"))
                     yield self._field("vote_per_card", self._input("vote_per_card", restrict=r"\d*"))
                 with Horizontal(id="workshop-lists"):
