@@ -20,7 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from kamboard import workshop as rules
@@ -42,7 +42,7 @@ LABELS = {
 }
 SIDE_OPTIONS = [("Customer", "customer"), ("Us (our team)", "us")]
 LANE_OPTIONS = [(LANE_TITLES[lane], lane) for lane in LANES]
-LIST_CHROME = 21  # rows besides the two lists: border, heading, two field rows, notes, buttons
+LIST_CHROME = 22  # rows besides the two lists: border, heading, two field rows, notes, buttons
 
 
 def first_working_day(today: dt.date) -> dt.date:
@@ -266,6 +266,7 @@ class WorkshopEditor(ModalScreen[Doc | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="workshop-save")
                 yield Button("Cancel (Esc)", id="workshop-cancel")
+        yield Footer()  # on a list: a add, e edit, d remove, K/J move
 
     def on_mount(self) -> None:
         self._show_lists()
@@ -342,10 +343,10 @@ class WorkshopEditor(ModalScreen[Doc | None]):
             widget.add_options([Option(line) for line in lines])
             if lines:
                 widget.highlighted = max(0, min(keep or 0, len(lines) - 1))
-        self.query_one("#people-label", Label).update(f"Participants ({len(self.participants)}): a adds, e edits")
+        self.query_one("#people-label", Label).update(f"Participants ({len(self.participants)})")
         total = rules.agenda_minutes(self.agenda)
         self.query_one("#agenda-label", Label).update(
-            f"Agenda: {len(self.agenda)} items, {total // 60} h {total % 60:02d} min (a, e, d, K/J moves)"
+            f"Agenda: {len(self.agenda)} items, {total // 60} h {total % 60:02d} min"
         )
         self.check()
 
