@@ -59,7 +59,7 @@ def rows(app: Harness) -> list[list[str]]:
 
 
 def titles(app: Harness) -> list[str]:
-    return [row[1] or row[0] for row in rows(app)]
+    return [row[0] for row in rows(app)]
 
 
 async def move_to(app: Harness, pilot: Any, title: str) -> None:
@@ -103,16 +103,16 @@ async def test_grouped_by_status_with_overdue_in_error_colour(tmp_path: Path) ->
             "Finished",
         ]
         table = app.screen.query_one(DataTable)
-        assert [str(c.label) for c in table.columns.values()] == ["Status", "Action", "Owner", "Side", "Due"]
+        assert [str(c.label) for c in table.columns.values()] == ["Action", "Owner", "Side", "Due"]
         late = table.get_row_at(titles(app).index("Late pilot"))
-        assert [str(c) for c in late[2:]] == ["Bob", "us", "2026-03-01 overdue"]
+        assert [str(c) for c in late[1:]] == ["Bob", "us", "! 2026-03-01"]
         error = Color.parse(app.theme_variables["error"]).rich_color
-        due_cell = late[4]
+        due_cell = late[3]
         assert isinstance(due_cell, Text) and due_cell.style.color == error
-        soon = table.get_row_at(titles(app).index(HOSTILE))[4]
+        soon = table.get_row_at(titles(app).index(HOSTILE))[3]
         assert str(soon) == "2026-05-01" and not soon.style
         assert "Finished" in titles(app)  # done is not overdue
-        assert str(table.get_row_at(titles(app).index("Finished"))[4]) == "2026-01-01"
+        assert str(table.get_row_at(titles(app).index("Finished"))[3]) == "2026-01-01"
         assert "2 overdue" in str(app.screen.query_one("#plan-title").render())
 
 
@@ -125,7 +125,7 @@ async def test_hostile_text_is_shown_literally(tmp_path: Path) -> None:
         lines = ["".join(seg.text for seg in table.render_line(y)) for y in range(table.size.height)]
         assert any(HOSTILE in line for line in lines), lines
         assert HOSTILE in titles(app)
-        assert app.screen.query_one(DataTable).get_row_at(titles(app).index(HOSTILE))[1].plain == HOSTILE
+        assert app.screen.query_one(DataTable).get_row_at(titles(app).index(HOSTILE))[0].plain == HOSTILE
 
 
 async def test_change_status_from_the_keyboard(tmp_path: Path) -> None:
@@ -205,7 +205,7 @@ async def test_all_accounts_scope_and_close(tmp_path: Path) -> None:
         await pilot.pause()
         assert "Globex action" in titles(app) and "Hidden" not in titles(app)
         row = app.screen.query_one(DataTable).get_row_at(titles(app).index("Globex action"))
-        assert [str(c) for c in row[1:4]] == ["Globex action", "Globex", "Gina"]
+        assert [str(c) for c in row[0:3]] == ["Globex action", "Globex", "Gina"]
         await pilot.press("a")
         await pilot.pause()
         assert "Globex action" not in titles(app)

@@ -125,23 +125,27 @@ class ActionPlanScreen(Screen[None]):
             return
         groups = group_actions(cards, self.owner_filter, self.side_filter)
         table.clear(columns=True)
-        columns = ["Status", "Action", *(["Account"] if self.show_all else []), "Owner", "Side", "Due"]
+        columns = ["Action", *(["Account"] if self.show_all else []), "Owner", "Side", "Due"]
+        widths = self._widths(columns)
         for label in columns:
-            table.add_column(label, key=label.lower())
+            table.add_column(label, key=label.lower(), width=widths[label])
         error = Style(color=Color.parse(self.app.theme_variables.get("error", "red")).rich_color, bold=True)
         overdue_count = 0
         for status, found in groups:
             header = Text(f"{GROUP_LABELS[status]} ({len(found)})", style="bold")
-            table.add_row(header, *[Text("")] * (len(columns) - 1), key=_GROUP_KEY + status)
+            table.add_row(header, *[Text("")] * (len(columns) - 1), key=_GROUP_KEY + status)  # a status heading
             for card in found:
                 late = is_overdue(card, self.today)
                 overdue_count += late
-                due = Text(str(card.get("due", "")) + (" overdue" if late else ""), style=error if late else "")
+                due = Text(("! " if late else "") + str(card.get("due", "")), style=error if late else "")
                 row = [
-                    Text(""),
-                    text(card.get("title", "")),
-                    *([text(names.get(card.get("account_id", ""), ""))] if self.show_all else []),
-                    text(card.get("owner", "")),
+                    _cut(text(card.get("title", "")), widths["Action"]),
+                    *(
+                        [_cut(text(names.get(card.get("account_id", ""), "")), widths["Account"])]
+                        if self.show_all
+                        else []
+                    ),
+                    _cut(text(card.get("owner", "")), widths["Owner"]),
                     text(card.get("side", "")),
                     due,
                 ]
@@ -151,6 +155,17 @@ class ActionPlanScreen(Screen[None]):
         self._update_title(sum(len(f) for _, f in groups), overdue_count, names)
         if selected:
             self.select(selected)
+
+    def _widths(self, columns: list[str]) -> dict[str, int]:
+        """Fixed widths that fit the screen (no sideways scroll): the action title takes the rest."""
+        fixed = {"Owner": 14, "Side": 8, "Due": 12, "Account": 16}
+        widths = {label: fixed.get(label, 0) for label in columns}
+        padding = 2 * len(columns) + 2
+        widths["Action"] = max(16, self.size.width - sum(widths.values()) - padding)
+        return widths
+
+    def on_resize(self) -> None:
+        self.reload()
 
     def _update_title(self, count: int, overdue: int, names: dict[str, str]) -> None:
         scope = "all accounts" if self.show_all else names.get(self.account_id or "", "")
@@ -266,3 +281,8 @@ class ActionPlanScreen(Screen[None]):
             self.query_one(DataTable).focus()
             return
         self.dismiss(None)
+
+
+def _cut(value: Text, width: int) -> Text:
+    value.truncate(width, overflow="ellipsis")
+    return value
