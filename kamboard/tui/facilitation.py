@@ -283,7 +283,19 @@ class FacilitationMixin:
         return cards
 
     def sort_note(self, lane: str) -> str:
-        return "  by votes" if lane in self.sorted_lanes else ""
+        if lane not in self.sorted_lanes:
+            return ""
+        return "  by votes once revealed" if self.workshop and self.workshop.get("votes_hidden") else "  by votes"
+
+    def capturing_workshop(self) -> str:
+        """The id of the workshop under way (running, or today is one of its days): new cards record it."""
+        ws = self.workshop
+        if ws is None:
+            return ""
+        if (ws.get("agenda_state") or {}).get("running"):
+            return str(ws["id"])
+        first, last = str(ws.get("start") or "")[:10], str(ws.get("end") or ws.get("start") or "")[:10]
+        return str(ws["id"]) if first and first <= self.app.today.isoformat() <= last else ""
 
     def refuse_sorted(self) -> bool:
         """Cards are not moved by hand while their lane shows by votes (positions would surprise)."""

@@ -320,3 +320,17 @@ async def test_timer_line_keeps_the_time_left_at_80_columns(store: BoardStore) -
         line = timer_line(app)
         assert line.rstrip().endswith("15:00 left") and "…" in line
         assert "Eva 5/5 votes" in str(board(app).query_one("#vote-status", Static).render())
+
+
+async def test_cards_added_during_the_workshop_record_it(store: BoardStore) -> None:
+    ws = add_workshop(store, start="2026-03-20T09:00", end="2026-03-21T13:00")  # next week
+    app = board_app(store, FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n", *"Before", "enter")
+        await pilot.pause()
+        await pilot.press("escape", "t")  # the facilitator starts it early: it is under way
+        await pilot.pause()
+        await pilot.press("n", *"During", "enter")
+        await pilot.pause()
+        captured = {c["title"]: c.get("workshop_id", "") for c in store.cards(ws["account_id"], "topic")}
+        assert captured["Before"] == "" and captured["During"] == ws["id"]

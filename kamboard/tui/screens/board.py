@@ -262,7 +262,7 @@ class BoardScreen(FacilitationMixin, Screen[None]):
         if self._refuse_readonly():
             return
         try:
-            card = self.app.store.add_card(self.account_id, lane, title)
+            card = self.app.store.add_card(self.account_id, lane, title, workshop_id=self.capturing_workshop())
         except (BoardError, ValidationError) as exc:
             self.app.report(exc)
             return
