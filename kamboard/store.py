@@ -19,7 +19,7 @@ import orjson
 from . import model
 from .errors import BoardError, BoardFileError, BoardNotFound, LockTimeout, NotFound, ReadOnlyError, Unchanged
 from .model import LANES, SCHEMA_VERSION, ValidationError
-from .storage import SharedJSONStorage
+from .storage import SharedJSONStorage, gc_paused
 from .store_bulk import BulkOps
 from .store_cards import CardOps
 from .store_workshops import WorkshopOps
@@ -178,7 +178,8 @@ class BoardStore(CardOps, WorkshopOps, BulkOps):
                 f"{self.name} is not valid JSON ({exc}); fix it or restore a copy from {self._backup_hint()}."
             ) from None
         if self.storage.generation != self._gen:
-            self._check_shape(data)
+            with gc_paused():  # the index is 10,000 new tuples: no cycles to look for
+                self._check_shape(data)
             self._gen = self.storage.generation
             self._data = data  # type: ignore[assignment]
         return self._data

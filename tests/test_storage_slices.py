@@ -108,3 +108,23 @@ def test_broken_files_raise_orjsons_error(raw: bytes, tiny_slices: list[int]) ->
     with pytest.raises(orjson.JSONDecodeError) as whole:
         orjson.loads(raw)
     assert str(sliced.value) == str(whole.value)
+
+
+def test_the_collector_is_paused_while_parsing_and_restored_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    seen: list[bool] = []
+    real = storage_mod.orjson.loads
+    monkeypatch.setattr(storage_mod.orjson, "loads", lambda raw: (seen.append(gc.isenabled()), real(raw))[1])
+    assert gc.isenabled()
+    assert loads(b'{"t": {}}') == {"t": {}}
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(orjson.JSONDecodeError):
+        loads(b'{"t": ')
+    assert gc.isenabled()  # also after an error
+    gc.disable()
+    try:
+        loads(b'{"t": {}}')
+        assert not gc.isenabled()  # a caller's own pause is kept
+    finally:
+        gc.enable()
