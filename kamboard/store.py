@@ -105,6 +105,8 @@ class BoardStore(CardOps, WorkshopOps, BulkOps):
         self._gen = -1
         self._index: dict[str, tuple[str, str]] = {}
         self._next_key: dict[str, int] = {}
+        self._by_account: dict[Any, list[str]] = {}  # account id -> keys in the cards table
+        self._by_account_for: tuple[Any, Any] = (None, None)  # the (cards table, _index) it was built for
         self._data = self._load()
         if not self.readonly_reason and self.storage.temp_files():
             from filelock import Timeout  # imported only when needed: it is slow to import
@@ -295,9 +297,32 @@ class BoardStore(CardOps, WorkshopOps, BulkOps):
 
     def _insert(self, data: dict[str, dict[str, Doc]], table: str, doc: Doc) -> Doc:
         key = self._new_key(table)
-        data.setdefault(table, {})[key] = doc
+        records = data.setdefault(table, {})
+        records[key] = doc
         self._index[doc["id"]] = (table, key)
+        if table == "cards" and self._by_account_for[0] is records and self._by_account_for[1] is self._index:
+            keys = self._by_account.setdefault(doc.get("account_id"), [])
+            if key not in keys:  # a deleted card's key may be given out again
+                keys.append(key)
         return doc
+
+    def _account_cards(self, data: dict[str, dict[str, Doc]], account_id: str) -> list[Doc]:
+        """An account's cards in table order, through an index built once per parse.
+
+        This store's own inserts keep the index up to date; a fresh parse or a replaced cards
+        table rebuilds it; a deleted card, or one no longer of this account, is skipped."""
+        cards = data.get("cards", {})
+        if self._by_account_for[0] is not cards or self._by_account_for[1] is not self._index:
+            by_account: dict[Any, list[str]] = {}
+            for key, doc in cards.items():
+                by_account.setdefault(doc.get("account_id"), []).append(key)
+            self._by_account, self._by_account_for = by_account, (cards, self._index)
+        found = []
+        for key in self._by_account.get(account_id, ()):
+            doc = cards.get(key)
+            if doc is not None and doc.get("account_id") == account_id:
+                found.append(doc)
+        return found
 
     def _get(self, table: str, record_id: str) -> Doc:
         where = self._index.get(record_id)
@@ -333,11 +358,8 @@ class BoardStore(CardOps, WorkshopOps, BulkOps):
         """Cards ordered by lane (topic, challenge, support) then position."""
         data = self._load()
         order = {name: i for i, name in enumerate(LANES)}
-        docs = [
-            dict(d)
-            for d in data.get("cards", {}).values()
-            if (account_id is None or d.get("account_id") == account_id) and (lane is None or d.get("lane") == lane)
-        ]
+        pool = data.get("cards", {}).values() if account_id is None else self._account_cards(data, account_id)
+        docs = [dict(d) for d in pool if lane is None or d.get("lane") == lane]
         return sorted(docs, key=lambda d: (order.get(d.get("lane"), 9), d.get("position", 0)))
 
     def card(self, ref: str) -> Doc:

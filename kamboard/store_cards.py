@@ -17,11 +17,7 @@ class CardOps:
 
     # card changes
     def _lane_positions(self, data: dict[str, dict[str, Doc]], account_id: str, lane: str, skip: str = "") -> list[Doc]:
-        docs = [
-            d
-            for d in data["cards"].values()
-            if d.get("account_id") == account_id and d.get("lane") == lane and d.get("id") != skip
-        ]
+        docs = [d for d in self._account_cards(data, account_id) if d.get("lane") == lane and d.get("id") != skip]
         return sorted(docs, key=lambda d: d.get("position", 0))
 
     def _position_at(self, lane_docs: list[Doc], index: int | None) -> float:

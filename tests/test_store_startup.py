@@ -92,3 +92,46 @@ def test_a_non_record_is_refused_wherever_it_is(board: Path) -> None:
     board.write_text(json.dumps(data, indent=2))
     with pytest.raises(BoardFileError, match="table 'cards' holds a non-record"):
         BoardStore(board)
+
+
+def _titles(store: BoardStore, account_id: str) -> list[str]:
+    return [c["title"] for c in store.cards(account_id)]
+
+
+def test_account_index_follows_own_and_others_changes(board: Path) -> None:
+    mine, theirs = BoardStore(board, user="me"), BoardStore(board, user="them")
+    acme = mine.account("ACME")["id"]
+    beta = mine.add_account("Beta")["id"]
+    assert _titles(mine, acme) == ["T0", "T1", "T2"] and _titles(mine, beta) == []
+    # my own changes: the index is kept up to date, not rebuilt from stale data
+    mine.add_card(beta, "topic", "B0")
+    mine.delete_card(mine.cards(acme)[0]["id"])
+    assert _titles(mine, acme) == ["T1", "T2"] and _titles(mine, beta) == ["B0"]
+    restored = mine.add_card(acme, "topic", "T3", index=0)
+    assert _titles(mine, acme) == ["T3", "T1", "T2"]
+    # another process's changes: the next read rebuilds it
+    theirs.add_card(beta, "support", "B1")
+    theirs.delete_card(restored["id"])
+    theirs.move_card(mine.cards(acme)[0]["id"], "challenge")
+    assert mine.refresh()
+    assert _titles(mine, acme) == ["T2", "T1"] and _titles(mine, beta) == ["B0", "B1"]
+    assert [c["title"] for c in mine.cards(acme, "challenge")] == ["T1"]
+    # a bulk import that replaces the tables
+    mine.bulk_insert([{"name": "Gamma"}], [], replace=True)
+    gamma = mine.account("Gamma")["id"]
+    assert _titles(mine, gamma) == [] and mine.cards() == []
+    mine.add_card(gamma, "topic", "G0")
+    assert _titles(mine, gamma) == ["G0"] and _titles(theirs, gamma) == ["G0"]
+
+
+def test_account_index_when_a_deleted_cards_key_is_given_out_again(board: Path) -> None:
+    mine, theirs = BoardStore(board, user="me"), BoardStore(board, user="them")
+    acme = mine.account("ACME")["id"]
+    for card in theirs.cards(acme):
+        theirs.delete_card(card["id"])
+    card = theirs.add_card(acme, "topic", "Only")
+    assert _titles(mine, acme) == ["Only"]  # mine re-reads: its index now has this card's key
+    gone = mine.delete_card(card["id"])  # the table is empty: the next key is the same again
+    mine.restore_card(gone)
+    assert _titles(mine, acme) == ["Only"]
+    assert _titles(theirs, acme) == ["Only"]
