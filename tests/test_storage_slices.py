@@ -128,3 +128,11 @@ def test_the_collector_is_paused_while_parsing_and_restored_after(monkeypatch: p
         assert not gc.isenabled()  # a caller's own pause is kept
     finally:
         gc.enable()
+
+
+def test_keys_that_are_not_strings_are_still_written_as_json_dumps_does() -> None:
+    data = {"t": {1: {"a": 1}, "2": {"b": [{3: None}]}}}
+    assert orjson.loads(dumps(data, indent=2, sort_keys=True)) == json.loads(json.dumps(data))
+    assert orjson.loads(dumps(data)) == {"t": {"1": {"a": 1}, "2": {"b": [{"3": None}]}}}
+    with pytest.raises(TypeError):
+        dumps({"t": object()})
