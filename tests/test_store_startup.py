@@ -135,3 +135,24 @@ def test_account_index_when_a_deleted_cards_key_is_given_out_again(board: Path) 
     mine.restore_card(gone)
     assert _titles(mine, acme) == ["Only"]
     assert _titles(theirs, acme) == ["Only"]
+
+
+@pytest.mark.parametrize(("args", "expected"), [([], "lazy"), (["--user", " Dana "], "Dana")])
+def test_kamboard_file_opens_without_looking_up_the_user(
+    board: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], expected: str
+) -> None:
+    from click.testing import CliRunner
+
+    from kamboard.cli import board as cli_board
+    from kamboard.cli import cli
+
+    lookups: list[int] = []
+    opened: list[tuple[BoardStore, str | None]] = []
+    monkeypatch.setattr(store_mod, "default_user", lambda: lookups.append(1) or "lazy")
+    monkeypatch.setattr(cli_board, "_tui_runner", lambda: lambda store, account=None: opened.append((store, account)))
+    result = CliRunner().invoke(cli, ["open", str(board), "--account", "ACME", *args])
+    assert result.exit_code == 0, result.output
+    [(store, account)] = opened
+    assert account == store.account("ACME")["id"]
+    assert lookups == []  # not at start
+    assert store.user == expected

@@ -49,7 +49,8 @@ def open_tui(path: str, account: str | None = None, *, ask: bool = True) -> None
         if not create:
             click.echo(f"{path} was not created.", err=True)
             raise click.exceptions.Exit(1)
-    store = BoardStore(path, conf.author, create=True)
+    # the user is looked up at the first change (git config is a subprocess: not at start)
+    store = BoardStore(path, (conf.user or "").strip() or None, create=True)
     account_id = store.account(account)["id"] if account else None
     run(store, account=account_id)
 
