@@ -38,7 +38,7 @@ from kamboard.model import CARD_DEFAULTS, LANES, SCHEMA_VERSION
 from kamboard.storage import SharedJSONStorage, atomic_write
 from kamboard.store import EVENT_LIMIT, BoardStore
 
-OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS
+OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS  # what SharedJSONStorage uses for string keys
 STAMP = {
     "created_at": "2026-01-01T09:00:00Z",
     "created_by": "bench",
