@@ -18,25 +18,16 @@ from kamboard.tui.commands import binding_commands, followup_commands, keys_of, 
 from kamboard.tui.exports import export_commands
 from kamboard.tui.history import History
 from kamboard.tui.screens.board import HELP_GROUPS, BoardScreen
+from kamboard.tui.styles import APP_STYLES, stylesheets
+from kamboard.tui.styles import styles_dir as styles_dir  # re-exported
 from kamboard.tui.watch import POLL_SECONDS, BoardWatcher, describe
 from kamboard.workshop import utc_now
 
-_FIRST = ("app.tcss", "accounts.tcss", "board.tcss")
-
-
-def styles_dir() -> Path:
-    """``kamboard/styles`` in an installed wheel, else the checkout's top-level ``styles``."""
-    here = Path(__file__).resolve().parent.parent
-    for folder in (here / "styles", here.parent / "styles"):
-        if (folder / "app.tcss").is_file():
-            return folder
-    return here.parent / "styles"
-
 
 def css_paths() -> list[Path]:
-    folder = styles_dir()
-    extra = sorted(p.name for p in folder.glob("*.tcss") if p.name not in _FIRST)
-    return [folder / name for name in (*_FIRST, *extra) if (folder / name).is_file()]
+    """The stylesheets loaded at the start: the accounts screen's and the board's. Every other
+    screen loads its own through its ``CSS_PATH`` when first shown (see kamboard.tui.styles)."""
+    return [path for path in stylesheets(*APP_STYLES) if path.is_file()]
 
 
 _frozen = False

@@ -27,6 +27,7 @@ from kamboard.model import LANES, ValidationError
 from kamboard.tui.screens.commitments import CommitmentsScreen
 from kamboard.tui.screens.gaps import GapsScreen
 from kamboard.tui.screens.presenter import PresenterScreen
+from kamboard.tui.styles import WORKSHOP_STYLES
 from kamboard.tui.widgets.lane import Lane
 from kamboard.tui.widgets.text import literal
 from kamboard.tui.widgets.timer import AgendaTimer, timer_text
@@ -139,6 +140,8 @@ class BoardTimer(AgendaTimer):
 
 class VoterPicker(ModalScreen[str | None]):
     """Choose who votes: one line per participant with the votes they have left."""
+
+    CSS_PATH = WORKSHOP_STYLES  # read when first shown, not at the app's start
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="voter.cancel", tooltip="Close without choosing"),

@@ -25,6 +25,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from kamboard.errors import BoardError, Conflict
 from kamboard.model import STATUSES, ValidationError, is_overdue
 from kamboard.store import BoardStore
+from kamboard.tui.styles import PLAN_STYLES
 from kamboard.tui.widgets.text import text
 
 Doc = dict[str, Any]
@@ -63,6 +64,8 @@ def group_actions(cards: Iterable[Doc], owner: str = "", side: str = "") -> list
 
 class ActionPlanScreen(Screen[None]):
     """Support actions grouped by status, with owner, side and due date; overdue ones in the error colour."""
+
+    CSS_PATH = PLAN_STYLES  # read when first shown, not at the app's start
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right_square_bracket", "shift_status(1)", "Status →", id="plan.next", tooltip="Next status"),

@@ -23,6 +23,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static,
 from kamboard import model
 from kamboard.model import ValidationError
 from kamboard.tui.screens.dialogs import ConfirmDialog
+from kamboard.tui.styles import DIALOG_STYLES
 
 LANE_NOUNS = {"topic": "topic", "challenge": "challenge", "support": "support action"}
 SIDE_OPTIONS = [("Us (our team)", "us"), ("Customer", "customer")]
@@ -66,6 +67,8 @@ class FieldValidator(Validator):
 
 class CardEditor(ModalScreen[dict | None]):
     """Edit a card's title, notes, tags, links and (for support actions) the action fields."""
+
+    CSS_PATH = DIALOG_STYLES  # read when first shown, not at the app's start
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="editor.save", tooltip="Save the card (refused while a field is invalid)"),

@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from kamboard.errors import BoardError
 from kamboard.model import ValidationError
+from kamboard.tui.styles import DIALOG_STYLES
 from kamboard.tui.widgets.text import literal
 
 OUTCOME_WORDS = {"done": "marked done", "carry": "carried over", "drop": "dropped"}
@@ -37,6 +38,8 @@ def commitment_option(card: dict[str, Any]) -> Option:
 
 class CommitmentsScreen(ModalScreen[int]):
     """Review the open commitments from the account's previous workshop."""
+
+    CSS_PATH = DIALOG_STYLES  # read when first shown, not at the app's start
 
     DEFAULT_CSS = """
     CommitmentsScreen .dialog {

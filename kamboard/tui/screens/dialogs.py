@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from kamboard.errors import Conflict
 from kamboard.model import ValidationError
+from kamboard.tui.styles import DIALOG_STYLES
 
 # Human names for card fields in the conflict dialog.
 FIELD_LABELS = {
@@ -49,6 +50,8 @@ def display_value(value: Any) -> Text:
 
 class ConfirmDialog(ModalScreen[bool]):
     """Ask a yes/no question: ``y`` or the yes button gives True; ``n``, Esc or the no button False."""
+
+    CSS_PATH = DIALOG_STYLES  # read when first shown, not at the app's start
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Answer yes"),
@@ -89,6 +92,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
 class TextPrompt(ModalScreen[str | None]):
     """Ask for one line of text; ``validate`` normalises it or raises ValidationError (shown, blocks Enter)."""
+
+    CSS_PATH = DIALOG_STYLES  # read when first shown, not at the app's start
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="prompt.cancel", tooltip="Close without changing anything"),
@@ -156,6 +161,8 @@ class TextPrompt(ModalScreen[str | None]):
 
 class ConflictDialog(ModalScreen[str]):
     """Someone else changed the same fields meanwhile: show both values, keep ``"mine"`` or ``"theirs"``."""
+
+    CSS_PATH = DIALOG_STYLES  # read when first shown, not at the app's start
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "choose('mine')", "Keep mine", id="conflict.mine", tooltip="Save your values over theirs"),

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES
+from kamboard.tui.styles import DIALOG_STYLES
 
 HELP_WIDE_MIN = 100  # terminal columns from which key groups sit in two columns
 HELP_CHROME = 10  # rows besides the body: margin 2, border 2, heading 2, button row 4
@@ -47,6 +48,8 @@ def split_columns(groups: dict[str, list[tuple[str, str]]]) -> list[list[str]]:
 
 class KeysHelp(ModalScreen[None]):
     """A readable table of the keys, grouped; Esc, ? or q close it."""
+
+    CSS_PATH = DIALOG_STYLES  # read when first shown, not at the app's start
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "close", "Close", id="help.close", tooltip="Close the key help"),

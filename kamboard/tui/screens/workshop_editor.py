@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 from kamboard import workshop as rules
 from kamboard.model import LANE_TITLES, LANES, ValidationError
 from kamboard.tui.screens.dialogs import ConfirmDialog
+from kamboard.tui.styles import WORKSHOP_STYLES
 from kamboard.tui.widgets.text import literal
 
 Doc = dict[str, Any]
@@ -102,6 +103,8 @@ class ItemList(OptionList):
 
 class _EntryDialog(ModalScreen[Doc | None]):
     """Shared frame of the participant and agenda item dialogs: Enter or ctrl+s saves, Esc cancels."""
+
+    CSS_PATH = WORKSHOP_STYLES  # read when first shown, not at the app's start
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="entry.save", tooltip="Save the entry"),
@@ -200,6 +203,8 @@ class AgendaItemDialog(_EntryDialog):
 
 class WorkshopEditor(ModalScreen[Doc | None]):
     """Plan or change a workshop; dismisses with the changed fields (all of them when new)."""
+
+    CSS_PATH = WORKSHOP_STYLES  # read when first shown, not at the app's start
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="workshop_editor.save", tooltip="Save (refused while a field is invalid)"),
