@@ -15,7 +15,6 @@ from kamboard.errors import BoardError
 from kamboard.model import ValidationError
 from kamboard.store import BoardStore
 from kamboard.tui.commands import binding_commands, followup_commands, keys_of, merged_bindings
-from kamboard.tui.exports import export_commands
 from kamboard.tui.history import History
 from kamboard.tui.screens.board import HELP_GROUPS, BoardScreen
 from kamboard.tui.styles import APP_STYLES, stylesheets
@@ -182,6 +181,8 @@ class KamboardApp(App[None]):
             if command.title != "Screenshot":  # Textual's own saves to ~/Downloads; ours asks where
                 yield command
         yield from binding_commands(screen)
+        from kamboard.tui.exports import export_commands  # reports and csv: imported when the palette opens
+
         yield from followup_commands(self, screen)
         yield from export_commands(self, screen)
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
-from textual.binding import Binding, BindingType
+from textual.binding import Binding
 from textual.screen import ModalScreen
-
-from kamboard.tui.screens.action_plan import ActionPlanScreen
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -90,24 +88,6 @@ def binding_commands(screen: Screen[object]) -> Iterable[SystemCommand]:
 
 
 # ---------------------------------------------------------------- the action plan
-class AppActionPlan(ActionPlanScreen):
-    """The action plan inside the app: ``?`` lists its keys; its own status changes are no news
-    for the file watcher."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "help", "Keys", id="plan.help", tooltip="Show every key"),
-    ]
-
-    def action_help(self) -> None:
-        self.app.show_keys(self)  # type: ignore[attr-defined]
-
-    def _set(self, card: dict[str, Any], status: str) -> None:
-        super()._set(card, status)
-        changed = getattr(self.app, "changed", None)
-        if callable(changed):
-            changed()
-
-
 def open_action_plan(app: KamboardApp, account_id: str | None, *, show_all: bool = False) -> None:
     """Show the support actions of ``account_id`` (or of all accounts, ``show_all`` or no account).
 
@@ -115,6 +95,8 @@ def open_action_plan(app: KamboardApp, account_id: str | None, *, show_all: bool
     to that account. When the plan closes every screen below re-reads the board, so status
     changes made there show at once.
     """
+    from kamboard.tui.screens.action_plan import AppActionPlan  # imported when first opened
+
     plan = AppActionPlan(app.store, account_id, app.today)
     plan.show_all = show_all or account_id is None
 
@@ -131,6 +113,7 @@ def followup_commands(app: KamboardApp, screen: Screen[object]) -> Iterable[Syst
     """'Action plan: this account' on a board, 'Action plan: all accounts' elsewhere (the accounts
     screen has its own key, p, which the palette lists already)."""
     from kamboard.tui.screens.accounts import AccountsScreen
+    from kamboard.tui.screens.action_plan import ActionPlanScreen
     from kamboard.tui.screens.board import BoardScreen
 
     if isinstance(screen, ModalScreen | ActionPlanScreen | AccountsScreen):

@@ -24,9 +24,6 @@ from kamboard import voting
 from kamboard import workshop as rules
 from kamboard.errors import BoardError
 from kamboard.model import LANES, ValidationError
-from kamboard.tui.screens.commitments import CommitmentsScreen
-from kamboard.tui.screens.gaps import GapsScreen
-from kamboard.tui.screens.presenter import PresenterScreen
 from kamboard.tui.styles import WORKSHOP_STYLES
 from kamboard.tui.widgets.lane import Lane
 from kamboard.tui.widgets.text import literal
@@ -181,17 +178,6 @@ class VoterPicker(ModalScreen[str | None]):
         self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class BoardPresenter(PresenterScreen):
-    """The presenter view opened from a board: it shares the app's store, so the app's file
-    watcher reloads it too (``reload_from_store``), and closing it lets the board re-read."""
-
-    def reload_from_store(self) -> None:
-        self.reload()
-
-    def action_close(self) -> None:
         self.dismiss(None)
 
 
@@ -447,6 +433,8 @@ class FacilitationMixin:
         self.notify(note, markup=False)
 
     def action_gaps(self) -> None:
+        from kamboard.tui.screens.gaps import GapsScreen
+
         self.app.push_screen(GapsScreen(self.app.store, self.account_id), self.jump_to)
 
     def jump_to(self, card_id: str | None) -> None:
@@ -467,6 +455,8 @@ class FacilitationMixin:
         self._focus_lane(card["lane"])
 
     def action_presenter(self) -> None:
+        from kamboard.tui.screens.presenter import BoardPresenter
+
         if (ws := self._need_workshop(agenda=True)) is None:
             return
         self.app.push_screen(BoardPresenter(self.app.store, ws["id"], self.app.clock), lambda _: self.reload())
@@ -480,5 +470,7 @@ class FacilitationMixin:
         def closed(reviewed: int | None) -> None:
             if reviewed:
                 self._after_change()
+
+        from kamboard.tui.screens.commitments import CommitmentsScreen
 
         self.app.push_screen(CommitmentsScreen(self.app.store, ws["id"]), closed)

@@ -289,3 +289,21 @@ class ActionPlanScreen(Screen[None]):
 def _cut(value: Text, width: int) -> Text:
     value.truncate(width, overflow="ellipsis")
     return value
+
+
+class AppActionPlan(ActionPlanScreen):
+    """The action plan inside the app: ``?`` lists its keys; its own status changes are no news
+    for the file watcher."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Keys", id="plan.help", tooltip="Show every key"),
+    ]
+
+    def action_help(self) -> None:
+        self.app.show_keys(self)  # type: ignore[attr-defined]
+
+    def _set(self, card: dict[str, Any], status: str) -> None:
+        super()._set(card, status)
+        changed = getattr(self.app, "changed", None)
+        if callable(changed):
+            changed()

@@ -18,7 +18,6 @@ from kamboard import model
 from kamboard.errors import BoardError, Conflict, NotFound
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES, ValidationError
 from kamboard.tui.facilitation import FACILITATION_BINDINGS, FACILITATION_GROUPS, FacilitationMixin
-from kamboard.tui.screens.dialogs import ConfirmDialog, ConflictDialog
 from kamboard.tui.widgets.lane import Lane
 from kamboard.tui.widgets.text import text
 
@@ -311,6 +310,8 @@ class BoardScreen(FacilitationMixin, Screen[None]):
         try:
             saved = store.update_card(opened["id"], changes, base=base or opened)
         except Conflict as exc:
+            from kamboard.tui.screens.dialogs import ConflictDialog
+
             conflict = exc
             self.app.push_screen(
                 ConflictDialog(conflict), lambda choice: self._resolve(opened, changes, conflict, choice)
@@ -338,6 +339,8 @@ class BoardScreen(FacilitationMixin, Screen[None]):
         self._save_edit(opened, changes, base=conflict.current)
 
     def _offer_restore(self, opened: Card, changes: dict[str, Any]) -> None:
+        from kamboard.tui.screens.dialogs import ConfirmDialog
+
         def answered(yes: bool | None) -> None:
             if not yes:
                 self.notify("Your changes to the deleted card were dropped.", markup=False)
@@ -399,6 +402,7 @@ class BoardScreen(FacilitationMixin, Screen[None]):
     def action_delete(self) -> None:
         if self._refuse_readonly() or (card := self._selected()) is None:
             return
+        from kamboard.tui.screens.dialogs import ConfirmDialog
 
         def answered(yes: bool | None) -> None:
             if not yes:

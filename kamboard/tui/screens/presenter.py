@@ -215,6 +215,17 @@ class PresenterScreen(Screen[None]):
             self.app.exit()
 
 
+class BoardPresenter(PresenterScreen):
+    """The presenter view opened from a board: it shares the app's store, so the app's file
+    watcher reloads it too (``reload_from_store``), and closing it lets the board re-read."""
+
+    def reload_from_store(self) -> None:
+        self.reload()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
 class PresenterApp(App[None]):
     """`kamboard present FILE`: the presenter view on its own."""
 
