@@ -43,10 +43,13 @@ async def test_lanes_show_questions_counts_and_support_details(store: BoardStore
         lines = lane_lines(board.lanes["support"])
         assert lines[0].split()[:2] == ["Joint", "pilot"]
         assert "⇄1" in lines[0]
-        assert "Bob" in lines[2] and "our side" in lines[2]
+        assert "Bob" in lines[2] and "(us)" in lines[2]
         assert "overdue 2026-03-01" in lines[3] and "agreed" in lines[3]
         assert "due 2026-05-01" in lines[8] and "overdue" not in lines[8]
-        # the overdue date is drawn in the theme's error colour
+        # the overdue date is drawn in the theme's error colour (off the selected card, which
+        # keeps the cursor's colours and shows it in reverse)
+        board.lanes["support"].cursor = 1
+        await pilot.pause()
         segments = board.lanes["support"].render_line(3)._segments
         overdue = next(s for s in segments if "overdue" in s.text)
         assert overdue.style.color == board.lanes["support"].get_component_rich_style("lane--overdue").color

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
+from textual.color import Color
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -37,13 +38,17 @@ Piece = tuple[str, str]  # (text, component class)
 Row = tuple[list[Piece], list[Piece]]  # pieces on the left, pieces aligned right
 
 
-def card_rows(card: Card, today: dt.date, width: int = 40, votes: str | None = None) -> list[Row]:
+def card_rows(
+    card: Card, today: dt.date, width: int = 40, votes: str | None = None, narrow: bool | None = None
+) -> list[Row]:
     """The content rows of a card for a lane ``width`` cells wide.
 
     Every card: the title over up to two rows (else the tags on the second row).
     Support actions then: owner and side; due date (overdue marked), status and "win-win" when
     both benefits are stated. Vote and link markers sit at the right of the title row; ``votes``
     is the vote count as shown (``voting.display_votes``: '?' while hidden), else the stored total.
+    ``narrow`` picks the short words ('! date' for 'overdue date'); the lane decides it once for
+    all its cards (``needs_short_words``) so they read alike; None decides for this card alone.
     """
     markers: list[Piece] = []
     shown = votes if votes is not None else str(int(card.get("votes") or 0) or "")
@@ -56,34 +61,56 @@ def card_rows(card: Card, today: dt.date, width: int = 40, votes: str | None = N
     tags = _join([("#" + literal(t), "lane--meta") for t in card.get("tags") or ()])
     title = literal(card.get("title", ""))
     room = max(4, width - 3 - (sum(cell_len(t) for t, _ in markers) + 1 if markers else 0))
-    first, rest = _split(title, room)
+    first, rest = _split(title, room, max(4, width - 3))
     rows: list[Row] = [([(first, "lane--title")], markers), ([(rest, "lane--title")] if rest else tags, [])]
     if card.get("lane") != "support":
         return rows
     owner = literal(card.get("owner") or "no owner")
     side = card.get("side") or ""
+    who: list[Piece] = [(owner, "lane--meta")]
+    if side:
+        who.append((f" ({SIDE_WORDS.get(side, literal(side))})", "lane--meta"))
+    if narrow is None:
+        narrow = needs_short_words(card, today, width)
+    third = _status_row(card, today, narrow, marked=mutual_benefit(card))
+    if _cells(third) > width - 3:
+        third = _status_row(card, today, narrow, marked=False)
+    return [*rows, (who, []), (third, [])]
+
+
+SIDE_WORDS = {"us": "us", "customer": "customer"}  # the same words on every card
+
+
+def _status_row(card: Card, today: dt.date, narrow: bool, marked: bool) -> list[Piece]:
+    """Due date (overdue marked), status and, when ``marked``, the win-win marker."""
     due = card.get("due") or ""
     status = (card.get("status") or "no status").replace("_", " ")
     overdue = bool(due) and model.is_overdue(card, today)
-    who: list[Piece] = []
-    third: list[Piece] = []
-    # long words with the win-win marker, else short words with it, else without it
+    gap = " " if narrow else "  "
+    row: list[Piece] = []
+    if due:
+        label = ("! " if narrow else "overdue ") if overdue else ("" if narrow else "due ")
+        row += [(f"{label}{due}", "lane--overdue" if overdue else "lane--meta"), (gap, "")]
+    row.append((status, "lane--status"))
+    if marked:
+        row += [(gap, ""), (WIN_WIN, "lane--marker")]
+    return row
+
+
+def _cells(pieces: list[Piece]) -> int:
+    return sum(cell_len(text) for text, _ in pieces)
+
+
+def needs_short_words(card: Card, today: dt.date, width: int) -> bool:
+    """Whether a support action's status row needs the short words to fit ``width``: long words
+    with the win-win marker, else short words with it, else long words without it, else short."""
+    if card.get("lane") != "support":
+        return False
     tries = [(False, True), (True, True)] if mutual_benefit(card) else []
-    for narrow, marked in [*tries, (False, False), (True, False)]:
-        who = [(owner, "lane--meta")]
-        if side:
-            words = {"us": "us" if narrow else "our side", "customer": "customer"}
-            who.append((f" ({words.get(side, side)})", "lane--meta"))
-        third = []
-        if due:
-            label = ("! " if narrow else "overdue ") if overdue else ("" if narrow else "due ")
-            third += [(f"{label}{due}", "lane--overdue" if overdue else "lane--meta"), (" " if narrow else "  ", "")]
-        third.append((status, "lane--status"))
-        if marked:
-            third += [(" " if narrow else "  ", ""), (WIN_WIN, "lane--marker")]
-        if sum(cell_len(text) for text, _ in third) <= width - 3:
-            break
-    return [*rows, (who, []), (third, [])]
+    for narrow, marked in [*tries, (False, False)]:
+        if _cells(_status_row(card, today, narrow, marked)) <= width - 3:
+            return narrow
+    return True
 
 
 WIN_WIN = "win-win"
@@ -94,14 +121,28 @@ def mutual_benefit(card: Card) -> bool:
     return bool(str(card.get("customer_benefit") or "").strip() and str(card.get("our_benefit") or "").strip())
 
 
-def _split(title: str, width: int) -> tuple[str, str]:
-    """Break a title at a space so the first part fits ``width`` cells; the rest goes on."""
+def _split(title: str, width: int, next_width: int | None = None) -> tuple[str, str]:
+    """Break a title so the first part fits ``width`` cells; the rest goes on the next row.
+
+    The break falls at the last space that fits, unless that leaves most of the row empty: then
+    after a hyphen or slash ('Remote-Service-' / 'Portal'), else at that early space when the rest
+    then fits ``next_width``. Only a word longer than the row is cut where the row ends.
+    """
     if cell_len(title) <= width:
         return title, ""
-    cut = title.rfind(" ", 0, width + 1)
-    if cut < width // 2:
-        cut = width
-    return title[:cut].rstrip(), title[cut:].lstrip()
+    next_width = width if next_width is None else next_width
+    hard = 0
+    while hard < len(title) and cell_len(title[: hard + 1]) <= width:
+        hard += 1
+    space = title.rfind(" ", 0, hard + 1)
+    hyphen = max((i + 1 for i in range(hard) if title[i] in "-/" and i + 1 < len(title)), default=0)
+    for cut in (space if space >= width // 2 else 0, hyphen, space):
+        if cut <= 0:
+            continue
+        head, rest = title[:cut].rstrip(), title[cut:].lstrip()
+        if head and (cut >= width // 2 or cell_len(rest) <= next_width):
+            return head, rest
+    return title[:hard], title[hard:].lstrip()
 
 
 def _join(pieces: list[Piece], gap: str = "  ") -> list[Piece]:
@@ -206,6 +247,8 @@ class Lane(ScrollView, can_focus=True):
         self._width = 0
         self.workshop: Card | None = None  # votes show as this workshop counts them (hidden: '?')
         self.linked: frozenset[str] = frozenset()  # cards linked with the selected card elsewhere
+        self._narrow: tuple[int, bool] | None = None  # (width, short words?) for the cards shown
+        self._piece_styles: dict[tuple[str, Any], Style] = {}
 
     # data
     @property
@@ -235,6 +278,7 @@ class Lane(ScrollView, can_focus=True):
         if index is None:
             index = min(old_index, len(cards) - 1)
         self._cache.clear()
+        self._narrow = None
         index = max(0, index)
         self.set_reactive(Lane.cursor, index)
         self.refresh()
@@ -317,11 +361,19 @@ class Lane(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
+        self._piece_styles.clear()
 
     def render_lines(self, crop: Region) -> list[Strip]:
         self._base_style = self.rich_style  # computed once per paint, not once per row
         self._width = self.scrollable_content_region.width
         return super().render_lines(crop)
+
+    def short_words(self, width: int) -> bool:
+        """One choice for the whole lane: short words ('! date') if any card needs them."""
+        if self._narrow is None or self._narrow[0] != width:
+            short = self.lane == "support" and any(needs_short_words(c, self.today, width) for c in self.cards)
+            self._narrow = (width, short)
+        return self._narrow[1]
 
     def render_line(self, y: int) -> Strip:
         width = self._width
@@ -344,21 +396,29 @@ class Lane(ScrollView, can_focus=True):
             state = "blurred"
         linked = card["id"] in self.linked
         votes = voting.display_votes(card, self.workshop)
-        key = (card["id"], card.get("rev"), card.get("updated_at"), line, width, state, linked, votes)
+        narrow = self.short_words(width)
+        key = (card["id"], card.get("rev"), card.get("updated_at"), line, width, state, linked, votes, narrow)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._render_card_line(card, line, width, state, linked, votes)
+            strip = self._render_card_line(card, line, width, state, linked, votes, narrow)
             self._cache[key] = strip
         return strip.apply_offsets(0, row)
 
     def _render_card_line(
-        self, card: Card, line: int, width: int, state: str, linked: bool = False, votes: str | None = None
+        self,
+        card: Card,
+        line: int,
+        width: int,
+        state: str,
+        linked: bool = False,
+        votes: str | None = None,
+        narrow: bool | None = None,
     ) -> Strip:
         component = {"cursor": "lane--cursor", "blurred": "lane--cursor-blurred"}.get(state, "lane--card")
         if linked and state != "cursor":  # over the blurred cursor too: the link matters more
             component = "lane--linked"
         background = self.get_component_rich_style(component)
-        rows = card_rows(card, self.today, width, votes)
+        rows = card_rows(card, self.today, width, votes, narrow)
         left, right = rows[line] if line < len(rows) else ([], [])
         body = self._assemble(left, background, state)
         tail = self._assemble(right, background, state)
@@ -380,9 +440,27 @@ class Lane(ScrollView, can_focus=True):
     def _assemble(self, pieces: list[Piece], background: Style, state: str) -> Text:
         out = Text(no_wrap=True, end="")
         for piece, name in pieces:
-            style = self.get_component_rich_style(name, partial=True) if name else Style()
-            if state == "cursor":
-                # on the cursor keep its colours readable: only weight and the overdue colour stay
-                style = Style(bold=style.bold, color=style.color if name == "lane--overdue" else None)
+            style = self._piece_style(name, background) if name else Style()
+            if state in ("cursor", "blurred"):
+                # on the cursor keep its colours readable: only the weight stays, and an overdue
+                # date stands out in reverse (the error colour on the cursor colour is unreadable)
+                style = Style(bold=style.bold, reverse=name == "lane--overdue" or None)
             out.append(piece, background + style)
         return out
+
+    def _piece_style(self, name: str, background: Style) -> Style:
+        """A component's text style over ``background``, its colour resolved as Textual does for
+        widgets: a partial style would drop the alpha and the 'auto' of ``$text-muted``
+        ('auto 60%'), drawing white text on the light themes' light cards."""
+        key = (name, background.bgcolor)
+        style = self._piece_styles.get(key)
+        if style is None:
+            style = self.get_component_rich_style(name, partial=True)
+            styles = self.get_component_styles(name)
+            if styles.has_rule("color") and background.bgcolor is not None:
+                under = Color.from_rich_color(background.bgcolor)
+                color = styles.color
+                resolved = under.get_contrast_text(color.a) if styles.auto_color else under + color
+                style += Style(color=resolved.rich_color)
+            self._piece_styles[key] = style
+        return style
