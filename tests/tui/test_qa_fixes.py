@@ -102,3 +102,26 @@ async def test_overdue_date_on_the_cursor_is_drawn_in_reverse(tmp_path: Path) ->
         assert lane.has_focus and lane.cursor == 0
         overdue = next(s for s in lane.render_line(3)._segments if "2026-03-13" in s.text)
         assert overdue.style is not None and overdue.style.reverse
+
+
+def footer_keys(app: KamboardApp) -> dict[str, str]:
+    """What the footer offers now: description -> key, for the enabled bindings."""
+    return {b.binding.description: key for key, b in app.screen.active_bindings.items() if b.binding.show and b.enabled}
+
+
+async def test_accounts_footer_offers_enter_to_open_a_board(store: BoardStore) -> None:
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert footer_keys(app).get("Open board") == "enter"
+        await pilot.press("enter")
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_accounts_footer_greys_open_board_without_accounts(tmp_path: Path) -> None:
+    app = KamboardApp(make_store(tmp_path / "empty.json"), today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "Open board" not in footer_keys(app)
+        await pilot.press("enter")
+        assert not isinstance(app.screen, BoardScreen)

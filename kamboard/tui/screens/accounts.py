@@ -111,6 +111,22 @@ def next_cell(health: followup.AccountHealth | None, due_style: Style | str = ""
     return Text(f"by {followup.add_months(last, followup.WORKSHOP_EVERY_MONTHS):%Y-%m}", style="dim")
 
 
+class AccountsTable(DataTable[Text]):
+    """The accounts table; its own Enter binding is named, so the footer shows "Open board"
+    (DataTable's hidden Enter binding used to hide the screen's)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "enter", "select_cursor", "Open board", id="accounts.open", tooltip="Open the selected account's board"
+        ),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "select_cursor" and not self.row_count:
+            return None  # shown greyed out while there is no account
+        return True
+
+
 class AccountsScreen(Screen[None]):
     """A table of accounts with their key figures."""
 
@@ -164,7 +180,7 @@ class AccountsScreen(Screen[None]):
         )
         with Vertical(id="accounts-body"):
             yield Static(welcome_text(), id="welcome")
-            yield DataTable(id="accounts-table", cursor_type="row", zebra_stripes=True)
+            yield AccountsTable(id="accounts-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
