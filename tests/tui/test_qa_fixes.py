@@ -105,8 +105,12 @@ async def test_overdue_date_on_the_cursor_is_drawn_in_reverse(tmp_path: Path) ->
 
 
 def footer_keys(app: KamboardApp) -> dict[str, str]:
-    """What the footer offers now: description -> key, for the enabled bindings."""
-    return {b.binding.description: key for key, b in app.screen.active_bindings.items() if b.binding.show and b.enabled}
+    """What the footer offers now: description -> the key it shows (the first), enabled ones only."""
+    shown: dict[str, str] = {}
+    for key, active in app.screen.active_bindings.items():
+        if active.binding.show and active.enabled:
+            shown.setdefault(active.binding.description, key)
+    return shown
 
 
 async def test_accounts_footer_offers_enter_to_open_a_board(store: BoardStore) -> None:
@@ -125,3 +129,37 @@ async def test_accounts_footer_greys_open_board_without_accounts(tmp_path: Path)
         assert "Open board" not in footer_keys(app)
         await pilot.press("enter")
         assert not isinstance(app.screen, BoardScreen)
+
+
+async def test_q_goes_back_from_every_screen_and_quits_on_the_accounts(store: BoardStore) -> None:
+    from kamboard.tui.screens.accounts import AccountsScreen
+    from kamboard.tui.screens.action_plan import ActionPlanScreen
+    from kamboard.tui.screens.gaps import GapsScreen
+    from kamboard.tui.screens.help import KeysHelp
+
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, BoardScreen)
+        assert footer_keys(app).get("Back") == "q"
+        for key, opened in (("g", GapsScreen), ("question_mark", KeysHelp)):
+            await pilot.press(key)
+            assert isinstance(app.screen, opened)
+            await pilot.press("q")
+            assert isinstance(app.screen, BoardScreen), key
+        await pilot.press("z", "q")  # q leaves focus mode first, like Esc
+        assert isinstance(app.screen, BoardScreen)
+        assert not app.screen.query_one("#lanes").has_class("-focus-mode")
+        await pilot.press("n", "q")  # typed into the quick-add field, not a key
+        assert isinstance(app.screen, BoardScreen)
+        assert app.focused is not None and getattr(app.focused, "value", "") == "q"
+        await pilot.press("escape", "q")
+        assert isinstance(app.screen, AccountsScreen)
+        await pilot.press("p")
+        assert isinstance(app.screen, ActionPlanScreen)
+        await pilot.press("q")
+        assert isinstance(app.screen, AccountsScreen)
+        assert footer_keys(app).get("Quit") == "q"
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0 and not app.is_running

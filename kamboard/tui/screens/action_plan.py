@@ -84,7 +84,7 @@ class ActionPlanScreen(Screen[None]):
         Binding("o", "filter_owner", "Owner", id="plan.owner", tooltip="Filter by owner"),
         Binding("s", "cycle_side", "Side", id="plan.side", tooltip="Show both sides, ours, or the customer's"),
         Binding("a", "toggle_scope", "All/one", id="plan.scope", tooltip="All accounts or just this one"),
-        Binding("escape", "close", "Close", id="plan.close", tooltip="Clear the owner filter, else close"),
+        Binding("escape,q", "close", "Close", id="plan.close", tooltip="Clear the owner filter, else close"),
     ]
     HELP_GROUP = "Action plan"
 

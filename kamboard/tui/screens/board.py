@@ -97,7 +97,7 @@ class BoardScreen(FacilitationMixin, Screen[None]):
         _b("slash", "filter", "Filter", "filter", "Filter cards by text, #tag or @owner", True),
         _b("z", "focus_mode", "Focus lane", "focus_mode", "Show the focused lane large (for a projector)", True),
         *FACILITATION_BINDINGS,
-        _b("escape", "back", "Back", "back", "Close the input or focus mode, else back to the accounts"),
+        _b("q,escape", "back", "Back", "back", "Close the input or focus mode, else back to the accounts", True),
         _b("question_mark", "help", "Keys", "help", "Show every key", True),
     ]
 
@@ -154,7 +154,7 @@ class BoardScreen(FacilitationMixin, Screen[None]):
                 ("  owner: ", "dim") if account.get("owner") else "",
                 text(account.get("owner", "")),
                 ("  (archived)", "italic") if account.get("archived") else "",
-                ("   Esc: accounts  ?: keys", "dim"),
+                ("   q: accounts  ?: keys", "dim"),
             )
         )
         banner = self.query_one("#readonly-banner", Static)

@@ -55,7 +55,7 @@ class CommitmentsScreen(ModalScreen[int]):
         Binding("d", "review('done')", "Done", id="commitments.done", tooltip="Mark the action done"),
         Binding("c", "review('carry')", "Carry over", id="commitments.carry", tooltip="Carry it over to this workshop"),
         Binding("x", "review('drop')", "Drop", id="commitments.drop", tooltip="Drop the action"),
-        Binding("escape", "close", "Close", id="commitments.close", tooltip="Close the review"),
+        Binding("escape,q", "close", "Close", id="commitments.close", tooltip="Close the review"),
     ]
 
     def __init__(self, store: Any, workshop_id: str) -> None:

@@ -61,7 +61,7 @@ class GapsScreen(Screen[str | None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Back", id="gaps.close", tooltip="Back to the board"),
+        Binding("escape,q", "close", "Back", id="gaps.close", tooltip="Back to the board"),
         Binding("r", "reload", "Reload", id="gaps.reload", tooltip="Re-read the board"),
     ]
 
