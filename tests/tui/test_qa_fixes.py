@@ -163,3 +163,24 @@ async def test_q_goes_back_from_every_screen_and_quits_on_the_accounts(store: Bo
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0 and not app.is_running
+
+
+def footer_fits(app: KamboardApp, *descriptions: str) -> bool:
+    """Each named footer key is drawn whole, left of the palette key at the right."""
+    from textual.widgets._footer import FooterKey
+
+    keys = list(app.screen.query(FooterKey))
+    palette = next(k for k in keys if k.has_class("-command-palette"))
+    right = palette.region.x
+    found = {k.description: k.region for k in keys if k.description in descriptions}
+    return set(found) == set(descriptions) and all(r.width and r.right <= right for r in found.values())
+
+
+async def test_accounts_footer_fits_keys_and_quit_at_80_columns(store: BoardStore) -> None:
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert footer_fits(app, "Open board", "Add", "Keys", "Quit")
+        await pilot.resize_terminal(120, 30)
+        await pilot.pause()
+        assert footer_fits(app, "Open board", "Add", "Rename", "Action plan", "Filter", "Keys", "Quit")

@@ -15,13 +15,14 @@ from textual.binding import Binding, BindingType
 from textual.color import Color
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from kamboard import followup, model
 from kamboard.errors import BoardError
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES, ValidationError
 from kamboard.tui.commands import open_action_plan
 from kamboard.tui.screens.dialogs import ConfirmDialog, TextPrompt
+from kamboard.tui.widgets.footer import KeyFooter
 from kamboard.tui.widgets.text import literal, text
 
 if TYPE_CHECKING:
@@ -138,6 +139,7 @@ class AccountsScreen(Screen[None]):
             "x",
             "archive",
             "Archive",
+            show=False,  # in the key help and the palette; the footer keeps room for ? and q at 80 columns
             id="accounts.archive",
             tooltip="Archive the selected account, or restore an archived one (after asking)",
         ),
@@ -181,7 +183,7 @@ class AccountsScreen(Screen[None]):
         with Vertical(id="accounts-body"):
             yield Static(welcome_text(), id="welcome")
             yield AccountsTable(id="accounts-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#title-bar", Static).update(

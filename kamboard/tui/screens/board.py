@@ -12,12 +12,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.events import DescendantFocus
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from kamboard import model
 from kamboard.errors import BoardError, Conflict, NotFound
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES, ValidationError
 from kamboard.tui.facilitation import FACILITATION_BINDINGS, FACILITATION_GROUPS, FacilitationMixin
+from kamboard.tui.widgets.footer import KeyFooter
 from kamboard.tui.widgets.lane import Lane
 from kamboard.tui.widgets.text import text
 
@@ -126,7 +127,7 @@ class BoardScreen(FacilitationMixin, Screen[None]):
                     quick = Input(placeholder=f"Type a new {NOUNS[lane]}; Enter adds, Esc closes", classes="quick-add")
                     quick.lane = lane  # type: ignore[attr-defined]
                     yield quick
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#readonly-banner", Static).display = False
