@@ -65,19 +65,18 @@ class KamboardApp(App[None]):
         self.histories: dict[str, History] = {}
         self._config: dict[str, object] = {}
         self._start_error: BoardError | None = None
-        self._first_board = ""
 
     @property
     def today(self) -> dt.date:
         return self._today or dt.date.today()
 
     def get_default_screen(self) -> Screen[None]:
-        # A board asked for on the command line opens over an empty screen: the accounts
-        # screen is built only when the user goes back to it (a faster start on big files).
+        # A board asked for on the command line is the first screen itself (no empty screen
+        # under it to mount and style first): the accounts screen is built only when the user
+        # goes back to it, replacing the board (a faster start on big files).
         if self.start_account:
             try:
-                self._first_board = self.store.account(self.start_account)["id"]
-                return Screen()
+                return BoardScreen(self.store.account(self.start_account)["id"])
             except BoardError as exc:
                 self._start_error = exc
         from kamboard.tui.screens.accounts import AccountsScreen
@@ -86,8 +85,6 @@ class KamboardApp(App[None]):
 
     def on_mount(self) -> None:
         self._load_theme()
-        if self._first_board:
-            self.push_screen(BoardScreen(self._first_board))
         if self._start_error:
             self.report(self._start_error)
         self.set_interval(POLL_SECONDS, self.poll)
@@ -98,8 +95,13 @@ class KamboardApp(App[None]):
 
         if len(self.screen_stack) > 1 and isinstance(self.screen_stack[-2], AccountsScreen):
             self.pop_screen()
-        else:
-            self.switch_screen(AccountsScreen())
+            return
+        if len(self.screen_stack) == 1:
+            # The board the app started on is the default screen, which Textual gives no result
+            # callback, yet switch_screen pops one (Textual issue #2650): give it the one Textual
+            # gives every screen it switches in.
+            self.screen._push_result_callback(self.screen, None)
+        self.switch_screen(AccountsScreen())
 
     # theme
     def _load_theme(self) -> None:

@@ -348,7 +348,7 @@ async def test_started_on_a_board_esc_builds_the_accounts_screen(store: BoardSto
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, AccountsScreen)
-        assert len(app.screen_stack) == 2  # the empty start screen and the accounts
+        assert app.screen_stack == [app.screen]  # the accounts screen replaced the board the app started on
 
 
 async def test_unknown_account_on_start_opens_the_accounts_with_a_message(store: BoardStore) -> None:

@@ -102,6 +102,10 @@ class BoardScreen(FacilitationMixin, Screen[None]):
         _b("question_mark", "help", "Keys", "help", "Show every key", True),
     ]
 
+    # Focus the first lane while composing: by default Textual focused the (hidden) filter input
+    # first, so the first paint showed no focused lane and the lane's restyles came twice.
+    AUTO_FOCUS = "Lane"
+
     app: KamboardApp  # type: ignore[assignment]
 
     def __init__(self, account_id: str) -> None:
@@ -120,7 +124,8 @@ class BoardScreen(FacilitationMixin, Screen[None]):
         yield Input(placeholder="Filter: words, #tag or @owner; Enter keeps it, Esc clears", id="board-filter")
         with Horizontal(id="lanes"):
             for lane in LANES:
-                with Vertical(id=f"col-{lane}", classes="lane-column"):
+                current = " -current" if lane == self.current else ""  # set now: no restyle on mount
+                with Vertical(id=f"col-{lane}", classes="lane-column" + current):
                     yield Static(id=f"head-{lane}", classes="lane-header")
                     self.lanes[lane] = Lane(lane, self.app.today, id=f"lane-{lane}")
                     yield self.lanes[lane]
