@@ -179,10 +179,12 @@ class KamboardApp(App[None]):
 
     # command palette: every key of the current screen
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        titles = []
         for command in super().get_system_commands(screen):
             if command.title != "Screenshot":  # Textual's own saves to ~/Downloads; ours asks where
+                titles.append(command.title)
                 yield command
-        yield from binding_commands(screen)
+        yield from binding_commands(screen, taken=titles)
         from kamboard.tui.exports import export_commands  # reports and csv: imported when the palette opens
 
         yield from followup_commands(self, screen)

@@ -76,15 +76,61 @@ def merged_bindings(screen: Screen[object]) -> list[Binding]:
     return sorted(merged, key=lambda b: order.get(b.id or b.action, len(order)))
 
 
-def binding_commands(screen: Screen[object]) -> Iterable[SystemCommand]:
-    """A palette command per key of ``screen`` that is enabled now."""
+# Palette names by binding id: the footer's and the key help's short words ("Add", "Edit") say
+# too little in a list of every action of the app.
+PALETTE_TITLES = {
+    "accounts.open": "Open account's board",
+    "accounts.add": "Add account",
+    "accounts.rename": "Rename account",
+    "accounts.archive": "Archive or restore account",
+    "accounts.show_archived": "Show or hide archived accounts",
+    "accounts.filter": "Filter accounts",
+    "accounts.clear": "Clear the account filter",
+    "board.lane_left": "Focus the lane to the left",
+    "board.lane_right": "Focus the lane to the right",
+    "board.cursor_up": "Select the card above",
+    "board.cursor_down": "Select the card below",
+    "board.add": "Add cards (quick-add)",
+    "board.edit": "Edit card",
+    "board.move_left": "Move card to the lane left",
+    "board.move_right": "Move card to the lane right",
+    "board.move_up": "Move card up",
+    "board.move_down": "Move card down",
+    "board.delete": "Delete card",
+    "board.filter": "Filter cards",
+    "board.focus_mode": "Focus mode: the lane large",
+    "board.workshop": "Edit workshop",
+    "board.extend": "Timer: +5 minutes",
+    "board.voter": "Choose who votes",
+    "board.vote": "Vote for the card",
+    "board.sort": "Sort the lane by votes",
+    "board.gaps": "Show gaps",
+    "board.back": "Back to the accounts",
+    "plan.owner": "Filter by owner",
+    "plan.side": "Filter by side",
+    "plan.scope": "All accounts or this one",
+    "plan.close": "Close the action plan",
+    "gaps.close": "Back to the board",
+    "gaps.reload": "Reload gaps",
+}
+KEY_HELP_TITLE = "Key help"  # ours; Textual's own "Keys" opens its key panel
+
+
+def binding_commands(screen: Screen[object], taken: Iterable[str] = ()) -> Iterable[SystemCommand]:
+    """A palette command per key of ``screen`` that is enabled now; none for Textual's own
+    screen keys (tab, copy: they have no id) or for a title ``taken`` already (Quit)."""
+    seen = set(taken)
     for binding in merged_bindings(screen):
-        if not binding.description or binding.system:
+        if not binding.description or binding.system or not binding.id:
             continue
         if screen.check_action(binding.action.split("(")[0], ()) is False:
             continue
+        title = PALETTE_TITLES.get(binding.id) or (KEY_HELP_TITLE if binding.action == "help" else binding.description)
+        if title in seen:
+            continue
+        seen.add(title)
         help_text = f"{binding.tooltip or binding.description} ({keys_of(binding)})"
-        yield SystemCommand(binding.description, help_text, partial(screen.run_action, binding.action))
+        yield SystemCommand(title, help_text, partial(screen.run_action, binding.action))
 
 
 # ---------------------------------------------------------------- the action plan

@@ -184,3 +184,20 @@ async def test_accounts_footer_fits_keys_and_quit_at_80_columns(store: BoardStor
         await pilot.resize_terminal(120, 30)
         await pilot.pause()
         assert footer_fits(app, "Open board", "Add", "Rename", "Action plan", "Filter", "Keys", "Quit")
+
+
+async def test_palette_names_say_what_they_act_on_and_appear_once(store: BoardStore) -> None:
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Add account", "Rename account", "Filter accounts", "Key help"} <= set(titles)
+        assert len(titles) == len(set(titles))  # one Quit, not Textual's and ours
+        assert not {"Add", "Focus Next", "Copy selected text"} & set(titles)
+        await pilot.press("enter")
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Add cards (quick-add)", "Edit card", "Delete card", "Filter cards", "Back to the accounts"} <= set(
+            titles
+        )
+        assert len(titles) == len(set(titles))
+        assert not {"Add", "Edit", "Back", "Focus Next"} & set(titles)
