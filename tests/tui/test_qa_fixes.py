@@ -201,3 +201,15 @@ async def test_palette_names_say_what_they_act_on_and_appear_once(store: BoardSt
         )
         assert len(titles) == len(set(titles))
         assert not {"Add", "Edit", "Back", "Focus Next"} & set(titles)
+
+
+async def test_quick_added_support_action_starts_as_proposed(store: BoardStore) -> None:
+    app = KamboardApp(store, account="ACME", today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("l", "l", "n", *"Site visit", "enter", "escape", "h", "n", *"Energy", "enter")
+        await pilot.pause()
+        acme = store.account("ACME")["id"]
+        support = {c["title"]: c for c in store.cards(acme, "support")}
+        assert support["Site visit"]["status"] == "proposed"
+        challenge = {c["title"]: c for c in store.cards(acme, "challenge")}
+        assert not challenge["Energy"].get("status")

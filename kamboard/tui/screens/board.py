@@ -267,7 +267,11 @@ class BoardScreen(FacilitationMixin, Screen[None]):
         if self._refuse_readonly():
             return
         try:
-            card = self.app.store.add_card(self.account_id, lane, title, workshop_id=self.capturing_workshop())
+            # a support action captured in the room starts as proposed (was: 'no status')
+            status = {"status": "proposed"} if lane == "support" else {}
+            card = self.app.store.add_card(
+                self.account_id, lane, title, workshop_id=self.capturing_workshop(), **status
+            )
         except (BoardError, ValidationError) as exc:
             self.app.report(exc)
             return
