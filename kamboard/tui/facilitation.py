@@ -256,7 +256,7 @@ class FacilitationMixin:
         if self.voter:
             left = voting.remaining(cards, self.voter, ws)
             line.append(literal(self.voter), style="bold")
-            line.append(f" {left}/{voting.rules_of(ws).budget} votes")
+            line.append(f" {left}/{voting.rules_of(ws).budget} votes left")
         else:
             line.append("p: who votes", style="italic")
         if ws.get("votes_hidden"):

@@ -213,3 +213,14 @@ async def test_quick_added_support_action_starts_as_proposed(store: BoardStore) 
         assert support["Site visit"]["status"] == "proposed"
         challenge = {c["title"]: c for c in store.cards(acme, "challenge")}
         assert not challenge["Energy"].get("status")
+
+
+async def test_voter_status_says_the_votes_are_the_ones_left(store: BoardStore) -> None:
+    people = [{"name": "Eva", "side": "customer", "role": "CFO"}]
+    store.add_workshop("ACME", "Workshop", start="2026-03-16T09:00", participants=people)
+    app = KamboardApp(store, account="ACME", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p", "enter", "v")
+        await pilot.pause()
+        status = str(app.screen.query_one("#vote-status").render())
+        assert "Eva 4/5 votes left" in status
