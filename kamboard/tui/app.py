@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.screen import Screen
 
 from kamboard.config import load_config, save_config
@@ -155,11 +156,16 @@ class KamboardApp(App[None]):
         from kamboard.tui.screens.help import KeysHelp
 
         group = getattr(screen, "HELP_GROUP", "Keys")
-        rows = [
-            (keys_of(b), b.description, HELP_GROUPS.get((b.id or "").split(".")[-1], group))
-            for b in merged_bindings(screen)
-            if b.description
-        ]
+
+        def group_of(binding: Binding) -> str:
+            # board keys by kind; other screens' keys under the screen's name (the accounts'
+            # 'a Add' sat under 'Cards'); Textual's own (tab, copy) have no id: 'Other'
+            prefix, _, name = (binding.id or "").partition(".")
+            if not prefix:
+                return "Other"
+            return HELP_GROUPS.get(name, group) if prefix == "board" else group
+
+        rows = [(keys_of(b), b.description, group_of(b)) for b in merged_bindings(screen) if b.description]
         rows += [("ctrl+p", "Command palette (every action, themes)", "App"), ("ctrl+q", "Quit", "App")]
         self.push_screen(KeysHelp(rows))
 

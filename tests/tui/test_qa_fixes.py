@@ -224,3 +224,19 @@ async def test_voter_status_says_the_votes_are_the_ones_left(store: BoardStore) 
         await pilot.pause()
         status = str(app.screen.query_one("#vote-status").render())
         assert "Eva 4/5 votes left" in status
+
+
+async def test_key_help_groups_the_accounts_keys_under_accounts(store: BoardStore) -> None:
+    from kamboard.tui.screens.help import KeysHelp
+
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, KeysHelp)
+        groups = {name: [desc for _, desc in rows] for name, rows in app.screen._groups.items()}
+        assert {"Add", "Filter", "Keys", "Quit", "Open board"} <= set(groups["Accounts"])
+        assert "Cards" not in groups and "View" not in groups
+        await pilot.press("escape", "enter", "question_mark")
+        groups = {name: [desc for _, desc in rows] for name, rows in app.screen._groups.items()}
+        assert "Add" in groups["Cards"] and "Filter" in groups["View"] and "Vote" in groups["Voting"]
+        assert "Keys" not in groups  # Textual's tab and copy keys sit under 'Other'
