@@ -277,7 +277,8 @@ class Lane(ScrollView, can_focus=True):
         index = self.index_of(keep) if keep else None
         if index is None:
             index = min(old_index, len(cards) - 1)
-        self._cache.clear()
+        # no cache clearing: lines are cached by card id and revision (every change bumps it),
+        # so after a move or an edit only the changed cards' lines are drawn again
         self._narrow = None
         index = max(0, index)
         self.set_reactive(Lane.cursor, index)
