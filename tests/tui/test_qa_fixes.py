@@ -240,3 +240,16 @@ async def test_key_help_groups_the_accounts_keys_under_accounts(store: BoardStor
         groups = {name: [desc for _, desc in rows] for name, rows in app.screen._groups.items()}
         assert "Add" in groups["Cards"] and "Filter" in groups["View"] and "Vote" in groups["Voting"]
         assert "Keys" not in groups  # Textual's tab and copy keys sit under 'Other'
+
+
+async def test_footer_offers_no_keys_that_an_open_input_types(store: BoardStore) -> None:
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("slash")
+        assert "Filter" not in footer_keys(app)  # accounts filter open: '/' types a slash
+        await pilot.press("escape", "enter", "n")
+        assert "Filter" not in footer_keys(app)  # quick-add open
+        await pilot.press(*"a/b")
+        assert app.focused is not None and getattr(app.focused, "value", "") == "a/b"
+        await pilot.press("escape")
+        assert footer_keys(app).get("Filter") == "slash"

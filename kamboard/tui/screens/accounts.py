@@ -302,7 +302,8 @@ class AccountsScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("rename", "archive", "open"):
             return self.selected_id() is not None or None
-        return True
+        # an open input types '/' (Textual's footer does not know 'slash' is printable)
+        return not (action == "filter" and isinstance(self.focused, Input))
 
     def _refuse_readonly(self) -> bool:
         if self.app.store.readonly:

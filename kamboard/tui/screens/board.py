@@ -505,3 +505,7 @@ class BoardScreen(FacilitationMixin, Screen[None]):
 
     def action_help(self) -> None:
         self.app.show_keys(self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # an open input types '/' (Textual's footer does not know 'slash' is printable)
+        return not (action == "filter" and isinstance(self.focused, Input))
