@@ -45,7 +45,7 @@ async def test_review_outcomes_from_the_keyboard(store: BoardStore) -> None:
         await pilot.press("x")  # Audit dropped
         await pilot.pause()
         assert _titles(app) == []
-        assert _message(app) == "All commitments reviewed. Press Esc to close."
+        assert _message(app) == "All commitments reviewed. Esc or q closes."
         await pilot.press("d")  # nothing left: no effect
         await pilot.press("escape")
         await pilot.pause()

@@ -253,3 +253,18 @@ async def test_footer_offers_no_keys_that_an_open_input_types(store: BoardStore)
         assert app.focused is not None and getattr(app.focused, "value", "") == "a/b"
         await pilot.press("escape")
         assert footer_keys(app).get("Filter") == "slash"
+
+
+async def test_commitments_review_shows_no_empty_list_and_q_closes_it(store: BoardStore) -> None:
+    from kamboard.tui.screens.commitments import CommitmentsScreen
+
+    store.add_workshop("ACME", "First workshop", start="2026-03-16T09:00")
+    app = KamboardApp(store, account="ACME", today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("c")
+        assert isinstance(app.screen, CommitmentsScreen)
+        await pilot.pause()
+        assert "nothing to review" in str(app.screen.query_one("#commitments-message").render())
+        assert not app.screen.query_one("#commitments-list").display
+        await pilot.press("q")
+        assert isinstance(app.screen, BoardScreen)

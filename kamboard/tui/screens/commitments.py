@@ -88,6 +88,7 @@ class CommitmentsScreen(ModalScreen[int]):
         highlighted = options.highlighted or 0
         options.clear_options()
         options.add_options([commitment_option(c) for c in cards])
+        options.display = bool(cards)  # no empty box under "nothing to review"
         if cards:
             options.highlighted = min(highlighted, len(cards) - 1)
             where = literal(previous.get("title", "")) if previous else ""
@@ -95,7 +96,7 @@ class CommitmentsScreen(ModalScreen[int]):
         elif previous is None:
             message.update("This is the account's first workshop: nothing to review.")
         else:
-            message.update("All commitments reviewed. Press Esc to close.")
+            message.update("All commitments reviewed. Esc or q closes.")
 
     def action_review(self, outcome: str) -> None:
         options = self.query_one(OptionList)
