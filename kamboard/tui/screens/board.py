@@ -121,7 +121,6 @@ class BoardScreen(FacilitationMixin, Screen[None]):
         yield Static(id="title-bar", classes="title-bar")
         yield Static(id="readonly-banner", classes="readonly-banner")
         yield from self.compose_workshop_bar()
-        yield Input(placeholder="Filter: words, #tag or @owner; Enter keeps it, Esc clears", id="board-filter")
         with Horizontal(id="lanes"):
             for lane in LANES:
                 current = " -current" if lane == self.current else ""  # set now: no restyle on mount
@@ -129,9 +128,6 @@ class BoardScreen(FacilitationMixin, Screen[None]):
                     yield Static(id=f"head-{lane}", classes="lane-header")
                     self.lanes[lane] = Lane(lane, self.app.today, id=f"lane-{lane}")
                     yield self.lanes[lane]
-                    quick = Input(placeholder=f"Type a new {NOUNS[lane]}; Enter adds, Esc closes", classes="quick-add")
-                    quick.lane = lane  # type: ignore[attr-defined]
-                    yield quick
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -252,9 +248,31 @@ class BoardScreen(FacilitationMixin, Screen[None]):
     def action_quick_add(self) -> None:
         if self._refuse_readonly():
             return
-        field = self.query_one(f"#col-{self.current} .quick-add", Input)
+        field = self._quick_field(self.current)
         field.add_class("-shown")
         field.focus()
+
+    # The filter and quick-add inputs are mounted at their first use: four hidden inputs on the
+    # first screen cost ~6 ms of the first paint.
+    def _mounted_input(self, selector: str) -> Input | None:
+        for field in self.query(selector).results(Input):
+            return field
+        return None
+
+    def _quick_field(self, lane: str) -> Input:
+        field = self._mounted_input(f"#col-{lane} .quick-add")
+        if field is None:
+            field = Input(placeholder=f"Type a new {NOUNS[lane]}; Enter adds, Esc closes", classes="quick-add")
+            field.lane = lane  # type: ignore[attr-defined]
+            self.query_one(f"#col-{lane}").mount(field)
+        return field
+
+    def _filter_field(self) -> Input:
+        field = self._mounted_input("#board-filter")
+        if field is None:
+            field = Input(placeholder="Filter: words, #tag or @owner; Enter keeps it, Esc clears", id="board-filter")
+            self.mount(field, before=self.query_one("#lanes"))
+        return field
 
     @on(Input.Submitted, ".quick-add")
     def _quick_added(self, event: Input.Submitted) -> None:
@@ -460,7 +478,7 @@ class BoardScreen(FacilitationMixin, Screen[None]):
 
     # view
     def action_filter(self) -> None:
-        field = self.query_one("#board-filter", Input)
+        field = self._filter_field()
         field.add_class("-shown")
         field.focus()
 
@@ -488,8 +506,8 @@ class BoardScreen(FacilitationMixin, Screen[None]):
         for field in self.query(".quick-add.-shown").results(Input):
             field.value = ""
             field.remove_class("-shown")
-        filter_field = self.query_one("#board-filter", Input)
-        if filter_field.has_class("-shown") or self.filter_text:
+        filter_field = self._mounted_input("#board-filter")
+        if filter_field is not None and (filter_field.has_class("-shown") or self.filter_text):
             filter_field.value = ""
             filter_field.remove_class("-shown")
             self.filter_text = ""
