@@ -1,9 +1,9 @@
 """Where the stylesheets live, and which ones a screen brings along.
 
-The app loads only what its first screen needs (``app.tcss``, ``accounts.tcss``,
-``board.tcss``); every other screen names its own files in ``CSS_PATH``, which Textual
-reads when that screen is first shown. Parsing and matching every dialog's rules at
-the start cost ~10 ms of the first paint.
+The app loads only what every screen and the board need (``app.tcss``, ``board.tcss``);
+every other screen names its own files in ``CSS_PATH``, which Textual reads when that screen
+is first shown. Parsing and matching every dialog's rules at the start cost ~10 ms of the
+first paint.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-APP_STYLES = ("app.tcss", "accounts.tcss", "board.tcss")
+APP_STYLES = ("app.tcss", "board.tcss")
 
 
 @cache
@@ -32,3 +32,4 @@ def stylesheets(*names: str) -> list[Path]:
 DIALOG_STYLES = stylesheets("dialogs.tcss")
 WORKSHOP_STYLES = stylesheets("dialogs.tcss", "workshop.tcss")  # dialogs first: its rules come earlier
 PLAN_STYLES = stylesheets("action_plan.tcss")
+ACCOUNTS_STYLES = stylesheets("accounts.tcss")

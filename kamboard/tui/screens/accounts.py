@@ -22,6 +22,7 @@ from kamboard.errors import BoardError
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES, ValidationError
 from kamboard.tui.commands import open_action_plan
 from kamboard.tui.screens.dialogs import ConfirmDialog, TextPrompt
+from kamboard.tui.styles import ACCOUNTS_STYLES
 from kamboard.tui.widgets.footer import KeyFooter
 from kamboard.tui.widgets.text import literal, text
 
@@ -130,6 +131,8 @@ class AccountsTable(DataTable[Text]):
 
 class AccountsScreen(Screen[None]):
     """A table of accounts with their key figures."""
+
+    CSS_PATH = ACCOUNTS_STYLES  # read when first shown (see KamboardApp.get_default_screen)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open board", id="accounts.open", tooltip="Open the selected account's board"),
