@@ -268,3 +268,15 @@ async def test_commitments_review_shows_no_empty_list_and_q_closes_it(store: Boa
         assert not app.screen.query_one("#commitments-list").display
         await pilot.press("q")
         assert isinstance(app.screen, BoardScreen)
+
+
+async def test_quick_add_hint_shows_whole_at_100_columns(store: BoardStore) -> None:
+    from textual.widgets import Input
+
+    app = KamboardApp(store, account="ACME", today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("l", "l", "n")
+        field = app.focused
+        assert isinstance(field, Input) and field.has_class("quick-add")
+        assert "Enter adds" in field.placeholder and "Esc closes" in field.placeholder
+        assert len(field.placeholder) <= field.content_region.width - 1

@@ -262,7 +262,9 @@ class BoardScreen(FacilitationMixin, Screen[None]):
     def _quick_field(self, lane: str) -> Input:
         field = self._mounted_input(f"#col-{lane} .quick-add")
         if field is None:
-            field = Input(placeholder=f"Type a new {NOUNS[lane]}; Enter adds, Esc closes", classes="quick-add")
+            # short enough to show whole in a lane at 80-100 columns (was cut to 'Type a new support action;')
+            field = Input(placeholder="Enter adds · Esc closes", classes="quick-add")
+            field.tooltip = f"Type a new {NOUNS[lane]}; Enter adds it and stays open for the next, Esc closes"
             field.lane = lane  # type: ignore[attr-defined]
             self.query_one(f"#col-{lane}").mount(field)
         return field
