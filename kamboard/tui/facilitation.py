@@ -141,7 +141,7 @@ class VoterPicker(ModalScreen[str | None]):
     CSS_PATH = WORKSHOP_STYLES  # read when first shown, not at the app's start
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="voter.cancel", tooltip="Close without choosing"),
+        Binding("escape,q", "cancel", "Cancel", id="voter.cancel", tooltip="Close without choosing"),
     ]
 
     def __init__(self, workshop: Doc, cards: list[Doc], current: str = "") -> None:

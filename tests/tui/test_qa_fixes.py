@@ -280,3 +280,16 @@ async def test_quick_add_hint_shows_whole_at_100_columns(store: BoardStore) -> N
         assert isinstance(field, Input) and field.has_class("quick-add")
         assert "Enter adds" in field.placeholder and "Esc closes" in field.placeholder
         assert len(field.placeholder) <= field.content_region.width - 1
+
+
+async def test_q_closes_the_voter_picker(store: BoardStore) -> None:
+    from kamboard.tui.facilitation import VoterPicker
+
+    people = [{"name": "Eva", "side": "customer", "role": "CFO"}]
+    store.add_workshop("ACME", "Workshop", start="2026-03-16T09:00", participants=people)
+    app = KamboardApp(store, account="ACME", today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("p")
+        assert isinstance(app.screen, VoterPicker)
+        await pilot.press("q")
+        assert isinstance(app.screen, BoardScreen)
