@@ -293,3 +293,17 @@ async def test_q_closes_the_voter_picker(store: BoardStore) -> None:
         assert isinstance(app.screen, VoterPicker)
         await pilot.press("q")
         assert isinstance(app.screen, BoardScreen)
+
+
+async def test_j_and_k_move_in_the_accounts_table_as_on_the_board(store: BoardStore) -> None:
+    from textual.widgets import DataTable
+
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert table.cursor_row == 0
+        await pilot.press("j")
+        assert table.cursor_row == 1
+        await pilot.press("k")
+        assert table.cursor_row == 0

@@ -121,6 +121,9 @@ class AccountsTable(DataTable[Text]):
         Binding(
             "enter", "select_cursor", "Open board", id="accounts.open", tooltip="Open the selected account's board"
         ),
+        # j and k move as on the board
+        Binding("j", "cursor_down", "Down", show=False, id="accounts.down", tooltip="Select the account below"),
+        Binding("k", "cursor_up", "Up", show=False, id="accounts.up", tooltip="Select the account above"),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
