@@ -307,3 +307,32 @@ async def test_j_and_k_move_in_the_accounts_table_as_on_the_board(store: BoardSt
         assert table.cursor_row == 1
         await pilot.press("k")
         assert table.cursor_row == 0
+
+
+async def test_gaps_view_without_gaps_shows_no_empty_list(tmp_path: Path) -> None:
+    from kamboard.tui.screens.gaps import GapsScreen
+
+    store = make_store(tmp_path / "board.json")
+    acme = store.add_account("ACME", "Alice")["id"]
+    topic = store.add_card(acme, "topic", "Growth")
+    store.add_card(
+        acme,
+        "support",
+        "Pilot",
+        owner="Bob",
+        side="us",
+        due="2026-05-01",
+        status="agreed",
+        customer_benefit="Less cost",
+        our_benefit="Reference",
+        links=[topic["id"]],
+    )
+    app = KamboardApp(store, account="ACME", today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("g")
+        assert isinstance(app.screen, GapsScreen)
+        await pilot.pause()
+        assert "No gaps" in str(app.screen.query_one("#gaps-title").render())
+        assert not app.screen.query_one("#gaps-list").display
+        await pilot.press("q")
+        assert isinstance(app.screen, BoardScreen)

@@ -99,6 +99,7 @@ class GapsScreen(Screen[str | None]):
         )
         options.clear_options()
         options.add_options(gap_options(self.found))
+        options.display = bool(self.found)  # no empty box under "No gaps"
         summary = f"Mutual benefit: {both} of {total} support actions name value for both sides"
         self.query_one("#gaps-summary", Static).update(summary)
 
