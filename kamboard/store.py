@@ -20,7 +20,7 @@ import orjson
 from . import model
 from .errors import BoardError, BoardFileError, BoardNotFound, LockTimeout, NotFound, ReadOnlyError, Unchanged
 from .model import LANES, SCHEMA_VERSION, ValidationError
-from .storage import SharedJSONStorage, gc_paused
+from .storage import BACKUP_DIR, SharedJSONStorage, gc_paused
 from .store_bulk import BulkOps
 from .store_cards import CardOps
 from .store_workshops import WorkshopOps
@@ -188,12 +188,10 @@ class BoardStore(CardOps, WorkshopOps, BulkOps):
                 data = self.storage.read()
             except FileNotFoundError:
                 raise BoardNotFound(
-                    f"{self.name} has disappeared (moved or deleted?); open it where it is now or restore a copy from {self._backup_hint()}."
+                    f"{self.name} has disappeared (moved or deleted?); open it where it is now{self._backup_hint()}."
                 ) from None
             except (orjson.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
-                raise BoardFileError(
-                    f"{self.name} is not valid JSON ({exc}); fix it or restore a copy from {self._backup_hint()}."
-                ) from None
+                raise BoardFileError(f"{self.name} is not valid JSON ({exc}); fix it{self._backup_hint()}.") from None
             if self.storage.generation != self._gen:
                 self._check_shape(data)
                 self._gen = self.storage.generation
@@ -202,13 +200,19 @@ class BoardStore(CardOps, WorkshopOps, BulkOps):
         return self._data
 
     def _backup_hint(self) -> str:
-        return os.path.join(os.path.dirname(self.name) or ".", ".kamboard-backups")
+        """' or restore a copy from DIR' when DIR holds versions of this board, else ''."""
+        folder = os.path.join(os.path.dirname(self.path), BACKUP_DIR)
+        prefix = os.path.basename(self.path) + "."
+        try:
+            if not any(entry.startswith(prefix) for entry in os.listdir(folder)):
+                return ""
+        except OSError:
+            return ""
+        return f" or restore a copy from {os.path.join(os.path.dirname(self.name) or '.', BACKUP_DIR)}"
 
     def _check_shape(self, data: Any) -> None:
         if data is None:
-            raise BoardFileError(
-                f"{self.name} is empty, not a kamboard board; restore a copy from {self._backup_hint()} or delete it."
-            )
+            raise BoardFileError(f"{self.name} is empty, not a kamboard board; delete it{self._backup_hint()}.")
         not_board = f"{self.name} is JSON but not a kamboard board"
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
             raise BoardFileError(f"{not_board} (expected tables of records); open another file.")
@@ -222,7 +226,7 @@ class BoardStore(CardOps, WorkshopOps, BulkOps):
             for key, doc in table.items():
                 if not isinstance(doc, dict):
                     raise BoardFileError(
-                        f"{not_board} (table {name!r} holds a non-record); fix it or restore a copy from {self._backup_hint()}."
+                        f"{not_board} (table {name!r} holds a non-record); fix it{self._backup_hint()}."
                     )
                 if indexed and "id" in doc:
                     index[str(doc["id"])] = (name, key)
