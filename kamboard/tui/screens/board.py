@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import DescendantFocus
+from textual.events import DescendantFocus, ScreenResume
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -129,6 +129,16 @@ class BoardScreen(FacilitationMixin, Screen[None]):
                     self.lanes[lane] = Lane(lane, self.app.today, id=f"lane-{lane}")
                     yield self.lanes[lane]
         yield KeyFooter()
+
+    _resumed = False
+
+    def _on_screen_resume(self, event: ScreenResume) -> None:
+        # Runs before Screen's own handler. The first resume comes right after the screen was
+        # composed, every widget styled as it mounted: restyling them all again took ~4 ms of
+        # the first paint. Later resumes (back from a dialog, a theme change meanwhile) restyle.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         self.query_one("#readonly-banner", Static).display = False
