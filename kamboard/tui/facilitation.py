@@ -196,6 +196,8 @@ class FacilitationMixin:
         @property
         def lane(self) -> Lane: ...
         def query_one(self, *args: Any, **kwargs: Any) -> Any: ...
+        def query(self, *args: Any, **kwargs: Any) -> Any: ...
+        def mount(self, *args: Any, **kwargs: Any) -> Any: ...
         def notify(self, *args: Any, **kwargs: Any) -> None: ...
         def reload(self, select: dict[str, str] | None = None) -> None: ...
         def _focus_lane(self, lane: str) -> None: ...
@@ -210,10 +212,31 @@ class FacilitationMixin:
     _backlinks: dict[str, set[str]] | None = None  # card id -> ids of the cards linking to it
 
     # ---- layout and data ---------------------------------------------------------------
+    # The timer line is composed only for an account with workshops, else mounted when one
+    # appears (its widgets took ~2 ms of the first paint of a board without workshops).
     def compose_workshop_bar(self) -> ComposeResult:
-        with Horizontal(id="workshop-bar"):
-            yield BoardTimer(None, self.app.clock, id="board-timer")
-            yield Static("", id="vote-status", markup=False)
+        try:
+            planned = bool(self.app.store.workshops(self.account_id))
+        except BoardError:
+            planned = False
+        if planned:
+            with Horizontal(id="workshop-bar"):
+                yield from self._workshop_bar_parts()
+
+    def _workshop_bar_parts(self) -> ComposeResult:
+        yield BoardTimer(None, self.app.clock, id="board-timer")
+        yield Static("", id="vote-status", markup=False)
+
+    def _workshop_bar(self, needed: bool) -> Horizontal | None:
+        """The timer line; mounted now when ``needed`` and not there yet."""
+        for bar in self.query("#workshop-bar").results(Horizontal):
+            return bar
+        if not needed:
+            return None
+        bar = Horizontal(id="workshop-bar")
+        self.mount(bar, after=self.query_one("#readonly-banner"))
+        bar.mount(*self._workshop_bar_parts())
+        return bar
 
     def load_workshop(self, cards: list[Doc]) -> None:
         """Pick the account's current workshop; feed the timer line, the lanes and the vote status."""
@@ -227,10 +250,12 @@ class FacilitationMixin:
         names = [str(p.get("name", "")) for p in (found or {}).get("participants") or []]
         if self.voter not in names:
             self.voter = ""
-        self.query_one("#workshop-bar").display = shown or bool(self.voter)  # voting on a past workshop
-        timer = self.query_one(AgendaTimer)
-        timer.display = shown
-        timer.workshop = found if shown else None
+        bar = self._workshop_bar(needed=shown or bool(self.voter))
+        if bar is not None:
+            bar.display = shown or bool(self.voter)  # voting on a past workshop
+            timer = bar.query_one(AgendaTimer)
+            timer.display = shown
+            timer.workshop = found if shown else None
         if found is not None and not self._opened:  # opened mid-workshop: start on the item's lane
             self._opened = True
             state = found.get("agenda_state") or {}
@@ -247,8 +272,11 @@ class FacilitationMixin:
         self._show_vote_status(cards)
 
     def _show_vote_status(self, cards: list[Doc]) -> None:
-        status = self.query_one("#vote-status", Static)
         ws = self.workshop
+        found = self.query("#vote-status").results(Static)
+        status = next(iter(found), None)
+        if status is None:  # no timer line: no workshop to vote in
+            return
         if ws is None or not ws.get("participants"):
             status.update("")
             return
