@@ -294,7 +294,13 @@ async def test_help_and_command_palette_list_the_board_keys(store: BoardStore) -
         assert type(app.screen).__name__ == "KeysHelp"
         await pilot.press("escape")
         titles = [c.title for c in app.get_system_commands(board)]
-        for name in ("Add cards (quick-add)", "Edit card", "Move card to the lane right", "Move card up", "Delete card"):
+        for name in (
+            "Add cards (quick-add)",
+            "Edit card",
+            "Move card to the lane right",
+            "Move card up",
+            "Delete card",
+        ):
             assert name in titles
         for name in ("Undo", "Redo", "Filter cards", "Back to the accounts", "Key help"):
             assert name in titles
