@@ -1,6 +1,7 @@
 """Running the workshop from the board: agenda timer, dot voting, links, gaps, presenter, review.
 
-``FacilitationMixin`` is mixed into ``BoardScreen`` (kept small that way). The rules live in
+``FacilitationMixin`` is mixed into ``BoardScreen`` (kept small that way); the voting keys
+come from ``VotingMixin`` in ``voting_keys``. The rules live in
 ``kamboard.workshop``, ``kamboard.voting`` and ``kamboard.gaps``; every change goes through the
 store, so a colleague's board (and the presenter view) follows through the file. The timer
 uses ``app.clock`` so tests inject a fake clock and never sleep.
@@ -9,24 +10,20 @@ uses ``app.clock`` so tests inject a fake clock and never sleep.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.containers import Horizontal
+from textual.widgets import Input, Static
 
-from kamboard import voting
 from kamboard import workshop as rules
 from kamboard.errors import BoardError
 from kamboard.model import LANES, ValidationError
-from kamboard.tui.styles import WORKSHOP_STYLES
+from kamboard.tui.voting_keys import VoterPicker as VoterPicker  # re-exported: tests import it here
+from kamboard.tui.voting_keys import VotingMixin
 from kamboard.tui.widgets.lane import Lane
-from kamboard.tui.widgets.text import literal
 from kamboard.tui.widgets.timer import AgendaTimer, timer_text
 
 if TYPE_CHECKING:
@@ -135,53 +132,7 @@ class BoardTimer(AgendaTimer):
         self.tick()
 
 
-class VoterPicker(ModalScreen[str | None]):
-    """Choose who votes: one line per participant with the votes they have left."""
-
-    CSS_PATH = WORKSHOP_STYLES  # read when first shown, not at the app's start
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "cancel", "Cancel", id="voter.cancel", tooltip="Close without choosing"),
-    ]
-
-    def __init__(self, workshop: Doc, cards: list[Doc], current: str = "") -> None:
-        super().__init__(classes="dialog-screen")
-        self.workshop = workshop
-        self.cards = cards
-        self.current = current
-
-    def compose(self) -> ComposeResult:
-        rules_ = voting.rules_of(self.workshop)
-        options = []
-        for person in self.workshop.get("participants") or []:
-            name = str(person.get("name", ""))
-            line = Text(literal(name), style="bold")
-            extra = ", ".join(literal(str(person.get(k) or "")) for k in ("side", "role") if person.get(k))
-            if extra:
-                line.append(f" ({extra})")
-            left = voting.remaining(self.cards, name, self.workshop)
-            line.append(f"  {left} of {rules_.budget} votes left", style="dim")
-            options.append(Option(line, id=name))
-        with Vertical(id="voter-dialog", classes="dialog"):
-            yield Static("Who votes now?", classes="dialog-title", markup=False)
-            yield OptionList(*options, id="voter-list", markup=False)
-            yield Static("Enter chooses · Esc cancels", classes="field-note", markup=False)
-
-    def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        names = [o.id for o in options.options]
-        options.highlighted = names.index(self.current) if self.current in names else 0
-        options.focus()
-
-    @on(OptionList.OptionSelected, "#voter-list")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class FacilitationMixin:
+class FacilitationMixin(VotingMixin):
     """Workshop keys and state of the board screen (see ``FACILITATION_BINDINGS``)."""
 
     if TYPE_CHECKING:  # provided by BoardScreen / Screen
@@ -206,8 +157,6 @@ class FacilitationMixin:
         def _after_change(self, select: dict[str, str] | None = None) -> None: ...
 
     workshop: Doc | None = None
-    voter: str = ""
-    sorted_lanes: frozenset[str] = frozenset()
     _opened = False  # the first load has happened
     _backlinks: dict[str, set[str]] | None = None  # card id -> ids of the cards linking to it
 
@@ -271,39 +220,6 @@ class FacilitationMixin:
         self._backlinks = backlinks
         self._show_vote_status(cards)
 
-    def _show_vote_status(self, cards: list[Doc]) -> None:
-        ws = self.workshop
-        found = self.query("#vote-status").results(Static)
-        status = next(iter(found), None)
-        if status is None:  # no timer line: no workshop to vote in
-            return
-        if ws is None or not ws.get("participants"):
-            status.update("")
-            return
-        line = Text()
-        if self.voter:
-            left = voting.remaining(cards, self.voter, ws)
-            line.append(literal(self.voter), style="bold")
-            line.append(f" {left}/{voting.rules_of(ws).budget} votes left")
-        else:
-            line.append("p: who votes", style="italic")
-        if ws.get("votes_hidden"):
-            line.append(" · hidden", style="italic")
-        status.update(line)
-
-    def view_order(self, lane: str, cards: list[Doc]) -> list[Doc]:
-        """The lane's cards in view order: by votes when that lane is sorted and counts are visible."""
-        if lane in self.sorted_lanes and self.workshop and not self.workshop.get("votes_hidden"):
-            return voting.sort_by_votes(cards, self.workshop["id"])
-        if lane in self.sorted_lanes and self.workshop is None:
-            return voting.sort_by_votes(cards)
-        return cards
-
-    def sort_note(self, lane: str) -> str:
-        if lane not in self.sorted_lanes:
-            return ""
-        return "  by votes once revealed" if self.workshop and self.workshop.get("votes_hidden") else "  by votes"
-
     def capturing_workshop(self) -> str:
         """The id of the workshop under way (running, or today is one of its days): new cards record it."""
         ws = self.workshop
@@ -313,13 +229,6 @@ class FacilitationMixin:
             return str(ws["id"])
         first, last = str(ws.get("start") or "")[:10], str(ws.get("end") or ws.get("start") or "")[:10]
         return str(ws["id"]) if first and first <= self.app.today.isoformat() <= last else ""
-
-    def refuse_sorted(self) -> bool:
-        """Cards are not moved by hand while their lane shows by votes (positions would surprise)."""
-        if self.current in self.sorted_lanes:
-            self.notify("This lane is sorted by votes: press s for the board order, then move the card.")
-            return True
-        return False
 
     def show_links(self) -> None:
         """Highlight, in the other lanes, the cards linked with the selected card (either direction)."""
@@ -370,61 +279,6 @@ class FacilitationMixin:
                 open_ones = []
             if open_ones:
                 self.action_commitments()
-
-    # ---- voting ------------------------------------------------------------------------------
-    def action_pick_voter(self, then: Any = None) -> None:
-        if (ws := self._need_workshop(people=True)) is None:
-            return
-
-        def chosen(name: str | None) -> None:
-            if not name:
-                return
-            self.voter = name
-            self.reload()
-            if callable(then):
-                then()
-
-        cards = [c for lane in self.all_cards.values() for c in lane]
-        self.app.push_screen(VoterPicker(ws, cards, self.voter), chosen)
-
-    def action_vote(self, delta: int) -> None:
-        if self._refuse_readonly() or (ws := self._need_workshop(people=True)) is None:
-            return
-        if (card := self._selected()) is None:
-            return
-        if not self.voter:
-            self.action_pick_voter(then=lambda: self.action_vote(delta))
-            return
-        try:
-            self.app.store.vote(card["id"], self.voter, ws["id"], delta)
-        except (BoardError, ValidationError) as exc:
-            self.app.report(exc)
-            return
-        self._after_change({card["lane"]: card["id"]})
-
-    def action_reveal(self) -> None:
-        if self._refuse_readonly() or (ws := self._need_workshop()) is None:
-            return
-        hide = not ws.get("votes_hidden")
-        try:
-            self.app.store.set_votes_hidden(ws["id"], hide)
-        except (BoardError, ValidationError) as exc:
-            self.app.report(exc)
-            return
-        self._after_change()
-        self.notify("Vote counts hidden: cards show '?'." if hide else "Vote counts revealed.")
-
-    def action_sort_votes(self) -> None:
-        lane = self.current
-        if lane in self.sorted_lanes:
-            self.sorted_lanes = self.sorted_lanes - {lane}
-        elif self.workshop and self.workshop.get("votes_hidden"):
-            self.notify("The vote counts are hidden: r reveals them, then s sorts.", severity="warning")
-            return
-        else:
-            self.sorted_lanes = self.sorted_lanes | {lane}
-        self.reload()
-        self.lane.scroll_to_cursor()
 
     # ---- other views ------------------------------------------------------------------------
     def action_workshop(self, new: bool = False) -> None:
