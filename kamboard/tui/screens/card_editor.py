@@ -22,7 +22,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static,
 
 from kamboard import model
 from kamboard.model import ValidationError
-from kamboard.tui.screens.dialogs import ConfirmDialog
+from kamboard.tui.screens.dialogs import confirm_discard
 from kamboard.tui.styles import DIALOG_STYLES
 
 LANE_NOUNS = {"topic": "topic", "challenge": "challenge", "support": "support action"}
@@ -297,20 +297,7 @@ class CardEditor(ModalScreen[dict | None]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        if not self.is_dirty():
-            self.dismiss(None)
-            return
-
-        def answered(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmDialog(
-                "Unsaved changes", "Discard your changes?", yes="Discard", no="Keep editing", focus_yes=False
-            ),
-            answered,
-        )
+        confirm_discard(self, self.is_dirty(), "Unsaved changes", "Discard your changes?")
 
     def field_widgets(self) -> Iterator[Widget]:
         """The editable widgets, in form order (for tests and focus handling)."""

@@ -14,7 +14,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, Static
 
 from kamboard.errors import Conflict
@@ -88,6 +88,19 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+def confirm_discard(screen: Screen[Any], dirty: bool, title: str, question: str) -> None:
+    """Close an editor with None: at once when nothing changed, else only after ``question`` is answered yes."""
+    if not dirty:
+        screen.dismiss(None)
+        return
+
+    def answered(discard: bool | None) -> None:
+        if discard:
+            screen.dismiss(None)
+
+    screen.app.push_screen(ConfirmDialog(title, question, yes="Discard", no="Keep editing", focus_yes=False), answered)
 
 
 class TextPrompt(ModalScreen[str | None]):

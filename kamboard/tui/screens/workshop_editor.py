@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 
 from kamboard import workshop as rules
 from kamboard.model import LANE_TITLES, LANES, ValidationError
-from kamboard.tui.screens.dialogs import ConfirmDialog
+from kamboard.tui.screens.dialogs import confirm_discard
 from kamboard.tui.styles import WORKSHOP_STYLES
 from kamboard.tui.widgets.text import literal
 
@@ -434,16 +434,5 @@ class WorkshopEditor(ModalScreen[Doc | None]):
 
     @on(Button.Pressed, "#workshop-cancel")
     def action_cancel(self) -> None:
-        if not self.dirty():
-            self.dismiss(None)
-            return
-
-        def answered(drop: bool | None) -> None:
-            if drop:
-                self.dismiss(None)
-
         what = "this new workshop" if self.is_new else "your changes to the workshop"
-        self.app.push_screen(
-            ConfirmDialog("Discard?", f"Close and drop {what}?", yes="Discard", no="Keep editing", focus_yes=False),
-            answered,
-        )
+        confirm_discard(self, self.dirty(), "Discard?", f"Close and drop {what}?")
