@@ -23,6 +23,7 @@ from kamboard.errors import BoardError
 from kamboard.model import LANES, ValidationError
 from kamboard.tui.voting_keys import VoterPicker as VoterPicker  # re-exported: tests import it here
 from kamboard.tui.voting_keys import VotingMixin
+from kamboard.tui.widgets.filter_input import FilterInput
 from kamboard.tui.widgets.lane import Lane
 from kamboard.tui.widgets.timer import AgendaTimer, timer_text
 
@@ -329,9 +330,7 @@ class FacilitationMixin(VotingMixin):
             self.app.report(exc)
             return
         if self.filter_text:
-            field = self.query_one("#board-filter", Input)
-            field.value = ""
-            field.remove_class("-shown")
+            self.query_one("#board-filter", FilterInput).conceal()
             self.filter_text = ""
         self.reload({card["lane"]: card["id"]})
         self._focus_lane(card["lane"])

@@ -23,6 +23,7 @@ from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES, ValidationError
 from kamboard.tui.commands import open_action_plan
 from kamboard.tui.screens.dialogs import ConfirmDialog, TextPrompt
 from kamboard.tui.styles import ACCOUNTS_STYLES
+from kamboard.tui.widgets.filter_input import FilterInput
 from kamboard.tui.widgets.footer import KeyFooter
 from kamboard.tui.widgets.text import literal, text
 
@@ -183,7 +184,7 @@ class AccountsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar", classes="title-bar")
         yield Static(id="readonly-banner", classes="readonly-banner")
-        yield Input(
+        yield FilterInput(
             placeholder="Filter accounts: type a name or owner; Enter keeps it, Esc clears", id="account-filter"
         )
         with Vertical(id="accounts-body"):
@@ -429,15 +430,12 @@ class AccountsScreen(Screen[None]):
         self.notify("Showing archived accounts too." if self.show_archived else "Archived accounts hidden.")
 
     def action_filter(self) -> None:
-        field = self.query_one("#account-filter", Input)
-        field.add_class("-shown")
-        field.focus()
+        self.query_one("#account-filter", FilterInput).reveal()
 
     def action_clear_filter(self) -> None:
-        field = self.query_one("#account-filter", Input)
-        if field.has_class("-shown") or self.filter_text:
-            field.value = ""
-            field.remove_class("-shown")
+        field = self.query_one("#account-filter", FilterInput)
+        if field.shown or self.filter_text:
+            field.conceal()
             self.filter_text = ""
             self.reload()
             self.query_one(DataTable).focus()
@@ -449,8 +447,7 @@ class AccountsScreen(Screen[None]):
 
     @on(Input.Submitted, "#account-filter")
     def _filter_done(self) -> None:
-        if not self.filter_text:
-            self.query_one("#account-filter").remove_class("-shown")
+        self.query_one("#account-filter", FilterInput).settle(bool(self.filter_text))
         self.query_one(DataTable).focus()
 
     def action_help(self) -> None:

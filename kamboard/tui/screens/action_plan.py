@@ -26,6 +26,7 @@ from kamboard.errors import BoardError, Conflict
 from kamboard.model import STATUSES, ValidationError, is_overdue
 from kamboard.store import BoardStore
 from kamboard.tui.styles import PLAN_STYLES
+from kamboard.tui.widgets.filter_input import FilterInput
 from kamboard.tui.widgets.text import text
 
 Doc = dict[str, Any]
@@ -99,7 +100,7 @@ class ActionPlanScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="plan-title", classes="title-bar")
-        yield Input(placeholder="Owner: type a name; Enter keeps it, Esc clears", id="plan-owner")
+        yield FilterInput(placeholder="Owner: type a name; Enter keeps it, Esc clears", id="plan-owner")
         yield DataTable(id="plan-table", cursor_type="row", zebra_stripes=True)
         yield Static("No support actions match.", id="plan-empty")
         yield Footer()
@@ -248,9 +249,7 @@ class ActionPlanScreen(Screen[None]):
 
     # filters
     def action_filter_owner(self) -> None:
-        field = self.query_one("#plan-owner", Input)
-        field.add_class("-shown")
-        field.focus()
+        self.query_one("#plan-owner", FilterInput).reveal()
 
     @on(Input.Changed, "#plan-owner")
     def _owner_changed(self, event: Input.Changed) -> None:
@@ -259,8 +258,7 @@ class ActionPlanScreen(Screen[None]):
 
     @on(Input.Submitted, "#plan-owner")
     def _owner_done(self) -> None:
-        if not self.owner_filter:
-            self.query_one("#plan-owner").remove_class("-shown")
+        self.query_one("#plan-owner", FilterInput).settle(bool(self.owner_filter))
         self.query_one(DataTable).focus()
 
     def action_cycle_side(self) -> None:
@@ -275,10 +273,9 @@ class ActionPlanScreen(Screen[None]):
         self.reload()
 
     def action_close(self) -> None:
-        field = self.query_one("#plan-owner", Input)
-        if field.has_class("-shown") or self.owner_filter:
-            field.value = ""
-            field.remove_class("-shown")
+        field = self.query_one("#plan-owner", FilterInput)
+        if field.shown or self.owner_filter:
+            field.conceal()
             self.owner_filter = ""
             self.reload()
             self.query_one(DataTable).focus()

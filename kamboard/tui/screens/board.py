@@ -17,6 +17,7 @@ from kamboard.errors import BoardError
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES, ValidationError
 from kamboard.tui.facilitation import FACILITATION_BINDINGS, FACILITATION_GROUPS, FacilitationMixin
 from kamboard.tui.screens.board_edit import BoardEditMixin
+from kamboard.tui.widgets.filter_input import FilterInput
 from kamboard.tui.widgets.footer import KeyFooter
 from kamboard.tui.widgets.lane import Lane
 from kamboard.tui.widgets.text import text
@@ -275,11 +276,11 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
             self.query_one(f"#col-{lane}").mount(field)
         return field
 
-    def _filter_field(self) -> Input:
-        field = self._mounted_input("#board-filter")
-        if field is None:
-            field = Input(placeholder="Filter: words, #tag or @owner; Enter keeps it, Esc clears", id="board-filter")
-            self.mount(field, before=self.query_one("#lanes"))
+    def _filter_field(self) -> FilterInput:
+        for field in self.query("#board-filter").results(FilterInput):
+            return field
+        field = FilterInput(placeholder="Filter: words, #tag or @owner; Enter keeps it, Esc clears", id="board-filter")
+        self.mount(field, before=self.query_one("#lanes"))
         return field
 
     @on(Input.Submitted, ".quick-add")
@@ -318,9 +319,7 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
 
     # view
     def action_filter(self) -> None:
-        field = self._filter_field()
-        field.add_class("-shown")
-        field.focus()
+        self._filter_field().reveal()
 
     @on(Input.Changed, "#board-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -329,8 +328,7 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
 
     @on(Input.Submitted, "#board-filter")
     def _filter_done(self) -> None:
-        if not self.filter_text.strip():
-            self.query_one("#board-filter").remove_class("-shown")
+        self.query_one("#board-filter", FilterInput).settle(bool(self.filter_text.strip()))
         self.lane.focus()
 
     def action_focus_mode(self) -> None:
@@ -347,9 +345,8 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
             field.value = ""
             field.remove_class("-shown")
         filter_field = self._mounted_input("#board-filter")
-        if filter_field is not None and (filter_field.has_class("-shown") or self.filter_text):
-            filter_field.value = ""
-            filter_field.remove_class("-shown")
+        if isinstance(filter_field, FilterInput) and (filter_field.shown or self.filter_text):
+            filter_field.conceal()
             self.filter_text = ""
             self.reload()
             self.lane.focus()
