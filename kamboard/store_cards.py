@@ -5,11 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from . import model
-from .errors import Conflict, Unchanged
+from .errors import Unchanged
+from .merge import merge, refuse_changed
 from .model import ValidationError
 
 Doc = dict[str, Any]
 _MIN_GAP = 1e-9
+
+
+class SavedCard(dict[str, Any]):
+    """A card as saved (a plain dict of its fields) plus ``dropped_links``: the ids of linked
+    cards that no longer existed, left out of ``links`` instead of refusing the whole edit."""
+
+    def __init__(self, doc: Doc, dropped_links: list[str] | None = None) -> None:
+        super().__init__(doc)
+        self.dropped_links: list[str] = list(dropped_links or [])
 
 
 class CardOps:
@@ -39,7 +49,7 @@ class CardOps:
         for link in links:
             if link == card_id:
                 raise ValidationError("links", "A card cannot link to itself.")
-            if self._index.get(link, ("",))[0] != "cards":
+            if not self._is_card(link):
                 raise ValidationError("links", f"Link to card {link!r}: no such card.")
         return links
 
@@ -76,25 +86,27 @@ class CardOps:
             self._log(data, "card.add", doc, f"added {doc['title']!r} to {model.LANE_TITLES[lane]}")
         return dict(doc)
 
-    def update_card(self, ref: str, changes: dict[str, Any], *, base: Doc | None = None) -> Doc:
-        """Change fields of a card.
+    def update_card(self, ref: str, changes: dict[str, Any], *, base: Doc | None = None) -> SavedCard:
+        """Change fields of a card; returns it as saved.
 
         With ``base`` (the card as the caller read it), fields the caller did not change are
         left alone, fields only the other side changed merge silently, and a field both sides
-        changed to different values raises :class:`Conflict`.
+        changed to different values raises :class:`Conflict`. Links to cards that no longer
+        exist are then left out and listed in the result's ``dropped_links``; the rest is saved.
+        Without ``base`` (an id typed by hand), a link to no such card is a ValidationError.
         """
         clean = model.validate_card_fields(changes)
         card_id = base["id"] if base else self.card(ref)["id"]
+        dropped: list[str] = []
         with self._change() as data:
             doc = self._get("cards", card_id)
             if base is not None:
-                clean = {k: v for k, v in clean.items() if v != base.get(k)}
-                if base.get("rev") != doc.get("rev"):
-                    clashes = {
-                        k: (v, doc.get(k)) for k, v in clean.items() if doc.get(k) != base.get(k) and doc.get(k) != v
-                    }
-                    if clashes:
-                        raise Conflict(card_id, clashes, dict(doc))
+                if "links" in clean:
+                    dropped = [x for x in clean["links"] if not self._is_card(x)]
+                    clean["links"] = [x for x in clean["links"] if x not in dropped]
+                    # a vanished card also left the stored links: not a change of the other side
+                    base = {**base, "links": [x for x in base.get("links", []) if self._is_card(x)]}
+                clean = merge(doc, base, clean)
             if "links" in clean:
                 self._check_links(clean["links"], card_id)
             clean = {k: v for k, v in clean.items() if doc.get(k) != v}
@@ -103,18 +115,25 @@ class CardOps:
             doc.update(clean)
             self._stamp(doc)
             self._log(data, "card.edit", doc, f"edited {doc['title']!r} ({', '.join(sorted(clean))})")
-        return dict(doc)
+        return SavedCard(doc, dropped)
 
-    def move_card(self, ref: str, lane: str | None = None, index: int | None = None) -> Doc:
-        """Move a card to ``index`` (0-based; None: the end) of ``lane`` (None: its own lane)."""
+    def _is_card(self, record_id: str) -> bool:
+        return self._index.get(record_id, ("",))[0] == "cards"
+
+    def move_card(self, ref: str, lane: str | None = None, index: int | None = None, *, base: Doc | None = None) -> Doc:
+        """Move a card to ``index`` (0-based; None: the end) of ``lane`` (None: its own lane).
+
+        With ``base`` (the card as the caller saw it), refused with :class:`Conflict` when its
+        lane or position changed since (the conflict's "mine" is the lane and index asked for).
+        """
         card_id = self.card(ref)["id"]
         if lane is not None:
             lane = model.validate_lane(lane)
         with self._change() as data:
             doc = self._get("cards", card_id)
             target = lane or doc["lane"]
-            if target == doc["lane"] and index is None:
-                index = None
+            if base is not None:
+                refuse_changed(doc, base, ("lane", "position"), {"lane": target, "position": index})
             docs = self._lane_positions(data, doc["account_id"], target, skip=card_id)
             old_lane = doc["lane"]
             doc["position"] = self._position_at(docs, index)
@@ -124,11 +143,17 @@ class CardOps:
             self._log(data, "card.move", doc, f"moved {doc['title']!r} {where}")
         return dict(doc)
 
-    def delete_card(self, ref: str) -> Doc:
-        """Delete a card (and links to it); returns it as it was, for undo."""
+    def delete_card(self, ref: str, *, base: Doc | None = None) -> Doc:
+        """Delete a card (and links to it); returns it as it was, for undo.
+
+        With ``base`` (the card as the caller saw it), refused with :class:`Conflict` naming the
+        fields that changed since (every field but the stamps counts).
+        """
         card_id = self.card(ref)["id"]
         with self._change() as data:
             doc = self._get("cards", card_id)
+            if base is not None:
+                refuse_changed(doc, base)
             table, key = self._index.pop(card_id)
             del data[table][key]
             for other in data["cards"].values():

@@ -11,6 +11,8 @@ from typing import Any
 
 from . import model, voting
 from . import workshop as ws_rules
+from .errors import Conflict, Unchanged
+from .merge import merge, refuse_changed
 from .model import ValidationError
 
 Doc = dict[str, Any]
@@ -41,11 +43,21 @@ class WorkshopOps:
             self._log(data, "workshop.add", doc, f"added workshop {title!r}")
         return dict(doc)
 
-    def update_workshop(self, record_id: str, changes: dict[str, Any]) -> Doc:
-        """Change workshop fields (see ``workshop.WORKSHOP_FIELDS``), validated."""
+    def update_workshop(self, record_id: str, changes: dict[str, Any], *, base: Doc | None = None) -> Doc:
+        """Change workshop fields (see ``workshop.WORKSHOP_FIELDS``), validated.
+
+        With ``base`` (the workshop as the caller read it), merged field by field like
+        ``update_card``: a field both sides changed to different values raises :class:`Conflict`.
+        """
         with self._change() as data:
             doc = self._get("workshops", record_id)
-            doc.update(ws_rules.validate_workshop_fields(changes, doc))
+            clean = ws_rules.validate_workshop_fields(changes, doc)
+            if base is not None:
+                clean = merge(doc, base, clean)
+                if not any(doc.get(k) != v for k, v in clean.items()):
+                    raise Unchanged
+                clean = ws_rules.validate_workshop_fields(clean, doc)  # the merged whole must hold too
+            doc.update(clean)
             self._stamp(doc)
             self._log(data, "workshop.edit", doc, f"edited workshop {doc.get('title', '')!r}")
         return dict(doc)
@@ -125,15 +137,28 @@ class WorkshopOps:
 
         return self._edit_workshop(workshop_id, apply, "workshop.timer")
 
-    def timer(self, workshop_id: str, action: str, now: dt.datetime | None = None, arg: int | None = None) -> Doc:
+    def timer(
+        self,
+        workshop_id: str,
+        action: str,
+        now: dt.datetime | None = None,
+        arg: int | None = None,
+        *,
+        base: Doc | None = None,
+    ) -> Doc:
         """Apply a timer action (start, pause, toggle, next, prev, extend, goto, reset) to the stored state.
 
-        Computed inside the transaction from the state on disk, so two facilitators cannot undo each
-        other's step. Returns the workshop.
+        Computed inside the transaction from the state on disk. With ``base`` (the ``agenda_state``
+        as the caller saw it, ``{}`` when it had none) refused with :class:`Conflict` when the
+        stored state differs, so two facilitators pressing "next" on one view move one item.
+        Returns the workshop.
         """
         when = now or ws_rules.utc_now()
 
         def apply(doc: Doc) -> str:
+            if base is not None:
+                stored = {"agenda_state": doc.get("agenda_state") or {}}
+                refuse_changed({**doc, **stored}, {"agenda_state": base}, ["agenda_state"], {"agenda_state": action})
             agenda = list(doc.get("agenda") or [])
             doc["agenda_state"] = ws_rules.apply(doc.get("agenda_state"), agenda, action, when, arg)
             item = ws_rules.current_item(doc["agenda_state"], agenda) or {}
@@ -141,18 +166,31 @@ class WorkshopOps:
 
         return self._edit_workshop(workshop_id, apply, "workshop.timer")
 
-    def set_votes_hidden(self, workshop_id: str, hidden: bool) -> Doc:
-        """Hide vote counts until revealed (``hidden=False`` reveals them)."""
+    def set_votes_hidden(self, workshop_id: str, hidden: bool, *, base: bool | None = None) -> Doc:
+        """Hide vote counts until revealed (``hidden=False`` reveals them).
+
+        With ``base`` (``votes_hidden`` as the caller saw it): when it changed meanwhile, it is
+        what the caller wants now or they asked for no change, so nothing is written.
+        """
 
         def apply(doc: Doc) -> str:
+            if base is not None and bool(doc.get("votes_hidden")) != bool(base):
+                raise Unchanged
             doc["votes_hidden"] = bool(hidden)
             return "hid the vote counts" if hidden else "revealed the vote counts"
 
         return self._edit_workshop(workshop_id, apply)
 
-    def vote(self, card_ref: str, participant: str, workshop_id: str, delta: int = 1) -> Doc:
+    def vote(
+        self, card_ref: str, participant: str, workshop_id: str, delta: int = 1, *, base: int | None = None
+    ) -> Doc:
         """Add (``delta`` > 0) or take back (< 0) ``participant``'s votes on a card; enforces the budget
-        and the per-card limit of the workshop. Keeps ``votes`` (total) and ``voters`` in sync."""
+        and the per-card limit of the workshop. Keeps ``votes`` (total) and ``voters`` in sync.
+
+        With ``base`` (the participant's own votes on the card in this workshop, as the caller saw
+        them), refused with :class:`Conflict` (field ``"votes of NAME"``) when that count changed
+        since; other participants' votes on the card never conflict.
+        """
         card_id = self.card(card_ref)["id"]
         with self._change() as data:
             workshop = self._get("workshops", workshop_id)
@@ -160,6 +198,10 @@ class WorkshopOps:
             if doc.get("account_id") != workshop.get("account_id"):
                 raise ValidationError("card", f"{doc.get('title', '')!r} is not on this workshop's board.")
             name = voting.participant_name(workshop, participant)
+            if base is not None:
+                mine = voting.voters_in(doc, workshop_id).get(name, 0)
+                if mine != base:
+                    raise Conflict(card_id, {f"votes of {name}": (base + delta, mine)}, dict(doc))
             cards = [c for c in data["cards"].values() if c.get("account_id") == workshop.get("account_id")]
             doc.update(voting.cast(cards, doc, name, workshop, delta))
             self._stamp(doc)

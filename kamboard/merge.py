@@ -1,0 +1,50 @@
+"""Changes made from a base: what the caller saw decides what may be changed. Pure, no I/O.
+
+A "base" is a record as the caller last read it. A change whose base is out of date is
+merged field by field where that loses nothing, and refused with :class:`Conflict` where
+it would overwrite something the caller never saw.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .errors import Conflict
+
+Doc = dict[str, Any]
+# set on every write; they say who changed a record last, not what it holds
+STAMPS = frozenset({"created_at", "created_by", "updated_at", "updated_by", "rev"})
+
+
+def user_fields(doc: Doc) -> Doc:
+    """``doc`` without its stamps."""
+    return {k: v for k, v in doc.items() if k not in STAMPS}
+
+
+def merge(current: Doc, base: Doc, changes: Doc) -> Doc:
+    """The part of ``changes`` (made from ``base``) to apply to ``current``.
+
+    Fields the caller left as in ``base`` are not theirs to write and are left out; fields
+    only the other side changed stay theirs; a field both sides changed to different values
+    raises :class:`Conflict`. A ``base`` without ``rev`` is always compared field by field.
+    """
+    mine = {k: v for k, v in changes.items() if v != base.get(k)}
+    if base.get("rev") is None or base.get("rev") != current.get("rev"):
+        clashes = {
+            k: (v, current.get(k)) for k, v in mine.items() if current.get(k) != base.get(k) and current.get(k) != v
+        }
+        if clashes:
+            raise Conflict(str(current.get("id", "")), clashes, dict(current))
+    return {k: v for k, v in mine.items() if current.get(k) != v}
+
+
+def refuse_changed(current: Doc, base: Doc, fields: Iterable[str] | None = None, wanted: Doc | None = None) -> None:
+    """Raise :class:`Conflict` when ``current`` differs from ``base`` in ``fields`` (None: every
+    field but the stamps). The conflict's "mine" is the caller's ``wanted`` value, else the base's."""
+    names = sorted((set(base) | set(current)) - STAMPS) if fields is None else list(fields)
+    changed = [k for k in names if current.get(k) != base.get(k)]
+    if changed:
+        mine = base if wanted is None else wanted
+        fields_ = {k: (mine.get(k), current.get(k)) for k in changed}
+        raise Conflict(str(current.get("id", "")), fields_, dict(current))
