@@ -22,12 +22,13 @@ def user_fields(doc: Doc) -> Doc:
     return {k: v for k, v in doc.items() if k not in STAMPS}
 
 
-def merge(current: Doc, base: Doc, changes: Doc) -> Doc:
+def merge(current: Doc, base: Doc, changes: Doc, events: dict[str, Doc] | None = None) -> Doc:
     """The part of ``changes`` (made from ``base``) to apply to ``current``.
 
     Fields the caller left as in ``base`` are not theirs to write and are left out; fields
     only the other side changed stay theirs; a field both sides changed to different values
-    raises :class:`Conflict`. A ``base`` without ``rev`` is always compared field by field.
+    raises :class:`Conflict` (naming who changed them, from ``events``, the activity log).
+    A ``base`` without ``rev`` is always compared field by field.
     """
     mine = {k: v for k, v in changes.items() if v != base.get(k)}
     if base.get("rev") is None or base.get("rev") != current.get("rev"):
@@ -35,16 +36,53 @@ def merge(current: Doc, base: Doc, changes: Doc) -> Doc:
             k: (v, current.get(k)) for k, v in mine.items() if current.get(k) != base.get(k) and current.get(k) != v
         }
         if clashes:
-            raise Conflict(str(current.get("id", "")), clashes, dict(current))
+            raise conflict(current, clashes, events)
     return {k: v for k, v in mine.items() if current.get(k) != v}
 
 
-def refuse_changed(current: Doc, base: Doc, fields: Iterable[str] | None = None, wanted: Doc | None = None) -> None:
+def refuse_changed(
+    current: Doc,
+    base: Doc,
+    fields: Iterable[str] | None = None,
+    wanted: Doc | None = None,
+    events: dict[str, Doc] | None = None,
+) -> None:
     """Raise :class:`Conflict` when ``current`` differs from ``base`` in ``fields`` (None: every
     field but the stamps). The conflict's "mine" is the caller's ``wanted`` value, else the base's."""
     names = sorted((set(base) | set(current)) - STAMPS) if fields is None else list(fields)
     changed = [k for k in names if current.get(k) != base.get(k)]
     if changed:
         mine = base if wanted is None else wanted
-        fields_ = {k: (mine.get(k), current.get(k)) for k in changed}
-        raise Conflict(str(current.get("id", "")), fields_, dict(current))
+        raise conflict(current, {k: (mine.get(k), current.get(k)) for k in changed}, events)
+
+
+def conflict(current: Doc, fields: dict[str, tuple[Any, Any]], events: dict[str, Doc] | None = None) -> Conflict:
+    """A :class:`Conflict` over ``fields`` of ``current``, naming who changed them."""
+    record_id = str(current.get("id", ""))
+    return Conflict(record_id, fields, dict(current), changed_by(events or {}, record_id, fields))
+
+
+# the fields each kind of logged change sets (kinds not listed: any field)
+_KIND_FIELDS = {
+    "card.move": {"lane", "position"},
+    "card.vote": {"votes", "voters", "voted_in"},
+    "workshop.timer": {"agenda_state"},
+}
+
+
+def changed_by(events: dict[str, Doc], record_id: str, fields: Iterable[str]) -> str | None:
+    """Who last changed one of ``fields`` of a record, by the activity log; None when not logged.
+
+    The record's last writer may have changed another field since (e.g. my own move after
+    someone else's edit): the log's summaries say which fields an edit set."""
+    wanted = {"voters" if name.startswith("votes of ") else name for name in fields}
+    keys = sorted((k for k, e in events.items() if e.get("record_id") == record_id and k.isdigit()), key=int)
+    for key in reversed(keys):
+        event = events[key]
+        kind, summary = str(event.get("kind", "")), str(event.get("summary", ""))
+        touched = _KIND_FIELDS.get(kind)
+        if touched is None and kind == "card.edit" and summary.endswith(")"):  # "edited 'T' (notes, title)"
+            touched = set(summary.rsplit("(", 1)[1][:-1].split(", "))
+        if touched is None or touched & wanted:
+            return str(event.get("by", "")) or None
+    return None

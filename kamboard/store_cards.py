@@ -106,7 +106,7 @@ class CardOps:
                     clean["links"] = [x for x in clean["links"] if x not in dropped]
                     # a vanished card also left the stored links: not a change of the other side
                     base = {**base, "links": [x for x in base.get("links", []) if self._is_card(x)]}
-                clean = merge(doc, base, clean)
+                clean = merge(doc, base, clean, data.get("events"))
             if "links" in clean:
                 self._check_links(clean["links"], card_id)
             clean = {k: v for k, v in clean.items() if doc.get(k) != v}
@@ -133,7 +133,8 @@ class CardOps:
             doc = self._get("cards", card_id)
             target = lane or doc["lane"]
             if base is not None:
-                refuse_changed(doc, base, ("lane", "position"), {"lane": target, "position": index})
+                wanted = {"lane": target, "position": index}
+                refuse_changed(doc, base, ("lane", "position"), wanted, data.get("events"))
             docs = self._lane_positions(data, doc["account_id"], target, skip=card_id)
             old_lane = doc["lane"]
             doc["position"] = self._position_at(docs, index)
@@ -153,7 +154,7 @@ class CardOps:
         with self._change() as data:
             doc = self._get("cards", card_id)
             if base is not None:
-                refuse_changed(doc, base)
+                refuse_changed(doc, base, events=data.get("events"))
             table, key = self._index.pop(card_id)
             del data[table][key]
             for other in data["cards"].values():
@@ -164,13 +165,13 @@ class CardOps:
         return dict(doc)
 
     def restore_card(self, doc: Doc) -> Doc:
-        """Put back a deleted card as it was (same id), e.g. for undo."""
-        if doc.get("id") in self._index:
-            raise ValidationError("id", f"Card {doc.get('title')!r} exists already.")
+        """Put back a deleted card as it was (same id), e.g. for undo; refused if it is back already."""
         account = self.account(doc["account_id"])
         with self._change() as data:
+            if doc.get("id") in self._index:  # checked on the file as it is now
+                raise ValidationError("id", f"Card {doc.get('title')!r} exists already.")
             restored = dict(doc)
-            restored["links"] = [x for x in restored.get("links", []) if x in self._index]
+            restored["links"] = [x for x in restored.get("links", []) if self._is_card(x)]
             lane_docs = self._lane_positions(data, account["id"], restored["lane"])
             position = restored.get("position", 0)
             if any(d.get("position") == position for d in lane_docs):  # taken: go just ahead of the tie

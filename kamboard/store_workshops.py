@@ -11,8 +11,8 @@ from typing import Any
 
 from . import model, voting
 from . import workshop as ws_rules
-from .errors import Conflict, Unchanged
-from .merge import merge, refuse_changed
+from .errors import Unchanged
+from .merge import conflict, merge, refuse_changed
 from .model import ValidationError
 
 Doc = dict[str, Any]
@@ -53,7 +53,7 @@ class WorkshopOps:
             doc = self._get("workshops", record_id)
             clean = ws_rules.validate_workshop_fields(changes, doc)
             if base is not None:
-                clean = merge(doc, base, clean)
+                clean = merge(doc, base, clean, data.get("events"))
                 if not any(doc.get(k) != v for k, v in clean.items()):
                     raise Unchanged
                 clean = ws_rules.validate_workshop_fields(clean, doc)  # the merged whole must hold too
@@ -157,8 +157,9 @@ class WorkshopOps:
 
         def apply(doc: Doc) -> str:
             if base is not None:
-                stored = {"agenda_state": doc.get("agenda_state") or {}}
-                refuse_changed({**doc, **stored}, {"agenda_state": base}, ["agenda_state"], {"agenda_state": action})
+                stored = {**doc, "agenda_state": doc.get("agenda_state") or {}}
+                wanted = {"agenda_state": action}
+                refuse_changed(stored, {"agenda_state": base}, ["agenda_state"], wanted, self._data.get("events"))
             agenda = list(doc.get("agenda") or [])
             doc["agenda_state"] = ws_rules.apply(doc.get("agenda_state"), agenda, action, when, arg)
             item = ws_rules.current_item(doc["agenda_state"], agenda) or {}
@@ -201,7 +202,7 @@ class WorkshopOps:
             if base is not None:
                 mine = voting.voters_in(doc, workshop_id).get(name, 0)
                 if mine != base:
-                    raise Conflict(card_id, {f"votes of {name}": (base + delta, mine)}, dict(doc))
+                    raise conflict(doc, {f"votes of {name}": (base + delta, mine)}, data.get("events"))
             cards = [c for c in data["cards"].values() if c.get("account_id") == workshop.get("account_id")]
             doc.update(voting.cast(cards, doc, name, workshop, delta))
             self._stamp(doc)

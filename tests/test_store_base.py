@@ -103,6 +103,25 @@ def test_delete_ignores_stamps_only_changes(me: BoardStore, carol: BoardStore) -
     assert me.cards() == []
 
 
+def test_restore_is_refused_when_another_process_restored_the_card(me: BoardStore, carol: BoardStore) -> None:
+    card = me.add_card("ACME", "topic", "X")
+    deleted = me.delete_card(card["id"])
+    carol.restore_card(deleted)
+    with pytest.raises(ValidationError, match="exists already"):
+        me.restore_card(deleted)  # my store has not read carol's restore yet
+    assert [c["id"] for c in carol.cards()] == [card["id"]]
+
+
+def test_the_conflict_names_who_changed_the_field_not_the_last_writer(me: BoardStore, carol: BoardStore) -> None:
+    seen = me.add_card("ACME", "topic", "X")
+    carol.update_card(seen["id"], {"notes": "carol's"})
+    moved = me.move_card(seen["id"], "challenge", base=seen)
+    assert moved["updated_by"] == "me"
+    with pytest.raises(Conflict) as info:
+        me.delete_card(seen["id"], base={**seen, "lane": moved["lane"], "position": moved["position"]})
+    assert str(info.value) == "'X' was changed meanwhile by carol: notes"
+
+
 # edits: the vanished link (issue item 3)
 def test_a_vanished_link_is_dropped_and_the_rest_saved(me: BoardStore, carol: BoardStore) -> None:
     t1 = me.add_card("ACME", "topic", "T1")
