@@ -140,11 +140,11 @@ class BoardEditMixin:
         target = LANES[index]
         source = (card["lane"], self._full_index(card))
         try:
-            moved = self.app.store.move_card(card["id"], target)
+            moved = self.app.store.move_card(card["id"], target, base=card)
         except (BoardError, ValidationError) as exc:
             self.app.report(exc)
             return
-        self.history.moved(card, source, (target, len(self.all_cards[target])))
+        self.history.moved(moved, source, (target, len(self.all_cards[target])))
         self._after_change({target: moved["id"]})
         self._focus_lane(target)
 
@@ -158,11 +158,11 @@ class BoardEditMixin:
         neighbour = self._full_index(lane.cards[neighbour_at])
         source = (card["lane"], self._full_index(card))
         try:
-            self.app.store.move_card(card["id"], card["lane"], neighbour)
+            moved = self.app.store.move_card(card["id"], card["lane"], neighbour, base=card)
         except (BoardError, ValidationError) as exc:
             self.app.report(exc)
             return
-        self.history.moved(card, source, (card["lane"], neighbour))
+        self.history.moved(moved, source, (card["lane"], neighbour))
         self._after_change({card["lane"]: card["id"]})
 
     def action_delete(self) -> None:
@@ -174,7 +174,7 @@ class BoardEditMixin:
             if not yes:
                 return
             try:
-                deleted = self.app.store.delete_card(card["id"])
+                deleted = self.app.store.delete_card(card["id"], base=card)
             except (BoardError, ValidationError) as exc:
                 self.app.report(exc)
                 return
@@ -195,8 +195,8 @@ class BoardEditMixin:
             return
         try:
             label, card_id = history.redo(self.app.store) if redo else history.undo(self.app.store)
-        except (BoardError, ValidationError) as exc:
-            self.app.report(exc, prefix=f"Could not {'redo' if redo else 'undo'}: ")
+        except BoardError as exc:  # an UndoError: its text says what and whether the step is dropped
+            self.app.report(exc)
             self.reload()
             return
         select: dict[str, str] = {}
