@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import gc
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import orjson
 
@@ -27,10 +29,13 @@ from .store_cards import CardOps
 from .store_workshops import WorkshopOps
 
 Doc = dict[str, Any]
+_T = TypeVar("_T")
+_P = ParamSpec("_P")
 TABLES = ("meta", "accounts", "cards", "workshops", "events")
 EVENT_LIMIT = 1000
 BACKUPS = 10
 _first_board_kept = False
+LOCK_PATIENCE = 0.2  # seconds to wait for the file lock before telling on_lock_wait
 
 
 def _keep_first_board() -> None:
@@ -66,6 +71,18 @@ def default_user() -> str:
         return "unknown"
 
 
+def _reading(method: Callable[Concatenate[BoardStore, _P], _T]) -> Callable[Concatenate[BoardStore, _P], _T]:
+    """A public read: under the store's thread lock, so it never sees half of a change being
+    applied by another thread (the TUI reads on its UI thread while its saver writes)."""
+
+    @functools.wraps(method)
+    def read(self: BoardStore, *args: _P.args, **kwargs: _P.kwargs) -> _T:
+        with self._mutex:
+            return method(self, *args, **kwargs)
+
+    return read
+
+
 def _writable(path: str) -> bool:
     """Writable by permission bits too (root ignores them, but a 0444 file means 'read-only')."""
     try:
@@ -95,6 +112,11 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
         self.clock = clock
         self.lock_timeout = lock_timeout
         self.readonly_reason = "read-only mode was asked for" if readonly else ""
+        # Threads of this process: a change applies and writes under _mutex (taken once the
+        # file lock is held: waiting for another process never holds it); reads take it too.
+        self._mutex = threading.RLock()
+        #: called (on the saving thread) when another process has held the lock for LOCK_PATIENCE
+        self.on_lock_wait: Callable[[], None] | None = None
         folder = os.path.dirname(self.path)
         if not os.path.exists(self.path):
             if not create:
@@ -170,7 +192,14 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
         from filelock import Timeout
 
         try:
-            storage.lock.acquire()
+            try:  # briefly first: when another process holds it, say so before waiting on
+                storage.lock.acquire(timeout=min(LOCK_PATIENCE, self.lock_timeout))
+            except Timeout:
+                if self.lock_timeout <= LOCK_PATIENCE:
+                    raise
+                if self.on_lock_wait is not None:
+                    self.on_lock_wait()
+                storage.lock.acquire(timeout=self.lock_timeout - LOCK_PATIENCE)
         except Timeout:
             raise LockTimeout(
                 f"{storage.lock.lock_file} has been held for over {self.lock_timeout:g} s; if no kamboard is running, delete that lock file."
@@ -247,6 +276,7 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
         self._next_key[table] = key + 1
         return str(key)
 
+    @_reading
     def refresh(self) -> bool:
         """Re-read the file if another process changed it; True when it did."""
         if not self.storage.changed():
@@ -260,7 +290,7 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
         """A transaction: lock, refresh, let the caller apply, write."""
         if self.readonly:
             raise ReadOnlyError(self.readonly_reason)
-        with self._locked():
+        with self._locked(), self._mutex:
             data = self._load()
             if self.readonly:  # a newer schema arrived meanwhile
                 raise ReadOnlyError(self.readonly_reason)
@@ -352,15 +382,18 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
 
     # reads
     @property
+    @_reading
     def meta(self) -> Doc:
         data = self._load()
         return dict(next(d for d in data["meta"].values() if "schema" in d))
 
+    @_reading
     def accounts(self, include_archived: bool = False) -> list[Doc]:
         data = self._load()
         docs = [dict(d) for d in data.get("accounts", {}).values() if include_archived or not d.get("archived")]
         return sorted(docs, key=lambda d: str(d.get("name", "")).casefold())
 
+    @_reading
     def account(self, ref: str) -> Doc:
         """An account by id, unique id prefix or name (case-insensitive)."""
         data = self._load()
@@ -374,6 +407,7 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
             return dict(matches[0])
         raise NotFound(f"No account {ref!r} in {self.name}; `kamboard account list` shows them.")
 
+    @_reading
     def cards(self, account_id: str | None = None, lane: str | None = None) -> list[Doc]:
         """Cards ordered by lane (topic, challenge, support) then position."""
         data = self._load()
@@ -382,6 +416,7 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
         docs = [dict(d) for d in pool if lane is None or d.get("lane") == lane]
         return sorted(docs, key=lambda d: (order.get(d.get("lane"), 9), d.get("position", 0)))
 
+    @_reading
     def card(self, ref: str) -> Doc:
         """A card by id or unique id prefix."""
         self._load()
@@ -394,6 +429,7 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
             raise NotFound(f"Card prefix {ref!r} matches {len(matches)} cards; give more characters.")
         raise NotFound(f"No card {ref!r} in {self.name}; `kamboard card list` shows them.")
 
+    @_reading
     def workshops(self, account_id: str | None = None) -> list[Doc]:
         data = self._load()
         docs = [
@@ -403,19 +439,23 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
         ]
         return sorted(docs, key=lambda d: str(d.get("start", "")))
 
+    @_reading
     def workshop(self, record_id: str) -> Doc:
         self._load()
         return dict(self._get("workshops", record_id))
 
+    @_reading
     def events(self, after: int = 0) -> list[tuple[int, Doc]]:
         """Activity log entries with a key above ``after``, oldest first, as (key, event)."""
         data = self._load()
         return sorted((int(k), dict(v)) for k, v in data.get("events", {}).items() if k.isdigit() and int(k) > after)
 
+    @_reading
     def last_event_key(self) -> int:
         data = self._load()
         return max((int(k) for k in data.get("events", {}) if k.isdigit()), default=0)
 
+    @_reading
     def summaries(self, today: dt.date | None = None, include_archived: bool = False) -> list[model.AccountSummary]:
         """Key figures per account, computed in one pass over the cards."""
         today = today or dt.date.today()
