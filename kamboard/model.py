@@ -49,6 +49,12 @@ CARD_DEFAULTS: dict[str, Any] = {
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Bidi overrides and isolates reorder how text shows (a title can look like another one).
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+# What human output shows escaped: C0 (but newline), DEL, C1, bidi overrides and isolates.
+_UNSAFE = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+_UNSAFE_NL = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -69,6 +75,20 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, *, newlines: bool = False) -> str:
+    """``text`` safe for a terminal: control characters (C0, DEL, C1) and bidi overrides and
+    isolates shown as Python-style escapes (ESC as ``\\x1b``, U+202E as ``\\u202e``), so text from
+    a file cannot clear the screen, set the window title or reorder a line. ``newlines``: keep
+    line breaks (multi-line output)."""
+    pattern = _UNSAFE if newlines else _UNSAFE_NL
+    return pattern.sub(_escaped, text) if pattern.search(text) else text
+
+
 def validate_title(value: object, field: str = "title", what: str = "Title") -> str:
     if not isinstance(value, str):
         raise ValidationError(field, f"{what} must be text.")
@@ -79,9 +99,15 @@ def validate_title(value: object, field: str = "title", what: str = "Title") -> 
         raise ValidationError(field, f"{what} must be a single line.")
     if _CONTROL_LINE.search(text):
         raise ValidationError(field, f"{what} must not contain control characters.")
+    if _BIDI.search(text):
+        raise ValidationError(field, _bidi_message(what))
     if len(text) > TITLE_MAX:
         raise ValidationError(field, f"{what} is {len(text)} characters long; at most {TITLE_MAX} are allowed.")
     return text
+
+
+def _bidi_message(what: str) -> str:
+    return f"{what} must not contain bidi override or isolate characters (U+202A-U+202E, U+2066-U+2069)."
 
 
 def validate_text(value: object, field: str, what: str, *, multiline: bool = True) -> str:
@@ -94,6 +120,8 @@ def validate_text(value: object, field: str, what: str, *, multiline: bool = Tru
     pattern = _CONTROL if multiline else _CONTROL_LINE
     if pattern.search(text.replace("\r\n", "\n")):
         raise ValidationError(field, f"{what} must not contain control characters.")
+    if not multiline and _BIDI.search(text):
+        raise ValidationError(field, _bidi_message(what))
     if len(text) > TEXT_MAX:
         raise ValidationError(field, f"{what} is too long ({len(text)} characters; at most {TEXT_MAX}).")
     return text
