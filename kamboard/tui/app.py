@@ -231,6 +231,10 @@ class KamboardApp(App[None]):
         yield from export_commands(self, screen)
 
 
-def run(store: BoardStore, account: str | None = None) -> None:
-    """Run the app on ``store``; with ``account`` (id or name) open that board directly."""
-    KamboardApp(store, account=account).run()
+def run(store: BoardStore, account: str | None = None, *, headless: bool = False) -> int:
+    """Run the app on ``store``; with ``account`` (id or name) open that board directly.
+
+    Returns the app's exit code: 0, or non-zero when it crashed (Textual shows the traceback)."""
+    app = KamboardApp(store, account=account)
+    app.run(headless=headless)
+    return app.return_code or 0
