@@ -7,7 +7,10 @@ from typing import Any
 
 import orjson
 
-from . import model
+from . import model, records
+from . import workshop as ws_rules
+from .repair import duplicate_lines
+from .storage import loads_checked, read_bytes
 
 RECORD_TABLES = ("accounts", "cards", "workshops")
 
@@ -15,46 +18,54 @@ RECORD_TABLES = ("accounts", "cards", "workshops")
 def check_board(path: str | os.PathLike[str]) -> list[str]:
     """Problems found in the board file at ``path``, one line each; [] when it is sound."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_bytes(path)  # refuses a FIFO or device (reading one would block)
     except OSError as exc:
         return [f"cannot read the file: {exc.strerror or exc}"]
     if not raw.strip():
         return ["the file is empty"]
     try:
-        data = orjson.loads(raw)
+        data, found = loads_checked(raw)
     except orjson.JSONDecodeError as exc:
-        return [f"not valid JSON: {exc}"]
+        where = records.utf8_error(raw) if "UTF-8" in str(exc) and "BOM" not in str(exc) else ""
+        return [f"not valid JSON: {where or exc}"]
+    if data is None:
+        return ["the file holds JSON null, not a board"]
     if not isinstance(data, dict):
         return ["not a kamboard board: the top level is not a JSON object of tables"]
     problems = [f"table {name!r} is not an object of records" for name, t in data.items() if not isinstance(t, dict)]
     if problems:
         return problems
+    problems += duplicate_lines(raw, found, os.fspath(path))  # records hidden behind a key held twice
     metas = [d for d in data.get("meta", {}).values() if isinstance(d, dict) and "schema" in d]
     if not metas:
         return ["not a kamboard board: no meta record with a schema version"]
-    if not isinstance(metas[0]["schema"], int):
-        problems.append(f"meta: schema {metas[0]['schema']!r} is not a number")
-    elif metas[0]["schema"] > model.SCHEMA_VERSION:
+    # every field of the wrong type or form (records.scan): what makes the store open read-only
+    shape = records.scan(data)
+    bad = {(p.table, p.key, p.field) for p in shape}
+    problems += [f"{_where(p.table, p.key, data[p.table][p.key])}: field {p.field!r} {p.message}" for p in shape]
+    if type(metas[0]["schema"]) is int and metas[0]["schema"] > model.SCHEMA_VERSION:
         problems.append(f"meta: schema {metas[0]['schema']} is newer than this kamboard ({model.SCHEMA_VERSION})")
     for name in RECORD_TABLES:
         if name not in data:
             problems.append(f"table {name!r} is missing")
-    records: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    tables: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for name in (*RECORD_TABLES, "events"):
-        records[name] = []
+        tables[name] = []
         for key, doc in data.get(name, {}).items():
             if not isinstance(doc, dict):
                 problems.append(f"{name}[{key}]: not a record")
             else:
-                records[name].append((key, doc))
-    problems += _check_ids(records)
-    account_ids = {str(d.get("id")) for _, d in records["accounts"]}
-    card_ids = {str(d.get("id")) for _, d in records["cards"]}
-    problems += _check_accounts(records["accounts"])
-    problems += _check_cards(records["cards"], account_ids, card_ids)
-    problems += _check_workshops(records["workshops"], account_ids)
+                tables[name].append((key, doc))
+    problems += _check_ids(tables, bad)
+    account_ids = {str(d.get("id")) for _, d in tables["accounts"]}
+    card_ids = {str(d.get("id")) for _, d in tables["cards"]}
+    problems += _check_accounts(tables["accounts"], bad)
+    problems += _check_cards(tables["cards"], account_ids, card_ids, bad)
+    problems += _check_workshops(tables["workshops"], account_ids, bad)
     return problems
+
+
+Flagged = set[tuple[str, str, str]]  # (table, key, field) that records.scan reported already
 
 
 def _where(table: str, key: str, doc: dict[str, Any]) -> str:
@@ -62,12 +73,14 @@ def _where(table: str, key: str, doc: dict[str, Any]) -> str:
     return f"{table}[{key}]" + (f" {str(label)[:40]!r}" if isinstance(label, str) and label else "")
 
 
-def _check_ids(records: dict[str, list[tuple[str, dict[str, Any]]]]) -> list[str]:
+def _check_ids(tables: dict[str, list[tuple[str, dict[str, Any]]]], bad: Flagged) -> list[str]:
     problems = []
     seen: dict[str, str] = {}
     for table in RECORD_TABLES:
-        for key, doc in records[table]:
+        for key, doc in tables[table]:
             record_id = doc.get("id")
+            if (table, key, "id") in bad:
+                continue
             if not isinstance(record_id, str) or not record_id:
                 problems.append(f"{_where(table, key, doc)}: missing id")
                 continue
@@ -78,13 +91,16 @@ def _check_ids(records: dict[str, list[tuple[str, dict[str, Any]]]]) -> list[str
     return problems
 
 
-def _check_accounts(accounts: list[tuple[str, dict[str, Any]]]) -> list[str]:
+def _check_accounts(accounts: list[tuple[str, dict[str, Any]]], bad: Flagged) -> list[str]:
     problems = []
     names: dict[str, str] = {}
     for key, doc in accounts:
         where = _where("accounts", key, doc)
+        if ("accounts", key, "name") in bad:
+            continue
         try:
             name = model.validate_title(doc.get("name"), "name", "Account name")
+            model.validate_text(doc.get("owner"), "owner", "Owner", multiline=False)
         except model.ValidationError as exc:
             problems.append(f"{where}: {exc.message}")
             continue
@@ -94,52 +110,45 @@ def _check_accounts(accounts: list[tuple[str, dict[str, Any]]]) -> list[str]:
     return problems
 
 
-def _check_cards(cards: list[tuple[str, dict[str, Any]]], account_ids: set[str], card_ids: set[str]) -> list[str]:
+def _check_cards(
+    cards: list[tuple[str, dict[str, Any]]], account_ids: set[str], card_ids: set[str], bad: Flagged
+) -> list[str]:
     problems = []
     for key, doc in cards:
         where = _where("cards", key, doc)
-        if doc.get("account_id") not in account_ids:
+        if ("cards", key, "account_id") not in bad and doc.get("account_id") not in account_ids:
             problems.append(f"{where}: points at missing account {doc.get('account_id')!r}")
-        try:
-            model.validate_lane(doc.get("lane"))
-        except model.ValidationError as exc:
-            problems.append(f"{where}: {exc.message}")
-        if "title" not in doc:
-            problems.append(f"{where}: missing title")
-        fields = {k: doc[k] for k in model.CARD_FIELDS if k in doc}
-        for field, value in fields.items():
-            try:
-                model.validate_card_fields({field: value})
-            except model.ValidationError as exc:
-                problems.append(f"{where}: {exc.message}")
-        position = doc.get("position")
-        if not isinstance(position, int | float) or isinstance(position, bool):
-            problems.append(f"{where}: position {position!r} is not a number")
+        for field in model.CARD_FIELDS:
+            if field in doc and ("cards", key, field) not in bad:
+                try:
+                    model.validate_card_fields({field: doc[field]})
+                except model.ValidationError as exc:
+                    problems.append(f"{where}: {exc.message}")
         links = doc.get("links", [])
-        if isinstance(links, list):
+        if ("cards", key, "links") not in bad and isinstance(links, list):
             for link in links:
                 if link not in card_ids:
                     problems.append(f"{where}: links to missing card {link!r}")
     return problems
 
 
-def _check_workshops(workshops: list[tuple[str, dict[str, Any]]], account_ids: set[str]) -> list[str]:
+def _check_workshops(workshops: list[tuple[str, dict[str, Any]]], account_ids: set[str], bad: Flagged) -> list[str]:
     problems = []
     for key, doc in workshops:
         where = _where("workshops", key, doc)
-        if doc.get("account_id") not in account_ids:
+        if ("workshops", key, "account_id") not in bad and doc.get("account_id") not in account_ids:
             problems.append(f"{where}: points at missing account {doc.get('account_id')!r}")
-        try:
-            model.validate_title(doc.get("title"), "title", "Workshop title")
-        except model.ValidationError as exc:
-            problems.append(f"{where}: {exc.message}")
-        for field in ("start", "end"):
-            value = doc.get(field)
-            if value:
+        if ("workshops", key, "title") not in bad:
+            try:
+                model.validate_title(doc.get("title"), "title", "Workshop title")
+            except model.ValidationError as exc:
+                problems.append(f"{where}: {exc.message}")
+        for field in ("location", "participants"):
+            if field in doc and ("workshops", key, field) not in bad:
                 try:
-                    model.validate_date(str(value)[:10], field)
+                    ws_rules.validate_workshop_fields({field: doc[field]})
                 except model.ValidationError as exc:
-                    problems.append(f"{where}: {field}: {exc.message}")
+                    problems.append(f"{where}: {exc.message}")
     return problems
 
 

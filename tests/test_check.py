@@ -94,19 +94,19 @@ def break_board(data: dict[str, Any], kind: str) -> None:
 
 
 EXPECTED = {
-    "missing id": "missing id",
+    "missing id": "field 'id' is missing",
     "duplicate id": "duplicate id",
     "missing account": "points at missing account",
     "missing link": "links to missing card",
-    "bad lane": "Unknown lane 'backlog'",
+    "bad lane": "field 'lane' is \"backlog\", not one of topic, challenge, support",
     "bad status": "Unknown status 'someday'",
     "bad date": "YYYY-MM-DD",
-    "missing title": "missing title",
+    "missing title": "field 'title' is missing",
     "empty title": "Title must not be empty",
-    "bad position": "position 'first' is not a number",
+    "bad position": "field 'position' is \"first\", not a number",
     "duplicate account name": "duplicate account name",
     "missing table": "table 'cards' is missing",
-    "bad workshop date": "start:",
+    "bad workshop date": "field 'start' is \"soon\", not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)",
     "newer schema": "newer than this kamboard",
 }
 
@@ -158,3 +158,88 @@ def test_check_command_missing_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["check", str(tmp_path / "none.json")])
     assert result.exit_code == 2
     assert result.stderr.strip() == f"Error: {tmp_path / 'none.json'} does not exist."
+
+
+def test_check_lists_every_record_of_the_wrong_shape(board: Path) -> None:
+    data = load(board)
+    cards = list(data["cards"].values())
+    cards[0]["position"] = "first"
+    cards[1]["rev"] = None
+    cards[2]["links"] = "abc"
+    cards[3]["tags"] = "a,b"
+    del cards[4]["lane"]
+    first(data, "accounts")["name"] = 42
+    first(data, "workshops")["agenda"] = [1]
+    first(data, "events")["by"] = 5
+    save(board, data)
+    before = board.read_bytes()
+    result = CliRunner().invoke(cli, ["check", str(board)])
+    assert result.exit_code == 1
+    lines = result.stdout.strip().splitlines()
+    wanted = [
+        "field 'position' is \"first\", not a number",
+        "field 'rev' is null, not an integer",
+        "field 'links' is \"abc\", not a list of text",
+        "field 'tags' is \"a,b\", not a list of text",
+        "field 'lane' is missing",
+        "field 'name' is 42, not text",
+        "field 'agenda' is [1], not a list of agenda items",
+        "field 'by' is 5, not text",
+    ]
+    for text in wanted:
+        assert sum(text in line for line in lines) == 1, (text, lines)
+    assert len(lines) == len(wanted), lines  # each problem once (not again as 'Unknown lane', say)
+    assert all(line.startswith(f"{board}: ") for line in lines)
+    assert f"{len(wanted)} problem(s) found" in result.stderr
+    assert board.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("table", "field", "value", "problem"),
+    [
+        ("cards", "title", "Cost \u202epressure", "Title must not contain bidi override or isolate characters"),
+        ("cards", "title", "Cost \u2066x\u2069", "Title must not contain bidi override or isolate characters"),
+        ("cards", "owner", "Bob\u202d", "Owner must not contain bidi override or isolate characters"),
+        ("accounts", "name", "ACME \u202b", "Account name must not contain bidi override or isolate characters"),
+        ("workshops", "title", "WS \u202a", "Workshop title must not contain bidi override or isolate characters"),
+        ("cards", "title", "Clear\x1b[2J", "Title must not contain control characters"),
+        ("accounts", "name", "ACME\x9b", "Account name must not contain control characters"),
+    ],
+)
+def test_check_flags_bidi_overrides_and_control_characters(
+    board: Path, table: str, field: str, value: str, problem: str
+) -> None:
+    data = load(board)
+    first(data, table)[field] = value
+    save(board, data)
+    problems = check_board(board)
+    assert len(problems) == 1 and problem in problems[0], problems
+
+
+def test_check_output_is_escaped(board: Path) -> None:
+    data = load(board)
+    first(data, "cards")["title"] = "\x1b]0;pwned\x07"
+    save(board, data)
+    result = CliRunner().invoke(cli, ["check", str(board)])
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "\\x1b]0;pwned\\x07" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"null", "the file holds JSON null, not a board"),
+        (
+            b'{"meta": {"1": {"schema": "1"}}, "accounts": {}, "cards": {}, "workshops": {}}',
+            "meta[1]: field 'schema' is \"1\", not an integer",
+        ),
+        (
+            b'{"meta":\n {"1":\n {"title": "\xc3\x28"}}}',
+            "not valid JSON: invalid UTF-8 at line 3, column 13 (byte 0xc3)",
+        ),
+    ],
+)
+def test_check_says_what_is_wrong_where(tmp_path: Path, content: bytes, problem: str) -> None:
+    path = tmp_path / "x.json"
+    path.write_bytes(content)
+    assert check_board(path) == [problem]
