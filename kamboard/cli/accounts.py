@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from ..model import validate_text, validate_title
-from .base import board_options, cli, echo_json, echo_table, open_store, pass_store, short_id
+from .base import board_options, cli, echo, echo_json, echo_table, open_store, pass_store, short_id
 
 
 @cli.group("account")
@@ -28,7 +28,7 @@ def add(name: str, owner: str, notes: str) -> None:
     owner = validate_text(owner, "owner", "Owner", multiline=False)
     store = open_store(create=True)
     doc = store.add_account(name, owner=owner, notes=notes)
-    click.echo(f"Added account {doc['name']!r} ({short_id(doc['id'])}) to {store.name}.")
+    echo(f"Added account {doc['name']!r} ({short_id(doc['id'])}) to {store.name}.")
 
 
 @account.command("list")
@@ -42,7 +42,7 @@ def list_(store: Any, as_json: bool, include_archived: bool) -> None:
         echo_json([dataclasses.asdict(s) for s in summaries])
         return
     if not summaries:
-        click.echo(f"No accounts in {store.name}; add one with `kamboard account add NAME`.")
+        echo(f"No accounts in {store.name}; add one with `kamboard account add NAME`.")
         return
     rows = [
         (
@@ -70,7 +70,7 @@ def rename(store: Any, old: str, new: str) -> None:
     """Rename account OLD (name or id) to NEW."""
     before = store.account(old)
     doc = store.rename_account(before["id"], new)
-    click.echo(f"Renamed account {before['name']!r} to {doc['name']!r}.")
+    echo(f"Renamed account {before['name']!r} to {doc['name']!r}.")
 
 
 @account.command("archive")
@@ -80,4 +80,4 @@ def rename(store: Any, old: str, new: str) -> None:
 def archive(store: Any, name: str, undo: bool) -> None:
     """Archive account NAME (hidden from lists; nothing is deleted)."""
     doc = store.archive_account(store.account(name)["id"], archived=not undo)
-    click.echo(f"{'Restored' if undo else 'Archived'} account {doc['name']!r}.")
+    echo(f"{'Restored' if undo else 'Archived'} account {doc['name']!r}.")

@@ -9,6 +9,11 @@ the one given after the command wins.
 
 Errors: every ``BoardError``, ``ValidationError`` and click usage problem ends the
 program with exit code 2 and a one-line message on stderr, never a traceback.
+
+Human output goes through :func:`echo`: text from the board file or the command line
+cannot reach the terminal raw. Control characters (C0 but the newline, DEL, C1) and bidi
+overrides/isolates show as Python-style escapes (ESC as ``\x1b``, U+202E as ``\u202e``;
+see ``model.printable``). ``--json`` output (:func:`echo_json`) stays exact.
 This module must not import textual.
 """
 
@@ -25,7 +30,7 @@ import click
 
 from .. import __version__
 from ..errors import BoardError
-from ..model import ValidationError
+from ..model import ValidationError, printable, validate_title
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_FILE = "kamboard.json"
@@ -40,11 +45,21 @@ class CliError(click.ClickException):
     exit_code = ERROR_EXIT
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"Error: {one_line(self.format_message())}", err=True)
+        echo(f"Error: {one_line(self.format_message())}", err=True)
 
 
 def one_line(text: str) -> str:
     return " ".join(str(text).split("\n")).strip()
+
+
+def echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` for human output: control characters and bidi overrides escaped."""
+    click.echo(printable(message, newlines=True), err=err, nl=nl)
+
+
+def terminal_text(text: str) -> str:
+    """``text`` (a whole report, CRLF line ends kept) escaped like :func:`echo` does."""
+    return "\r\n".join(printable(part, newlines=True) for part in text.split("\r\n"))
 
 
 @dataclass
@@ -61,9 +76,20 @@ class Settings:
 
     @property
     def author(self) -> str:
+        """Who makes the changes; refuses a name with control characters (exit 2)."""
         from ..store import default_user
 
-        return (self.user or "").strip() or default_user()
+        return checked_user((self.user or "").strip() or default_user())
+
+    def given_user(self) -> str | None:
+        """``--user``, else ``$KAMBOARD_USER``, checked; None when neither is given (the TUI
+        looks git's user.name up at its first change)."""
+        name = (self.user or "").strip() or os.environ.get("KAMBOARD_USER", "").strip()
+        return checked_user(name) if name else None
+
+
+def checked_user(name: str) -> str:
+    return validate_title(name, "user", "The user name (--user, else $KAMBOARD_USER, else git's user.name)")
 
 
 def settings(ctx: click.Context | None = None) -> Settings:
@@ -112,7 +138,10 @@ def open_store(ctx: click.Context | None = None, *, create: bool = False, path: 
     from ..store import BoardStore
 
     conf = settings(ctx)
-    return BoardStore(path or conf.path, conf.author, create=create)
+    store = BoardStore(path or conf.path, conf.author, create=create)
+    if store.damage:  # records of the wrong shape: nothing would be shown right
+        raise CliError(store.readonly_reason)
+    return store
 
 
 def pass_store(f: Callable[..., Any] | None = None, *, create: bool = False) -> Any:
@@ -205,7 +234,7 @@ def run_main(
         return 0
     except click.UsageError as exc:
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
-        click.echo(f"Error: {one_line(exc.format_message())}{hint}", err=True)
+        echo(f"Error: {one_line(exc.format_message())}{hint}", err=True)
         return ERROR_EXIT
     except click.ClickException as exc:
         exc.show()
@@ -214,7 +243,7 @@ def run_main(
         click.echo("Aborted.", err=True)
         return 1
     except (BoardError, ValidationError) as exc:  # raised while parsing, e.g. in a callback
-        click.echo(f"Error: {one_line(str(exc))}", err=True)
+        echo(f"Error: {one_line(str(exc))}", err=True)
         return ERROR_EXIT
     # Non-standalone click returns the exit code of ctx.exit(n); commands return None.
     return rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
@@ -278,11 +307,11 @@ def echo_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, widths:
     cells = [[_cell(value, caps.get(i)) for i, value in enumerate(row)] for row in rows]
     sizes = [max([len(h), *(len(r[i]) for r in cells)]) for i, h in enumerate(headers)]
     for line in [list(headers), *cells]:
-        click.echo("  ".join(text.ljust(sizes[i]) for i, text in enumerate(line)).rstrip())
+        echo("  ".join(text.ljust(sizes[i]) for i, text in enumerate(line)).rstrip())
 
 
 def _cell(value: Any, cap: int | None) -> str:
-    text = one_line("" if value is None else str(value))
+    text = printable(one_line("" if value is None else str(value)))  # escaped before it is measured
     if cap and len(text) > cap:
         text = text[: cap - 1] + "…"
     return text

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import click
 
-from .base import CliError, board_options, cli, settings
+from .base import CliError, board_options, cli, echo, settings
 
 
 def _tui_runner() -> Callable[..., None]:
@@ -32,6 +32,7 @@ def open_tui(path: str, account: str | None = None, *, ask: bool = True) -> None
     from ..store import BoardStore
 
     conf = settings()
+    user = conf.given_user()  # checked before anything else happens
     if not os.path.exists(path):
         if not ask:
             raise CliError(f"{path} does not exist.")
@@ -41,18 +42,21 @@ def open_tui(path: str, account: str | None = None, *, ask: bool = True) -> None
         try:
             create = click.confirm(f"{path} does not exist. Create a new board there?", default=False, err=True)
         except click.Abort:
-            click.echo("", err=True)  # end the prompt's line
+            echo("", err=True)  # end the prompt's line
             raise CliError(
                 f"{path} does not exist and no answer was given; run `kamboard {path}` in a terminal "
                 f"and answer y, or create it with `kamboard account add NAME -f {path}`."
             ) from None
         if not create:
-            click.echo(f"{path} was not created.", err=True)
+            echo(f"{path} was not created.", err=True)
             raise click.exceptions.Exit(1)
     # the user is looked up at the first change (git config is a subprocess: not at start)
-    store = BoardStore(path, (conf.user or "").strip() or None, create=True)
+    # a file with records of the wrong shape opens read-only, its banner saying why
+    store = BoardStore(path, user, create=True)
     account_id = store.account(account)["id"] if account else None
-    run(store, account=account_id)
+    code = run(store, account=account_id)
+    if code:  # the app crashed (Textual printed the traceback): say so to the shell too
+        raise click.exceptions.Exit(code)
 
 
 @cli.command("open", hidden=True)
@@ -81,9 +85,10 @@ def is_demo_board(path: str) -> bool:
     """True when ``path`` is a board that `kamboard demo` wrote (its meta says ``demo: true``)."""
     import orjson
 
+    from ..storage import read_bytes
+
     try:
-        with open(path, "rb") as handle:
-            data = orjson.loads(handle.read())
+        data = orjson.loads(read_bytes(path))  # not open(): a FIFO would block
         return any(isinstance(d, dict) and d.get("demo") is True for d in data["meta"].values())
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
@@ -129,12 +134,12 @@ def demo(file: str | None, no_open: bool, accounts: int, cards: int | None, forc
             raise
         aside = f"{path}.replaced-{time.strftime('%Y%m%dT%H%M%S')}"
         os.replace(path, aside)  # unreadable: keep it beside, never lose it
-        click.echo(f"{path} was not a readable board; moved it to {aside}.", err=True)
+        echo(f"{path} was not a readable board; moved it to {aside}.", err=True)
         store = BoardStore(path, conf.author, create=True)
     start = time.perf_counter()
     counts = build_demo(store, accounts=accounts, cards=cards)
     took = time.perf_counter() - start
-    click.echo(
+    echo(
         f"Demo board {path}: {counts['accounts']} accounts, {counts['cards']} cards, "
         f"{counts['workshops']} workshops (built in {took:.2f} s)."
     )
@@ -144,22 +149,34 @@ def demo(file: str | None, no_open: bool, accounts: int, cards: int | None, forc
 
 @cli.command("check")
 @click.argument("file", required=False, metavar="[FILE]")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Give each record of a table that holds a key twice (after a merge) a key of its own; "
+    "the damaged file is kept in .kamboard-backups.",
+)
 @board_options
-def check(file: str | None) -> None:
-    """Check a board file (structure, references, duplicate ids) without changing it.
+def check(file: str | None, repair: bool) -> None:
+    """Check a board file (structure, references, duplicate ids and keys) without changing it.
 
-    Exit 0 when it is sound, 1 with one problem per line otherwise.
+    Exit 0 when it is sound, 1 with one problem per line otherwise. With --repair, first
+    recover every record a duplicate key hid (under the file lock, after a backup copy).
     """
     from ..check import check_board, counts
 
     path = file or settings().path
     if not os.path.exists(path):
         raise CliError(f"{path} does not exist.")
+    if repair:
+        from ..repair import repair as repair_board
+
+        for line in repair_board(path, lock_timeout=10.0):  # a BoardError is a one-line exit 2
+            echo(line)
     problems = check_board(path)
     if problems:
         for problem in problems:
-            click.echo(f"{path}: {problem}")
-        click.echo(f"{len(problems)} problem(s) found in {path}.", err=True)
+            echo(f"{path}: {problem}")
+        echo(f"{len(problems)} problem(s) found in {path}.", err=True)
         raise click.exceptions.Exit(1)
     n_accounts, n_cards = counts(path)
-    click.echo(f"ok: {n_accounts} accounts, {n_cards} cards in {path}")
+    echo(f"ok: {n_accounts} accounts, {n_cards} cards in {path}")

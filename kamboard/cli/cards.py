@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from ..model import CARD_FIELDS, LANE_TITLES, LANES, SIDES, STATUSES
-from .base import cli, echo_json, echo_table, pass_store, short_id
+from .base import cli, echo, echo_json, echo_table, pass_store, short_id
 
 _LANE_ALIASES = {"topics": "topic", "challenges": "challenge", "supports": "support", "actions": "support"}
 # Order of keys in --json output; any other field follows.
@@ -74,7 +74,7 @@ def _done(store: Any, doc: dict[str, Any], as_json: bool, message: str) -> None:
     if as_json:
         echo_json(card_json(doc, _account_names(store).get(doc.get("account_id", ""), "")))
     else:
-        click.echo(message)
+        echo(message)
 
 
 def _account_names(store: Any) -> dict[str, str]:
@@ -127,7 +127,7 @@ def list_(store: Any, account: str | None, lane: str | None, include_archived: b
         echo_json([card_json(c, wanted[c["account_id"]]) for c in cards])
         return
     if not cards:
-        click.echo("No cards.")
+        echo("No cards.")
         return
     rows = [
         (
@@ -156,7 +156,7 @@ def show(store: Any, card_ref: str, as_json: bool) -> None:
     if as_json:
         echo_json(card_json(doc, account_name))
         return
-    click.echo(doc.get("title", ""))
+    echo(doc.get("title", ""))
     lines = [
         ("id", doc.get("id")),
         ("account", account_name),
@@ -173,22 +173,20 @@ def show(store: Any, card_ref: str, as_json: bool) -> None:
     ]
     for label, value in lines:
         if value not in (None, ""):
-            click.echo(f"  {label + ':':<18}{value}")
+            echo(f"  {label + ':':<18}{value}")
     for link in doc.get("links") or []:
         try:
             target = store.card(link)
-            click.echo(f"  {'answers:':<18}{short_id(link)} {target.get('title', '')} ({target.get('lane', '')})")
+            echo(f"  {'answers:':<18}{short_id(link)} {target.get('title', '')} ({target.get('lane', '')})")
         except Exception:
-            click.echo(f"  {'answers:':<18}{short_id(link)} (missing card)")
+            echo(f"  {'answers:':<18}{short_id(link)} (missing card)")
     for other in store.cards():
         if doc["id"] in (other.get("links") or []):
-            click.echo(
-                f"  {'answered by:':<18}{short_id(other['id'])} {other.get('title', '')} ({other.get('lane', '')})"
-            )
+            echo(f"  {'answered by:':<18}{short_id(other['id'])} {other.get('title', '')} ({other.get('lane', '')})")
     if doc.get("notes"):
-        click.echo("")
+        echo("")
         for line in str(doc["notes"]).splitlines():
-            click.echo(f"  {line}")
+            echo(f"  {line}")
 
 
 @card.command("edit")
@@ -233,4 +231,4 @@ def move(store: Any, card_ref: str, lane: str, position: int | None, as_json: bo
 def delete(store: Any, card_ref: str) -> None:
     """Delete CARD (and the links other cards have to it)."""
     doc = store.delete_card(card_ref)
-    click.echo(f"Deleted card {short_id(doc['id'])} {doc['title']!r}.")
+    echo(f"Deleted card {short_id(doc['id'])} {doc['title']!r}.")

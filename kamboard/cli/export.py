@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from .. import followup, model, reports, transfer
-from .base import CliError, board_options, cli, echo_json, open_store, pass_store
+from .base import CliError, board_options, cli, echo, echo_json, open_store, pass_store, terminal_text
 
 FORMATS = ("md", "csv", "ics", "json")
 _SUFFIXES = {".md": "md", ".markdown": "md", ".csv": "csv", ".ics": "ics", ".ical": "ics", ".json": "json"}
@@ -37,9 +37,14 @@ today_option = click.option(
 )
 
 
-def write_output(data: bytes, target: str | None) -> None:
-    """Write to stdout (None or '-') or atomically to a file (temp file, then replace)."""
+def write_output(data: bytes, target: str | None, *, exact: bool = False) -> None:
+    """Write to stdout (None or '-') or atomically to a file (temp file, then replace).
+
+    On a terminal, control characters are escaped (see ``base.echo``) unless ``exact`` (JSON);
+    piped or written to a file, the bytes are exact."""
     if not target or target == "-":
+        if not exact and sys.stdout.isatty():
+            data = terminal_text(data.decode("utf-8")).encode("utf-8")
         sys.stdout.flush()
         out = getattr(sys.stdout, "buffer", None)
         if out is None:  # a text-only stream (e.g. some IDE consoles)
@@ -112,9 +117,9 @@ def export_command(
     if workshop and fmt != "md":
         raise CliError("--workshop applies to the Markdown minutes only (--format md).")
     text = render(store, account, fmt, today, workshop)
-    write_output(text.encode("utf-8"), output)
+    write_output(text.encode("utf-8"), output, exact=fmt == "json")
     if output and output != "-":
-        click.echo(f"Wrote {fmt} export of {store.account(account)['name']!r} to {output}.", err=True)
+        echo(f"Wrote {fmt} export of {store.account(account)['name']!r} to {output}.", err=True)
 
 
 @cli.command("import")
@@ -139,7 +144,7 @@ def import_command(file: str, into: str | None) -> None:
     data = transfer.parse_export(raw, source)
     store = open_store(create=True, path=into)
     result = transfer.import_account(store, data, source)
-    click.echo(result.summary(store.name))
+    echo(result.summary(store.name))
 
 
 def _read_input(path: str) -> bytes:
@@ -173,7 +178,7 @@ def due_command(store: Any, days: int, as_json: bool, today: dt.date) -> None:
     if as_json:
         echo_json(report.to_dict(names))
     else:
-        write_output(followup.due_text(report, names).encode("utf-8"), None)
+        write_output(terminal_text(followup.due_text(report, names)).encode("utf-8"), None, exact=True)
 
 
 __all__ = ["due_command", "export_command", "import_command", "render", "write_output"]

@@ -15,7 +15,7 @@ from .. import gaps as gap_rules
 from .. import workshop as rules
 from ..errors import NotFound
 from ..model import LANE_TITLES, ValidationError
-from .base import CliError, board_options, cli, echo_json, echo_table, pass_store, settings, short_id
+from .base import CliError, board_options, cli, echo, echo_json, echo_table, pass_store, settings, short_id
 
 Doc = dict[str, Any]
 
@@ -154,7 +154,7 @@ def add(
     if as_json:
         echo_json(workshop_json(store, doc))
         return
-    click.echo(f"Added workshop {short_id(doc['id'])} {doc['title']!r} ({len(doc['agenda'])} agenda items).")
+    echo(f"Added workshop {short_id(doc['id'])} {doc['title']!r} ({len(doc['agenda'])} agenda items).")
 
 
 @workshop.command("list")
@@ -169,7 +169,7 @@ def list_(store: Any, account: str | None, as_json: bool) -> None:
         echo_json([workshop_json(store, d) for d in docs])
         return
     if not docs:
-        click.echo("No workshops.")
+        echo("No workshops.")
         return
     names = {a["id"]: a.get("name", "") for a in store.accounts(include_archived=True)}
     rows = [
@@ -192,10 +192,10 @@ def list_(store: Any, account: str | None, as_json: bool) -> None:
 def _print_agenda(doc: Doc) -> None:
     agenda = doc.get("agenda") or []
     if not agenda:
-        click.echo("agenda: empty (`kamboard workshop agenda add` adds items)")
+        echo("agenda: empty (`kamboard workshop agenda add` adds items)")
         return
     total = rules.agenda_minutes(agenda)
-    click.echo(f"agenda ({total // 60} h {total % 60:02d} min):")
+    echo(f"agenda ({total // 60} h {total % 60:02d} min):")
     times = rules.schedule(agenda, str(doc.get("start", "")))
     current = rules.current_index(doc.get("agenda_state"), agenda) if doc.get("agenda_state") else -1
     rows = [
@@ -223,7 +223,7 @@ def show(store: Any, ref: str, as_json: bool) -> None:
     if as_json:
         echo_json(workshop_json(store, doc))
         return
-    click.echo(doc.get("title", ""))
+    echo(doc.get("title", ""))
     budget = doc.get("vote_budget", rules.DEFAULT_BUDGET)
     per_card = doc.get("vote_per_card", rules.DEFAULT_PER_CARD)
     hidden = ", counts hidden" if doc.get("votes_hidden") else ""
@@ -237,27 +237,27 @@ def show(store: Any, ref: str, as_json: bool) -> None:
     ]
     for label, value in lines:
         if value not in (None, ""):
-            click.echo(f"  {label + ':':<14}{value}")
+            echo(f"  {label + ':':<14}{value}")
     people = doc.get("participants") or []
-    click.echo(f"participants ({len(people)}):")
+    echo(f"participants ({len(people)}):")
     for p in people:
         extra = ", ".join(x for x in (p.get("side", ""), p.get("role", "")) if x)
-        click.echo(f"  {p.get('name', '')}" + (f" ({extra})" if extra else ""))
+        echo(f"  {p.get('name', '')}" + (f" ({extra})" if extra else ""))
     _print_agenda(doc)
     if doc.get("agenda_state") and doc.get("agenda"):
         view = rules.view(doc, rules.utc_now())
         state = "running" if view.running else "paused"
         over = ", OVERRUN" if view.overrun else ""
-        click.echo(f"timer: item {view.index + 1} of {view.count}, {state}, {view.label} left{over}")
+        echo(f"timer: item {view.index + 1} of {view.count}, {state}, {view.label} left{over}")
     commitments = store.open_commitments(doc["id"])
     if commitments:
-        click.echo(f"open commitments from the previous workshop ({len(commitments)}):")
+        echo(f"open commitments from the previous workshop ({len(commitments)}):")
         for card in commitments:
-            click.echo(f"  {short_id(card['id'])} {card.get('title', '')} ({card.get('status') or 'open'})")
+            echo(f"  {short_id(card['id'])} {card.get('title', '')} ({card.get('status') or 'open'})")
     if doc.get("notes"):
-        click.echo("notes:")
+        echo("notes:")
         for line in str(doc["notes"]).splitlines():
-            click.echo(f"  {line}")
+            echo(f"  {line}")
 
 
 @workshop.command("edit")
@@ -312,7 +312,7 @@ def edit(
     if not changes:
         raise click.UsageError("Nothing to change: give at least one option, e.g. --title or --participant.")
     new = store.update_workshop(doc["id"], changes)
-    click.echo(f"Changed workshop {short_id(new['id'])} {new['title']!r}: {', '.join(sorted(changes))}.")
+    echo(f"Changed workshop {short_id(new['id'])} {new['title']!r}: {', '.join(sorted(changes))}.")
 
 
 # agenda items
@@ -333,7 +333,7 @@ def agenda_add(store: Any, ref: str, title: str, lane: str, minutes: str, positi
     doc = find_workshop(store, ref)
     index = None if position is None else position - 1
     item = store.add_agenda_item(doc["id"], title, _lane(lane) or "", minutes, index)
-    click.echo(f"Added agenda item {item['title']!r} ({item['minutes']} min) to {doc['title']!r}.")
+    echo(f"Added agenda item {item['title']!r} ({item['minutes']} min) to {doc['title']!r}.")
 
 
 @agenda.command("edit")
@@ -350,7 +350,7 @@ def agenda_edit(store: Any, ref: str, item: str, title: str | None, lane: str | 
     if not changes:
         raise click.UsageError("Nothing to change: give --title, --lane or --minutes.")
     new = store.update_agenda_item(doc["id"], item, **changes)
-    click.echo(f"Changed agenda item {new['title']!r}: {', '.join(sorted(changes))}.")
+    echo(f"Changed agenda item {new['title']!r}: {', '.join(sorted(changes))}.")
 
 
 @agenda.command("move")
@@ -363,7 +363,7 @@ def agenda_move(store: Any, ref: str, item: str, position: int) -> None:
     doc = find_workshop(store, ref)
     title = doc["agenda"][rules.find_item(doc.get("agenda") or [], item)]["title"]
     store.move_agenda_item(doc["id"], item, position - 1)
-    click.echo(f"Moved agenda item {title!r} to place {min(position, len(doc['agenda']))}.")
+    echo(f"Moved agenda item {title!r} to place {min(position, len(doc['agenda']))}.")
 
 
 @agenda.command("remove")
@@ -374,7 +374,7 @@ def agenda_remove(store: Any, ref: str, item: str) -> None:
     """Remove agenda ITEM from WORKSHOP."""
     doc = find_workshop(store, ref)
     old = store.delete_agenda_item(doc["id"], item)
-    click.echo(f"Removed agenda item {old['title']!r}.")
+    echo(f"Removed agenda item {old['title']!r}.")
 
 
 # facilitation from the command line
@@ -393,7 +393,7 @@ def timer(store: Any, ref: str, action: str, minutes: int) -> None:
         raise CliError("The agenda is empty: add an agenda item first.")
     state = "running" if view.running else "paused"
     over = " (overrun)" if view.overrun else ""
-    click.echo(f"{view.index + 1}/{view.count} {view.item.get('title', '')}: {view.label} left, {state}{over}")
+    echo(f"{view.index + 1}/{view.count} {view.item.get('title', '')}: {view.label} left, {state}{over}")
 
 
 @workshop.command("review")
@@ -407,15 +407,15 @@ def review(store: Any, ref: str, card_ref: str | None, outcome: str | None) -> N
     if card_ref is None:
         cards = store.open_commitments(doc["id"])
         if not cards:
-            click.echo("No open commitments from the previous workshop.")
+            echo("No open commitments from the previous workshop.")
         for card in cards:
-            click.echo(f"{short_id(card['id'])}  {card.get('title', '')} ({card.get('status') or 'open'})")
+            echo(f"{short_id(card['id'])}  {card.get('title', '')} ({card.get('status') or 'open'})")
         return
     if outcome is None:
         raise click.UsageError("Give the OUTCOME too: done, carry or drop.")
     card = store.review_commitment(card_ref, doc["id"], outcome)
     what = {"done": "marked done", "carry": "carried over", "drop": "dropped"}[outcome]
-    click.echo(f"{card['title']!r} {what}.")
+    echo(f"{card['title']!r} {what}.")
 
 
 @cli.command("gaps")
@@ -438,14 +438,14 @@ def gaps(store: Any, account: str, as_json: bool) -> None:
         )
         return
     if not found:
-        click.echo(f"No gaps on the board of {acc.get('name', '')}.")
+        echo(f"No gaps on the board of {acc.get('name', '')}.")
         return
     for kind in gap_rules.KINDS:
         group = [g for g in found if g.kind == kind]
         if group:
-            click.echo(f"{gap_rules.HEADINGS[kind]} ({len(group)}):")
+            echo(f"{gap_rules.HEADINGS[kind]} ({len(group)}):")
             for gap in group:
-                click.echo(f"  {short_id(gap.card_id)}  {gap.title}: {gap.message}")
+                echo(f"  {short_id(gap.card_id)}  {gap.title}: {gap.message}")
 
 
 @cli.command("present")
