@@ -88,7 +88,6 @@ def test_invalid_json(tmp_path: Path, content: bytes) -> None:
         ({"meta": [1]}, "expected tables of records"),
         ({"_default": {"1": {"name": "a plain TinyDB file"}}}, "no kamboard meta table"),
         ({"meta": {"1": {"title": "no schema"}}, "cards": {}}, "no kamboard meta table"),
-        ({"meta": {"1": {"schema": "one"}}}, "no kamboard meta table"),
     ],
 )
 def test_json_that_is_not_a_board(tmp_path: Path, content: Any, reason: str) -> None:
@@ -96,6 +95,37 @@ def test_json_that_is_not_a_board(tmp_path: Path, content: Any, reason: str) -> 
     path.write_text(json.dumps(content))
     message = _open_error(path)
     assert message == f"{path} is JSON but not a kamboard board ({reason}); open another file."
+
+
+def test_schema_of_the_wrong_type_says_so(tmp_path: Path) -> None:
+    # it said "no kamboard meta table": there is one, its schema field is wrong
+    path = tmp_path / "board.json"
+    path.write_text(json.dumps({"meta": {"1": {"schema": "1"}}}))
+    assert _open_error(path) == f"{path}: meta record with key '1' field 'schema' is \"1\", not an integer; fix it."
+
+
+def test_json_null_is_not_called_empty(tmp_path: Path) -> None:
+    path = tmp_path / "board.json"
+    path.write_bytes(b"null\n")
+    assert _open_error(path) == f"{path} holds JSON null, not a kamboard board; delete it."
+
+
+def test_invalid_utf8_is_reported_where_it_is(tmp_path: Path) -> None:
+    # the JSON parser says "line 1 column 1" for any invalid byte
+    path = tmp_path / "board.json"
+    lines = [
+        b"{",
+        b'  "meta": {',
+        b'    "1": {',
+        b'      "schema": 1,',
+        b'      "title": "Gr\xfc\xdfe"',
+        b"    }",
+        b"  }",
+        b"}",
+    ]
+    path.write_bytes(b"\n".join(lines))
+    message = _open_error(path)
+    assert message == f"{path} is not valid JSON (invalid UTF-8 at line 5, column 19 (byte 0xfc)); fix it."
 
 
 def test_table_with_a_non_record(tmp_path: Path) -> None:
@@ -285,7 +315,7 @@ def test_disk_full_during_write(board: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.undo()
     # and once there is space again the same change goes through
     assert store.update_card(card_id, {"title": "Saved"})["rev"] == 2
-    assert json.loads(board.read_bytes())["cards"]["1"]["title"] == "Saved"
+    assert [c["title"] for c in json.loads(board.read_bytes())["cards"].values()] == ["Saved"]
 
 
 def test_disk_full_when_adding(board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -353,3 +383,349 @@ def test_file_deleted_while_open(board: Path) -> None:
         f" or restore a copy from {board.parent}/.kamboard-backups."
     )
     assert not board.exists()  # not silently re-created from memory
+
+
+# Bad inputs through the command line: every one exits 2 with one line naming the file (and,
+# for a record of the wrong shape, the record and the field), and neither a writing command
+# (`card add`) nor a reading one (`card list`) changes a byte of it.
+
+Data = dict[str, Any]
+CARD_ID = "3f2a1b2c" + "0" * 24
+
+
+def _first(data: Data, table: str) -> Data:
+    """The card CARD_ID, or the table's first record."""
+    docs = list(data[table].values())
+    return next((d for d in docs if d.get("id") == CARD_ID), docs[0])
+
+
+def _card(data: Data) -> Data:
+    return _first(data, "cards")
+
+
+def _set(table: str, field: str, value: Any) -> Any:
+    def change(data: Data) -> None:
+        _first(data, table)[field] = value
+
+    return change
+
+
+def _drop(table: str, field: str) -> Any:
+    def change(data: Data) -> None:
+        del _first(data, table)[field]
+
+    return change
+
+
+def _agenda_item(field: str, value: Any = None, *, drop: bool = False) -> Any:
+    def change(data: Data) -> None:
+        item = _first(data, "workshops")["agenda"][0]
+        if drop:
+            del item[field]
+        else:
+            item[field] = value
+
+    return change
+
+
+# (id, change to a sound board, the record's word, the field)
+RECORD_CASES: list[tuple[str, Any, str, str]] = [
+    ("position-text", _set("cards", "position", "first"), "card", "position"),
+    ("position-null", _set("cards", "position", None), "card", "position"),
+    ("position-bool", _set("cards", "position", True), "card", "position"),
+    ("position-list", _set("cards", "position", [1]), "card", "position"),
+    ("rev-text", _set("cards", "rev", "x"), "card", "rev"),
+    ("rev-null", _set("cards", "rev", None), "card", "rev"),
+    ("rev-float", _set("cards", "rev", 1.5), "card", "rev"),
+    ("card-account-id-list", _set("cards", "account_id", ["a", "b"]), "card", "account_id"),
+    ("card-account-id-number", _set("cards", "account_id", 42), "card", "account_id"),
+    ("card-without-account-id", _drop("cards", "account_id"), "card", "account_id"),
+    ("card-without-lane", _drop("cards", "lane"), "card", "lane"),
+    ("lane-unknown", _set("cards", "lane", "backlog"), "card", "lane"),
+    ("lane-null", _set("cards", "lane", None), "card", "lane"),
+    ("lane-list", _set("cards", "lane", ["topic"]), "card", "lane"),
+    ("card-without-id", _drop("cards", "id"), "card", "id"),
+    ("card-id-number", _set("cards", "id", 42), "card", "id"),
+    ("card-id-null", _set("cards", "id", None), "card", "id"),
+    ("card-without-title", _drop("cards", "title"), "card", "title"),
+    ("title-number", _set("cards", "title", 42), "card", "title"),
+    ("title-null", _set("cards", "title", None), "card", "title"),
+    ("due-number", _set("cards", "due", 20260301), "card", "due"),
+    ("links-text", _set("cards", "links", "abc"), "card", "links"),
+    ("links-numbers", _set("cards", "links", [1, 2]), "card", "links"),
+    ("tags-text", _set("cards", "tags", "a,b"), "card", "tags"),
+    ("tags-null-item", _set("cards", "tags", [None]), "card", "tags"),
+    ("votes-text", _set("cards", "votes", "3"), "card", "votes"),
+    ("votes-float", _set("cards", "votes", 2.5), "card", "votes"),
+    ("voters-list", _set("cards", "voters", ["alice"]), "card", "voters"),
+    ("voters-text-count", _set("cards", "voters", {"alice": "2"}), "card", "voters"),
+    ("notes-number", _set("cards", "notes", 42), "card", "notes"),
+    ("owner-list", _set("cards", "owner", ["Bob"]), "card", "owner"),
+    ("status-number", _set("cards", "status", 1), "card", "status"),
+    ("side-bool", _set("cards", "side", False), "card", "side"),
+    ("benefit-object", _set("cards", "customer_benefit", {}), "card", "customer_benefit"),
+    ("updated-by-number", _set("cards", "updated_by", 7), "card", "updated_by"),
+    ("card-workshop-id-number", _set("cards", "workshop_id", 3), "card", "workshop_id"),
+    ("account-name-number", _set("accounts", "name", 42), "account", "name"),
+    ("account-name-null", _set("accounts", "name", None), "account", "name"),
+    ("account-without-name", _drop("accounts", "name"), "account", "name"),
+    ("account-id-list", _set("accounts", "id", ["x"]), "account", "id"),
+    ("archived-text", _set("accounts", "archived", "yes"), "account", "archived"),
+    ("account-owner-number", _set("accounts", "owner", 1), "account", "owner"),
+    ("account-rev-text", _set("accounts", "rev", "2"), "account", "rev"),
+    ("agenda-text", _set("workshops", "agenda", "none"), "workshop", "agenda"),
+    ("agenda-numbers", _set("workshops", "agenda", [1, 2]), "workshop", "agenda"),
+    ("agenda-minutes-text", _agenda_item("minutes", "30"), "workshop", "agenda"),
+    ("agenda-item-without-title", _agenda_item("title", drop=True), "workshop", "agenda"),
+    ("agenda-item-lane", _agenda_item("lane", "backlog"), "workshop", "agenda"),
+    ("participants-text", _set("workshops", "participants", "Ann, Bob"), "workshop", "participants"),
+    ("participant-name-number", _set("workshops", "participants", [{"name": 5}]), "workshop", "participants"),
+    ("participants-names", _set("workshops", "participants", ["Ann"]), "workshop", "participants"),
+    ("workshop-start-text", _set("workshops", "start", "soon"), "workshop", "start"),
+    ("workshop-end-number", _set("workshops", "end", 2026), "workshop", "end"),
+    ("workshop-start-no-such-day", _set("workshops", "start", "2026-02-30"), "workshop", "start"),
+    ("vote-budget-text", _set("workshops", "vote_budget", "5"), "workshop", "vote_budget"),
+    ("votes-hidden-text", _set("workshops", "votes_hidden", "no"), "workshop", "votes_hidden"),
+    ("agenda-state-text", _set("workshops", "agenda_state", "running"), "workshop", "agenda_state"),
+    ("agenda-state-index-text", _set("workshops", "agenda_state", {"index": "2"}), "workshop", "agenda_state"),
+    (
+        "agenda-state-started-text",
+        _set("workshops", "agenda_state", {"running": True, "started_at": "yesterday"}),
+        "workshop",
+        "agenda_state",
+    ),
+    ("workshop-title-number", _set("workshops", "title", 1), "workshop", "title"),
+    ("workshop-id-number", _set("workshops", "id", 12), "workshop", "id"),
+    ("event-by-number", _set("events", "by", 5), "event", "by"),
+    ("event-summary-list", _set("events", "summary", ["x"]), "event", "summary"),
+    ("meta-title-number", _set("meta", "title", 5), "meta record", "title"),
+]
+
+# (id, the file's bytes, what the message says)
+FILE_CASES: list[tuple[str, bytes, str]] = [
+    ("empty", b"", "is empty, not a kamboard board"),
+    ("whitespace", b" \n\t\n", "is empty, not a kamboard board"),
+    ("json-null", b"null", "holds JSON null, not a kamboard board"),
+    (
+        "invalid-utf8",
+        b'{\n  "meta": {\n    "1": {"title": "M\xfcller"}\n  }\n}',
+        "invalid UTF-8 at line 3, column 22 (byte 0xfc)",
+    ),
+    ("utf8-bom", b'\xef\xbb\xbf{"meta": {"1": {"schema": 1}}}', "byte order mark"),
+    ("truncated", b'{"meta": {"1": {"schema": 1', "is not valid JSON (unexpected end of data"),
+    ("nan", b'{"meta": {"1": {"schema": NaN}}}', "is not valid JSON (unexpected character"),
+    ("trailing-garbage", b'{"meta": {"1": {"schema": 1}}} x', "unexpected content after document"),
+    ("top-level-list", b"[1, 2, 3]", "expected tables of records"),
+    ("top-level-text", b'"a board"', "expected tables of records"),
+    ("no-meta", b'{"_default": {"1": {"name": "TinyDB"}}}', "no kamboard meta table"),
+    ("schema-text", b'{"meta": {"1": {"schema": "1"}}}', "field 'schema' is \"1\", not an integer"),
+    ("schema-bool", b'{"meta": {"1": {"schema": true}}}', "field 'schema' is true, not an integer"),
+    ("cards-a-list", b'{"meta": {"1": {"schema": 1}}, "cards": []}', "expected tables of records"),
+    ("non-record", b'{"meta": {"1": {"schema": 1}}, "cards": {"1": "x"}}', "holds a non-record"),
+]
+
+
+@pytest.fixture
+def sound_board(tmp_path: Path) -> Path:
+    """A board whose every table holds a record: an account, cards, a workshop, events."""
+    path = tmp_path / "board.json"
+    store = BoardStore(path, user="alice", create=True)
+    store.add_account("ACME")
+    store.add_card("ACME", "topic", "Energy costs", id=CARD_ID, tags=["cost"])
+    store.add_card("ACME", "challenge", "Skills gap")
+    store.add_workshop("ACME", "Workshop 2026", start="2026-03-02T09:00", participants=[{"name": "Ann"}])
+    store.add_agenda_item(store.workshops()[0]["id"], "Welcome", minutes=15)
+    return path
+
+
+def _cli(path: Path, *args: str) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from kamboard.cli import cli
+
+    result = CliRunner().invoke(cli, [*args, "-f", str(path)], catch_exceptions=False)
+    return result.exit_code, result.stderr
+
+
+def _refused(path: Path) -> str:
+    """`card add` and `card list` each exit 2 with the same one line; the file is unchanged."""
+    before = path.read_bytes()
+    messages = []
+    for args in (("card", "add", "ACME", "topic", "New"), ("card", "list")):
+        code, err = _cli(path, *args)
+        assert code == 2, (args, code, err)
+        assert "Traceback" not in err
+        assert err.count("\n") == 1 and err.startswith("Error: "), err
+        messages.append(err.strip())
+        assert path.read_bytes() == before
+    assert messages[0] == messages[1]
+    return messages[0]
+
+
+@pytest.mark.parametrize(("change", "what", "field"), [c[1:] for c in RECORD_CASES], ids=[c[0] for c in RECORD_CASES])
+def test_record_of_the_wrong_shape(sound_board: Path, change: Any, what: str, field: str) -> None:
+    data = json.loads(sound_board.read_bytes())
+    change(data)
+    sound_board.write_text(json.dumps(data, indent=2))
+    message = _refused(sound_board)
+    assert message.startswith(f"Error: {sound_board}: {what} ")
+    assert f" field '{field}' " in message
+    assert message.endswith(f"; fix it or restore a copy from {sound_board.parent}/.kamboard-backups.")
+
+
+@pytest.mark.parametrize(("content", "says"), [c[1:] for c in FILE_CASES], ids=[c[0] for c in FILE_CASES])
+def test_bad_file(tmp_path: Path, content: bytes, says: str) -> None:
+    path = tmp_path / "board.json"
+    path.write_bytes(content)
+    message = _refused(path)
+    assert message.startswith(f"Error: {path}")
+    assert says in message
+
+
+def test_at_least_60_distinct_bad_inputs() -> None:
+    assert len({c[0] for c in RECORD_CASES} | {c[0] for c in FILE_CASES}) == len(RECORD_CASES) + len(FILE_CASES)
+    assert len(RECORD_CASES) + len(FILE_CASES) >= 60
+
+
+def _break(path: Path, change: Any) -> bytes:
+    data = json.loads(path.read_bytes())
+    change(data)
+    path.write_text(json.dumps(data, indent=2))
+    return path.read_bytes()
+
+
+def test_a_record_of_the_wrong_shape_opens_read_only(sound_board: Path) -> None:
+    before = _break(sound_board, _set("cards", "position", "first"))
+    store = BoardStore(sound_board, user="alice")
+    message = f"{sound_board}: card 3f2a1b2c… field 'position' is \"first\", not a number; fix it or restore a copy from {sound_board.parent}/.kamboard-backups."
+    assert store.damage == store.readonly_reason == message
+    # the other records read as usual; the bad one is left out (nothing would show it right)
+    assert [c["title"] for c in store.cards()] == ["Skills gap"]
+    other = store.cards()[0]["id"]
+    for change in (
+        lambda: store.add_card("ACME", "topic", "x"),
+        lambda: store.update_card(other, {"title": "y"}),
+        lambda: store.move_card(other, "support"),
+        lambda: store.delete_card(other),
+        lambda: store.add_account("Other"),
+    ):
+        with pytest.raises(ReadOnlyError) as info:
+            change()
+        assert str(info.value) == message
+    assert sound_board.read_bytes() == before
+
+
+def test_every_problem_is_counted_in_the_message(sound_board: Path) -> None:
+    def change(data: Data) -> None:
+        _card(data)["rev"] = None
+        _card(data)["links"] = "abc"
+        _first(data, "accounts")["name"] = 42
+
+    _break(sound_board, change)
+    store = BoardStore(sound_board, user="alice")
+    assert "(and 2 more: `kamboard check` lists them)" in store.damage
+    assert "\n" not in store.damage
+
+
+def test_damage_arriving_while_open_stops_writes(sound_board: Path) -> None:
+    store = BoardStore(sound_board, user="alice")
+    assert not store.readonly
+    before = _break(sound_board, _set("cards", "rev", "x"))
+    with pytest.raises(ReadOnlyError, match="field 'rev' is \"x\", not an integer"):
+        store.add_card("ACME", "topic", "Lost?")
+    assert sound_board.read_bytes() == before
+
+
+def test_a_fixed_file_is_writable_again(sound_board: Path) -> None:
+    good = sound_board.read_bytes()
+    _break(sound_board, _set("cards", "due", 20260301))
+    store = BoardStore(sound_board, user="alice")
+    assert store.readonly and store.damage
+    sound_board.write_bytes(good)
+    os.utime(sound_board, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    store.add_card("ACME", "topic", "Works again")
+    assert not store.readonly and not store.damage
+    assert len(store.cards()) == 3
+
+
+def test_a_fixed_file_keeps_another_reason_to_be_read_only(sound_board: Path) -> None:
+    good = sound_board.read_bytes()
+    _break(sound_board, _set("cards", "due", 20260301))
+    store = BoardStore(sound_board, readonly=True)
+    assert store.readonly_reason == store.damage
+    sound_board.write_bytes(good)
+    os.utime(sound_board, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    assert store.refresh()
+    assert store.readonly_reason == "read-only mode was asked for" and not store.damage
+
+
+def test_links_as_text_are_not_split_by_a_delete(sound_board: Path) -> None:
+    # a delete used to turn "abc" into ["a", "b", "c"]
+    before = _break(sound_board, _set("cards", "links", "abc"))
+    other = next(d["id"] for d in json.loads(before)["cards"].values() if d["id"] != CARD_ID)
+    code, err = _cli(sound_board, "card", "delete", other)
+    assert code == 2 and "field 'links' is \"abc\", not a list of text" in err
+    assert sound_board.read_bytes() == before
+
+
+def test_the_issue_examples_in_a_real_process(sound_board: Path) -> None:
+    good = json.loads(sound_board.read_bytes())
+    for change in (
+        _set("cards", "position", "first"),
+        _set("cards", "rev", None),
+        _set("cards", "account_id", ["x"]),
+        _drop("cards", "lane"),
+        _set("cards", "due", 5),
+        _set("accounts", "name", 42),
+        _set("cards", "links", "abc"),
+        _set("cards", "tags", "a,b"),
+    ):
+        data = json.loads(json.dumps(good))
+        change(data)
+        sound_board.write_text(json.dumps(data, indent=2))
+        before = sound_board.read_bytes()
+        for args in (["card", "list"], ["card", "show", CARD_ID[:8]], ["account", "list"], ["gaps", "ACME"]):
+            proc = subprocess.run(
+                [sys.executable, "-m", "kamboard", *args, "-f", str(sound_board)], capture_output=True, text=True
+            )
+            assert proc.returncode == 2, (args, proc.stderr)
+            assert "Traceback" not in proc.stderr
+            assert proc.stderr.count("\n") == 1 and str(sound_board) in proc.stderr
+        assert sound_board.read_bytes() == before
+
+
+async def test_the_tui_opens_a_damaged_board_read_only(sound_board: Path) -> None:
+    from kamboard.tui.app import KamboardApp
+
+    before = _break(sound_board, _set("cards", "position", "first"))
+    store = BoardStore(sound_board, user="alice")
+    app = KamboardApp(store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        banner = app.screen.query_one("#readonly-banner")
+        assert banner.display
+        assert "field 'position' is \"first\", not a number" in str(banner.render())
+        app.open_board(store.account("ACME")["id"])
+        await pilot.pause()
+        await pilot.press("n")  # quick-add: refused, read-only
+        await pilot.pause()
+        assert app.return_code is None  # still running: nothing crashed
+    assert sound_board.read_bytes() == before
+
+
+def test_a_crashed_tui_exits_non_zero(sound_board: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from kamboard.cli import cli
+    from kamboard.tui import app as tui_app
+
+    def crash(self: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(tui_app.KamboardApp, "on_mount", crash)
+    store = BoardStore(sound_board, user="alice")
+    assert tui_app.run(store, headless=True) == 1
+    real_run = tui_app.run
+    monkeypatch.setattr(tui_app, "run", lambda store, account=None: real_run(store, account, headless=True))
+    result = CliRunner().invoke(cli, [str(sound_board)])
+    assert result.exit_code == 1, (result.exit_code, result.output)
