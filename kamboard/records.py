@@ -110,6 +110,7 @@ _EVENT: dict[str, object] = {
     "record_id": _TEXT,
     "account_id": _TEXT,
     "summary": _TEXT,
+    "seq": _INT,  # the event's place in the log
 }
 _META: dict[str, object] = {"id": _TEXT, "schema": _INT, "title": _TEXT, "demo": _BOOL, **_STAMPS}
 
@@ -230,6 +231,16 @@ def _scan_table(
             problems.append(_problem(name, key, doc, field, _is_not(kind, value)))
         if limit is not None and len(problems) >= limit:
             return
+
+
+def record_problems(table: str, doc: Doc) -> list[str]:
+    """The problems :func:`scan` finds in one record of ``table`` (e.g. a record to import),
+    as 'field 'rev' is "x", not an integer'; [] when it is sound."""
+    if table not in TABLES:
+        return []
+    problems: list[Problem] = []
+    _scan_table(table, {"": doc}, TABLES[table], problems, None)
+    return [f"field {p.field!r} {p.message}" for p in problems]
 
 
 def _field_ok(kind: object, value: Any) -> bool:

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import model
+from . import model, records
 from . import workshop as ws_rules
 from .errors import BoardError
 from .reports import EXPORT_VERSION
@@ -96,6 +96,8 @@ def parse_export(text: str | bytes, source: str = "the file") -> Doc:
                 _check_card(source, where, doc)
             else:
                 _check_workshop(source, where, doc)
+            _check_shape(source, where, table, doc)
+    _check_shape(source, "account", "accounts", account)
     data.setdefault("cards", [])
     data.setdefault("workshops", [])
     return data
@@ -110,6 +112,13 @@ def _check(source: str, where: str, fn: Any) -> None:
         fn()
     except model.ValidationError as exc:
         raise TransferError(f"{source}: {where}: {exc.message}") from None
+
+
+def _check_shape(source: str, where: str, table: str, doc: Doc) -> None:
+    """Each field of the type a board needs: never import what the store would then refuse to read."""
+    problems = records.record_problems(table, doc)
+    if problems:
+        raise TransferError(f"{source}: {where}: {problems[0]}.")
 
 
 def _check_card(source: str, where: str, doc: Doc) -> None:

@@ -729,3 +729,28 @@ def test_a_crashed_tui_exits_non_zero(sound_board: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(tui_app, "run", lambda store, account=None: real_run(store, account, headless=True))
     result = CliRunner().invoke(cli, [str(sound_board)])
     assert result.exit_code == 1, (result.exit_code, result.output)
+
+
+def test_an_import_of_records_of_the_wrong_shape_is_refused(sound_board: Path, tmp_path: Path) -> None:
+    # the store would write them and then refuse to read its own file
+    from click.testing import CliRunner
+
+    from kamboard.cli import cli
+
+    export = tmp_path / "acme.json"
+    assert (
+        CliRunner()
+        .invoke(cli, ["export", "ACME", "--format", "json", "-o", str(export), "-f", str(sound_board)])
+        .exit_code
+        == 0
+    )
+    data = json.loads(export.read_bytes())
+    data["cards"][0]["rev"] = "x"
+    export.write_text(json.dumps(data))
+    target = tmp_path / "other.json"
+    BoardStore(target, user="bob", create=True).add_account("Other")
+    before = target.read_bytes()
+    result = CliRunner().invoke(cli, ["import", str(export), "--into", str(target)])
+    assert result.exit_code == 2
+    assert "card 1: field 'rev' is \"x\", not an integer." in result.stderr
+    assert target.read_bytes() == before
