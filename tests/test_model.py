@@ -148,3 +148,48 @@ def test_ids_and_clock() -> None:
     assert now.endswith("Z")
     parsed = dt.datetime.fromisoformat(now.replace("Z", "+00:00"))
     assert abs((dt.datetime.now(dt.UTC) - parsed).total_seconds()) < 5
+
+
+BIDI = ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"]
+
+
+@pytest.mark.parametrize("char", BIDI)
+def test_bidi_overrides_and_isolates_are_refused_in_titles(char: str) -> None:
+    # "invoice\u202efdp.exe" shows as "invoiceexe.pdf": a title could pass for another one
+    error = _error(model.validate_title, f"Cost{char}pressure")
+    assert error.field == "title"
+    assert error.message == (
+        "Title must not contain bidi override or isolate characters (U+202A-U+202E, U+2066-U+2069)."
+    )
+
+
+def test_bidi_overrides_are_refused_in_names_and_one_line_fields() -> None:
+    assert "Account name must not" in _error(model.validate_title, "ACME\u202e", "name", "Account name").message
+    error = _error(model.validate_card_fields, {"owner": "Bob\u2067"})
+    assert error.field == "owner" and error.message.startswith("Owner must not contain bidi override")
+    assert "bidi override" in _error(model.validate_tags, ["ok", "bad\u202d"]).message
+
+
+def test_notes_keep_newlines_and_right_to_left_text() -> None:
+    notes = "first line\nsecond line\n\u05e9\u05dc\u05d5\u05dd \u202bembedded\u202c"
+    assert model.validate_card_fields({"notes": notes}) == {"notes": notes}
+    assert "control characters" in _error(model.validate_card_fields, {"notes": "a\x1b[2Jb"}).message
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("\x1b[2J\x1b]0;pwned\x07", "\\x1b[2J\\x1b]0;pwned\\x07"),
+        ("tab\there", "tab\\x09here"),
+        ("del\x7f c1\x9b", "del\\x7f c1\\x9b"),
+        ("nul\x00", "nul\\x00"),
+        ("cr\rlf", "cr\\x0dlf"),
+        ("bidi\u202eexe.pdf", "bidi\\u202eexe.pdf"),
+        ("isolate\u2066x\u2069", "isolate\\u2066x\\u2069"),
+        ("Müller – ✓ 日本", "Müller – ✓ 日本"),
+    ],
+)
+def test_printable_escapes_what_a_terminal_would_act_on(text: str, shown: str) -> None:
+    assert model.printable(text) == shown
+    assert model.printable(text + "\n" + text, newlines=True) == shown + "\n" + shown
+    assert model.printable("a\nb") == "a\\x0ab"
