@@ -754,3 +754,21 @@ def test_an_import_of_records_of_the_wrong_shape_is_refused(sound_board: Path, t
     assert result.exit_code == 2
     assert "card 1: field 'rev' is \"x\", not an integer." in result.stderr
     assert target.read_bytes() == before
+
+
+def test_demo_keeps_a_damaged_demo_board_aside(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kamboard.cli import cli
+
+    path = tmp_path / "demo.json"
+    assert CliRunner().invoke(cli, ["demo", str(path), "--no-open"]).exit_code == 0
+    data = json.loads(path.read_bytes())
+    next(iter(data["cards"].values()))["position"] = "first"
+    path.write_text(json.dumps(data, indent=2))
+    damaged = path.read_bytes()
+    result = CliRunner().invoke(cli, ["demo", str(path), "--no-open"])
+    assert result.exit_code == 0, result.output
+    aside = [p for p in tmp_path.iterdir() if p.name.startswith("demo.json.replaced-")]
+    assert len(aside) == 1 and aside[0].read_bytes() == damaged
+    assert not BoardStore(path).damage

@@ -128,6 +128,8 @@ def demo(file: str | None, no_open: bool, accounts: int, cards: int | None, forc
         raise CliError(f"{path} exists and is not a demo board; not replaced. Give another FILE or add --force.")
     try:
         store = BoardStore(path, conf.author, create=True)
+        if store.damage:  # records of the wrong shape: as unreadable as broken JSON
+            raise BoardError(store.damage)
     except BoardError:
         if os.path.isdir(path) or not os.path.exists(path):
             raise
