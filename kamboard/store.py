@@ -19,7 +19,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import orjson
 
-from . import model, records
+from . import model
 from .errors import BoardError, BoardFileError, BoardNotFound, LockTimeout, NotFound, ReadOnlyError, Unchanged
 from .model import LANES, SCHEMA_VERSION
 from .storage import BACKUP_DIR, SharedJSONStorage, gc_paused
@@ -94,10 +94,6 @@ def _writable(path: str) -> bool:
 class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
     """Reads and changes one kamboard board file; safe to use from several processes at once."""
 
-    #: why the file's records cannot all be used (see records.scan), '' when they can
-    damage = ""
-    _undamaged_reason = ""
-
     def __init__(
         self,
         path: str | os.PathLike[str],
@@ -144,6 +140,7 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
             sort_keys=True,
         )
         self._gen = -1
+        self._pinned: dict[int, int] = {}  # thread id -> depth of snapshot() blocks
         self._index: dict[str, tuple[str, str]] = {}
         self._next_key: dict[str, int] = {}
         self._by_account: dict[Any, list[str]] = {}  # account id -> keys in the cards table
@@ -217,6 +214,8 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
 
     def _load(self) -> dict[str, dict[str, Doc]]:
         """The board's data, re-parsed if the file changed; validated."""
+        if self._pinned and self._pinned_here():
+            return self._data  # inside snapshot(): the parse its first read made
         with gc_paused():  # parse and index in one pause: JSON and the index hold no cycles
             try:
                 data = self.storage.read()
@@ -225,9 +224,7 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
                     f"{self.name} has disappeared (moved or deleted?); open it where it is now{self._backup_hint()}."
                 ) from None
             except (orjson.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
-                raise BoardFileError(
-                    f"{self.name} is not valid JSON ({self._not_json(exc)}); fix it{self._backup_hint()}."
-                ) from None
+                raise BoardFileError(f"{self.name} is not valid JSON ({exc}); fix it{self._backup_hint()}.") from None
             if self.storage.generation != self._gen:
                 self._check_shape(data)
                 self._gen = self.storage.generation
@@ -248,21 +245,13 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
 
     def _check_shape(self, data: Any) -> None:
         if data is None:
-            what = "holds JSON null" if self._raw().strip() else "is empty"
-            raise BoardFileError(f"{self.name} {what}, not a kamboard board; delete it{self._backup_hint()}.")
+            raise BoardFileError(f"{self.name} is empty, not a kamboard board; delete it{self._backup_hint()}.")
         not_board = f"{self.name} is JSON but not a kamboard board"
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
             raise BoardFileError(f"{not_board} (expected tables of records); open another file.")
         metas = [d for d in data.get("meta", {}).values() if isinstance(d, dict) and "schema" in d]
-        if not metas:
+        if not metas or not isinstance(metas[0]["schema"], int):
             raise BoardFileError(f"{not_board} (no kamboard meta table); open another file.")
-        if type(metas[0]["schema"]) is not int:
-            where = records.record_label("meta", next(k for k, d in data["meta"].items() if d is metas[0]), metas[0])
-            raise BoardFileError(
-                f"{self.name}: {where} field 'schema' is {records.show_value(metas[0]['schema'])}, not an integer; "
-                f"fix it{self._backup_hint()}."
-            )
-        self._set_damage(data, records.scan(data))  # records of the wrong shape: left out, read-only
         # one pass over the records: each must be a record; index those with an id
         index: dict[str, tuple[str, str]] = {}
         for name, table in data.items():
@@ -282,34 +271,6 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
                 "opened read-only; upgrade kamboard to change it."
             )
 
-    def _set_damage(self, data: dict[str, Any], problems: list[records.Problem]) -> None:
-        """Records the program cannot use are left out of what this store shows, and the file is
-        read-only with the first problem as the reason (so nothing overwrites it); both end when
-        a later parse finds the file fixed."""
-        if self.damage:
-            self.readonly_reason, self.damage = self._undamaged_reason, ""
-        if problems:
-            more = f" (and {len(problems) - 1} more: `kamboard check` lists them)" if len(problems) > 1 else ""
-            self._undamaged_reason = self.readonly_reason
-            self.damage = self.readonly_reason = f"{self.name}: {problems[0]}{more}; fix it{self._backup_hint()}."
-            for problem in problems:
-                data[problem.table].pop(problem.key, None)
-
-    def _raw(self) -> bytes:
-        """The file's bytes, read again (for an error message); b'' when it cannot be read."""
-        try:
-            with open(self.path, "rb") as handle:
-                return handle.read()
-        except OSError:
-            return b""
-
-    def _not_json(self, exc: Exception) -> str:
-        """What the parser found wrong; an invalid UTF-8 byte where it is (the parser says line 1, column 1)."""
-        text = str(exc)
-        if "UTF-8" in text and "BOM" not in text:
-            return records.utf8_error(self._raw()) or text
-        return text
-
     def _new_key(self, table: str) -> str:
         if table not in self._next_key:
             keys = [int(k) for k in self._data.get(table, {}) if k.isdigit()]
@@ -317,6 +278,40 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
         key = self._next_key[table]
         self._next_key[table] = key + 1
         return str(key)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[int]:
+        """Reads in this block (on this thread) all see one parse of the file.
+
+        Entering stats the file (re-parsing it if it changed); the reads inside do not, so a
+        write landing meanwhile cannot give a screen parts of two versions: it shows in the next
+        parse. Yields that parse's ``storage.generation``: a parse made later, by any read or
+        change, has a higher one. A change made inside still re-reads the file under the lock.
+        (The thread lock is not held for the block: a change on another thread takes the file
+        lock first, then this one.)"""
+        me = threading.get_ident()
+        with self._mutex:
+            if me not in self._pinned:
+                self._load()
+            generation = self.storage.generation
+        self._pinned[me] = self._pinned.get(me, 0) + 1
+        try:
+            yield generation
+        finally:
+            self._pinned[me] -= 1
+            if not self._pinned[me]:
+                del self._pinned[me]
+
+    def _pinned_here(self) -> bool:
+        """In this thread's snapshot, with its parse still in memory, and not in a change (a
+        change must see the file as it is under the lock: thread-local, as filelock's lock is)."""
+        lock = self.storage._lock
+        return (
+            threading.get_ident() in self._pinned
+            and self._gen == self.storage.generation >= 0
+            and self.storage._data is not None
+            and not (lock is not None and lock.is_locked)
+        )
 
     @_reading
     def refresh(self) -> bool:

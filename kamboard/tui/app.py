@@ -205,17 +205,25 @@ class KamboardApp(App[None]):
 
     # live sharing
     def poll(self) -> None:
-        """Pick up changes other processes wrote; refresh every screen without moving the focus."""
-        change = self.watcher.poll()
-        if change is None:
-            return
-        if change.error:
-            self.notify(change.error, title="Board file", severity="error", markup=False, timeout=10)
-            return
-        for screen in self.screen_stack:
-            if hasattr(screen, "reload_from_store"):
-                screen.reload_from_store()
-        self.notify(describe(change.events), title="Changed by others", markup=False, timeout=5)
+        """Pick up changes other processes wrote; refresh every screen without moving the focus.
+
+        Every screen is reloaded whenever the store holds a parse they were not reloaded for,
+        whichever read made it: a write landing during a reload shows at the next poll."""
+        if not self.is_running:
+            return  # the app is closing: its screens are being taken apart
+        with self.watcher.poll() as change:  # the screens reload from the parse the poll read
+            if change is None:
+                return
+            if change.error:
+                self.notify(change.error, title="Board file", severity="error", markup=False, timeout=10)
+                return
+            for screen in self.screen_stack:
+                if hasattr(screen, "reload_from_store") and screen.is_running:
+                    screen.reload_from_store()
+        # no events and no change found by this poll: another read had parsed it (a reload, a
+        # save of ours, announced then): the screens caught up, nothing to say
+        if change.events or change.file_changed:
+            self.notify(describe(change.events), title="Changed by others", markup=False, timeout=5)
 
     # command palette: every key of the current screen
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

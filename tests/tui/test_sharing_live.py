@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from board_helpers import TODAY, lane_titles, notifications, wait_for
-from textual.widgets import Input, TextArea
+from textual.app import App
+from textual.widgets import Input, Static, TextArea
 
 from kamboard.store import BoardStore
 from kamboard.tui.app import KamboardApp
 from kamboard.tui.screens.board import BoardScreen
 from kamboard.tui.screens.card_editor import CardEditor
 from kamboard.tui.screens.dialogs import ConfirmDialog, ConflictDialog
+from kamboard.tui.screens.presenter import PresenterScreen
+from kamboard.workshop import new_agenda_item
 
 
 def board_app(store: BoardStore) -> KamboardApp:
@@ -203,3 +208,148 @@ async def test_a_change_read_together_with_mine_is_still_announced(store: BoardS
         assert any("bob" in n and "Bob's idea" in n for n in notifications(app))
         assert not any("tester:" in n for n in notifications(app))
         assert "Bob's idea" in lane_titles(app.screen.lanes["support"])  # type: ignore[attr-defined]
+
+
+# A write can land between two reads of one reload (or of one poll). The timer's polls are
+# switched off in these tests; each calls the app's poll itself, so "the next poll" is exact.
+def manual_polls(app: KamboardApp) -> Callable[[], None]:
+    app.poll = lambda: None  # type: ignore[method-assign]
+    return lambda: KamboardApp.poll(app)
+
+
+def write_first(store: BoardStore, method: str, write: Callable[[], object]) -> list[object]:
+    """Make ``store.<method>`` run ``write`` (another process's change) once before it reads."""
+    real = getattr(store, method)
+    written: list[object] = []
+
+    def patched(*args: object, **kwargs: object) -> object:
+        if not written:
+            written.append(write())
+        return real(*args, **kwargs)
+
+    setattr(store, method, patched)
+    return written
+
+
+def count_notices(app: KamboardApp, words: str) -> int:
+    return sum(words in n for n in notifications(app))
+
+
+async def test_a_write_between_the_reads_of_a_reload_shows_at_the_next_poll(
+    store: BoardStore, board_path: Path
+) -> None:
+    app = board_app(store)
+    poll = manual_polls(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        bob, acme = other(board_path)
+        # the board reads the account, its cards, then its workshops: bob writes just before the last read
+        written = write_first(store, "workshops", lambda: bob.add_card(acme, "topic", "Landed mid-reload"))
+        bob.add_card(acme, "challenge", "First change")
+        poll()
+        await pilot.pause()
+        assert written, "the reload did not read the workshops"
+        assert "First change" in lane_titles(board.lanes["challenge"])
+        poll()
+        await pilot.pause()
+        assert "Landed mid-reload" in lane_titles(board.lanes["topic"])
+        assert count_notices(app, "Landed mid-reload") == 1
+        assert count_notices(app, "First change") == 1
+        poll()
+        await pilot.pause()
+        assert count_notices(app, "Landed mid-reload") == 1
+
+
+async def test_a_change_another_read_picked_up_shows_at_the_next_poll(store: BoardStore, board_path: Path) -> None:
+    app = board_app(store)
+    poll = manual_polls(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        bob, acme = other(board_path)
+        bob.add_card(acme, "support", "Read elsewhere")
+        store.account(acme)  # any read between two polls (a dialog, an editor) parses bob's change
+        poll()
+        await pilot.pause()
+        assert "Read elsewhere" in lane_titles(board.lanes["support"])
+        assert count_notices(app, "Read elsewhere") == 1
+
+
+async def test_a_write_while_the_poll_reads_the_log_is_announced_once(store: BoardStore, board_path: Path) -> None:
+    app = board_app(store)
+    poll = manual_polls(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        bob, acme = other(board_path)
+        written = write_first(store, "last_event_key", lambda: bob.add_card(acme, "topic", "Between two log reads"))
+        bob.add_card(acme, "topic", "Before the poll")
+        poll()
+        await pilot.pause()
+        assert written
+        poll()
+        await pilot.pause()
+        poll()
+        await pilot.pause()
+        assert count_notices(app, "Before the poll") == 1
+        assert count_notices(app, "Between two log reads") == 1
+        assert {"Before the poll", "Between two log reads"} <= set(lane_titles(board.lanes["topic"]))
+
+
+async def test_a_write_during_my_own_change_is_announced_once_and_shown(store: BoardStore, board_path: Path) -> None:
+    app = board_app(store)
+    poll = manual_polls(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        bob, acme = other(board_path)
+        written = write_first(store, "last_event_key", lambda: bob.add_card(acme, "support", "Bob, meanwhile"))
+        await pilot.press("n", *"Mine", "enter", "escape")
+        await pilot.pause()
+        assert written  # bob wrote between my change and the watcher's reading of the log
+        poll()
+        await pilot.pause()
+        poll()
+        await pilot.pause()
+        assert count_notices(app, "Bob, meanwhile") == 1
+        assert not any("tester:" in n for n in notifications(app))
+        assert {"Mine", "Bob, meanwhile"} <= set(
+            lane_titles(board.lanes["topic"]) + lane_titles(board.lanes["support"])
+        )
+
+
+class PresenterHost(App[None]):
+    """The presenter view on its own store, polled only by the test."""
+
+    def __init__(self, screen: PresenterScreen) -> None:
+        super().__init__()
+        self.presenter = screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self.presenter)
+
+
+async def test_the_presenter_shows_a_write_between_its_reads_at_the_next_poll(
+    store: BoardStore, board_path: Path
+) -> None:
+    start = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)
+    agenda = [new_agenda_item("Welcome", "", 15), new_agenda_item("Their topics", "topic", 30)]
+    ws = store.add_workshop("ACME", "Spring workshop", start="2026-03-16T09:00", agenda=agenda)
+    projector = BoardStore(board_path, user="projector")
+    presenter = PresenterScreen(projector, ws["id"], lambda: start, interval=0)
+    app = PresenterHost(presenter)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        item = presenter.query_one("#presenter-item", Static)
+        assert "(paused)" in str(item.content)
+        # the presenter reads the workshop, then the cards: the facilitator starts the timer in between
+        written = write_first(projector, "cards", lambda: store.timer(ws["id"], "start", start))
+        store.add_card(store.account("ACME")["id"], "topic", "Late topic")
+        presenter.poll()
+        await pilot.pause()
+        assert written
+        presenter.poll()
+        await pilot.pause()
+        assert "1/2: Welcome" in str(item.content)
+        assert "(paused)" not in str(item.content)

@@ -219,13 +219,14 @@ class AccountsScreen(Screen[None]):
         selected = self.selected_id()
         store, today = self.app.store, self.app.today
         try:
-            summaries = store.summaries(today=today, include_archived=self.show_archived)
-            health = followup.health_by_account(
-                store.accounts(include_archived=self.show_archived),
-                store.cards(lane="support"),
-                store.workshops(),
-                today,
-            )
+            with store.snapshot():  # figures and health from one parse (a write meanwhile: next poll)
+                summaries = store.summaries(today=today, include_archived=self.show_archived)
+                health = followup.health_by_account(
+                    store.accounts(include_archived=self.show_archived),
+                    store.cards(lane="support"),
+                    store.workshops(),
+                    today,
+                )
         except BoardError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

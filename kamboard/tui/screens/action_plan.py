@@ -123,7 +123,8 @@ class ActionPlanScreen(Screen[None]):
         table = self.query_one(DataTable)
         selected = self.selected_id()
         try:
-            cards, names = self._cards()
+            with self.store.snapshot():  # names and cards from one parse (a write meanwhile: next poll)
+                cards, names = self._cards()
         except BoardError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return

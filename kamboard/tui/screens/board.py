@@ -155,14 +155,20 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
         return self.app.history_for(self.account_id)
 
     def reload(self, select: dict[str, str] | None = None) -> None:
-        """Re-read this account's cards; each lane keeps its selected card (or takes ``select``)."""
+        """Re-read this account's cards; each lane keeps its selected card (or takes ``select``).
+
+        The account, its cards and its workshops come from one parse of the file: a write landing
+        meanwhile is left to the next poll, which sees a parse this screen has not shown."""
         store = self.app.store
         try:
-            account = store.account(self.account_id)
-            cards = store.cards(self.account_id)
+            with store.snapshot():
+                self._show(store.account(self.account_id), store.cards(self.account_id), select)
         except BoardError as exc:
             self.app.report(exc)
-            return
+
+    def _show(self, account: dict[str, Any], cards: list[Card], select: dict[str, str] | None) -> None:
+        """Fill the title, lanes and workshop line (which reads the workshops: call in a snapshot)."""
+        store = self.app.store
         self.query_one("#title-bar", Static).update(
             Text.assemble(
                 text(account.get("name", ""), "bold"),

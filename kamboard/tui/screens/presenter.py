@@ -144,24 +144,28 @@ class PresenterScreen(Screen[None]):
         if self.interval > 0:
             self.set_interval(self.interval, self.poll)
 
+    _shown = -1  # the store's data generation (parse) last shown
+
     def poll(self) -> None:
-        """Re-read the file if it changed, then redraw (the time left moves on anyway)."""
+        """Reload when the store holds a parse not shown yet (whichever read made it), else
+        redraw (the time left moves on anyway)."""
         try:
-            changed = self.store.refresh()
+            with self.store.snapshot() as generation:
+                if generation != self._shown:
+                    self.reload()
+                    return
         except BoardError as exc:
             self.error = str(exc)
-            changed = False
-        if changed:
-            self.reload()
-        else:
-            self.redraw()
+        self.redraw()
 
     def reload(self) -> None:
-        """Fetch the workshop and its account's cards from the store, then redraw."""
+        """Fetch the workshop and its account's cards from one parse of the file, then redraw."""
         try:
-            self.workshop = self.store.workshop(self.workshop_id)
-            self.cards = self.store.cards(self.workshop.get("account_id"))
-            self.account_name = str(self.store.account(self.workshop.get("account_id", "")).get("name", ""))
+            with self.store.snapshot() as generation:
+                self.workshop = self.store.workshop(self.workshop_id)
+                self.cards = self.store.cards(self.workshop.get("account_id"))
+                self.account_name = str(self.store.account(self.workshop.get("account_id", "")).get("name", ""))
+                self._shown = generation
             self.error = ""
         except BoardError as exc:
             self.error = str(exc)
