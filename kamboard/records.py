@@ -18,8 +18,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections import deque
 from dataclasses import dataclass
 from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any
 
 from .model import LANES, printable
@@ -192,15 +194,14 @@ def _table_ok(name: str, table: dict[str, Any]) -> bool:
             for field, value in doc.items():
                 if type(value) is not one[field] and not _field_ok(fields[field], value):
                     return False
-        for field in required:
-            if not all(map(dict.__contains__, docs, repeat(field, n))):
-                return False
+        if required:  # a record without one: KeyError
+            deque(map(itemgetter(*required), docs), 0)
         for field, kind in fields.items():
             if kind is _TEXT_LIST:
                 items = chain.from_iterable(map(dict.get, docs, repeat(field, n), repeat((), n)))
                 if not set(map(type, items)) <= {str}:
                     return False
-            elif kind is _LANE and not set(map(dict.get, docs, repeat(field, n))) <= _LANE_SET:
+            elif kind is _LANE and not set(map(itemgetter(field), docs)) <= _LANE_SET:
                 return False
     except (KeyError, AttributeError, TypeError):  # a field it does not know, a record that is not one
         return False
