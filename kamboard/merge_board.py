@@ -39,6 +39,7 @@ from .merge_edit import (
     list_conflicts,
     put_tombstone,
     record_alive,
+    refresh_links,
     replica_id,
     resolve,
     review,
@@ -76,6 +77,7 @@ __all__ = [
     "merge",
     "migrate",
     "put_tombstone",
+    "refresh_links",
     "replica_id",
     "resolve",
     "review",
@@ -370,7 +372,7 @@ def merge(
             tomb = dict(merged.tomb)
             tomb["table"] = tomb.get("table") or merged.table
             if not merged.alive and merged.state:
-                tomb["record"] = materialize(merged.state, merged.sources)
+                tomb["record"] = materialize(merged.state, merged.sources)  # links unfiltered, as stamp_delete
             out_tombs[rid] = tomb
 
     merged_board: dict[str, Any] = {}

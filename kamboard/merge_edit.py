@@ -79,43 +79,60 @@ def stamp_change(
 ) -> None:
     """Write into ``after['_v']`` a new version of every field whose value differs from ``before``.
 
-    The new version's vector joins the field's current versions (it replaces them all, conflicts
+    Call it once the change and its ``updated_at``/``updated_by`` are in ``after``. The new
+    version's vector joins the field's current versions (it replaces them all, conflicts
     included) with ``replica``'s next counter. ``before`` None: a new record, nothing to stamp.
-    An edited agenda item or participant is also re-asserted (an edit beats a concurrent removal)."""
+    A field whose ``_v``/``_conflicts`` the caller already rewrote (``resolve``) is left as is.
+    An edited agenda item or participant is re-asserted with its list's order (an edit beats a
+    concurrent removal, and brings the item back where it was)."""
     if before is None:
         return
     replica = replica or user
     at = at or str(after.get("updated_at") or utc_now())
     old = parse(before, base_stamp(after))
+    mine = parse(after)
+    touched = _rewritten(before, after)
     shown = flatten(before)
     flat = flatten(after)
     changed: dict[str, Any] = {}
     for path, value in flat.items():
         versions = old.get(path)
-        if versions is None or not same(versions[-1].value, value):
+        if path not in touched and (versions is None or not same(versions[-1].value, value)):
             changed[path] = value
     for path in old:
-        if path in flat or path not in shown:
+        if path in flat or path not in shown or path in touched:
             continue
         if kind(path) == "sub" and path.rpartition(SEP)[0] not in flat:
             continue  # a removed item keeps its fields (in _v), should an edit bring it back
         changed[path] = ABSENT
     for path in list(changed):
         item = path.rpartition(SEP)[0]
-        if kind(path) == "sub" and item in flat and item not in changed:
-            changed[item] = True
-    deleted = _deleted_entries(before)
-    if not changed:
-        encode(old, after, deleted)
-        return
-    count = counter(old, replica, _deleted_vvs(before)) + 1
-    state = dict(old)
-    for path, value in changed.items():
-        vv = join_vv(v.vv for v in old.get(path, ()))
-        vv[replica] = count
-        state[path] = [Version(path, vv, at, user, value)]
+        if kind(path) == "sub" and item in flat:
+            for again in (item, field_of(path) + SEP):  # the item, and its place in the list
+                if again not in changed and again not in touched:
+                    changed[again] = flat[again]
+    state = {**old, **{p: mine[p] for p in touched if p in mine}}
+    for path in touched - set(mine):
+        state.pop(path, None)
+    if changed:
+        count = counter(state, replica, _deleted_vvs(after)) + 1
+        for path, value in changed.items():
+            vv = join_vv(v.vv for v in old.get(path, ()))
+            vv[replica] = count
+            state[path] = [Version(path, vv, at, user, value)]
     state = join_states(state, {})  # drops registers that became derived (votes beside voters)
-    encode(state, after, deleted)
+    encode(state, after, _deleted_entries(after))
+
+
+def _rewritten(before: Doc, after: Doc) -> set[str]:
+    """Paths whose stamps or conflicts the caller changed itself."""
+    out: set[str] = set()
+    for name in ("_v", "_conflicts"):
+        old, new = before.get(name) or {}, after.get(name) or {}
+        if old is not new and old != new:
+            out |= {p for p in set(old) | set(new) if old.get(p) != new.get(p)}
+    out.discard(DELETED)
+    return out
 
 
 def stamp_delete(record: Doc, table: str, user: str, at: str | None = None, *, replica: str | None = None) -> Doc:
@@ -126,7 +143,8 @@ def stamp_delete(record: Doc, table: str, user: str, at: str | None = None, *, r
     extra = _deleted_vvs(record)
     vv = join_vv([*(v.vv for v in all_versions(state)), *extra])
     vv[replica] = counter(state, replica, extra) + 1
-    snapshot = orjson.loads(orjson.dumps(record))
+    # as merges write it: links to deleted cards back in the list, no deletion note (derived)
+    snapshot = orjson.loads(orjson.dumps(materialize_state(state, [record])))
     return {"id": record["id"], "table": table, "vv": vv, "at": at or utc_now(), "by": user, "record": snapshot}
 
 
@@ -158,8 +176,30 @@ def put_tombstone(data: dict[str, Doc], tombstone: Doc) -> str:
 
 
 def stamp_restore(record: Doc, tombstone: Doc, user: str, at: str | None = None, *, replica: str | None = None) -> None:
-    """Mark ``record`` (put back after ``tombstone``, e.g. by undo) as kept: merges no longer delete it."""
+    """Mark ``record`` (put back after ``tombstone``, e.g. by undo) as kept: merges no longer delete
+    it. The tombstone (as stored on the board) drops its copy of the record, which is back.
+    Call it once ``record``'s ``updated_at``/``updated_by`` are set."""
     _keep(record, [dict(tombstone.get("vv") or {})], user, at, replica)
+    tombstone.pop("record", None)
+
+
+def refresh_links(data: dict[str, Doc]) -> list[str]:
+    """Show again the links a merge kept out of sight because their card was deleted, where that
+    card is back (call it after undoing a deletion). Returns the ids of the cards it changed."""
+    cards = data.get("cards") or {}
+    alive = {doc.get("id") for doc in cards.values() if isinstance(doc, dict)}
+    changed = []
+    for doc in cards.values():
+        stamps = doc.get("_v") if isinstance(doc, dict) else None
+        if not stamps:
+            continue
+        hidden = [p for p, e in stamps.items() if p.startswith("links" + SEP) and isinstance(e, dict) and e.get("value") is True]
+        if any(p[len("links" + SEP) :] in alive for p in hidden):
+            state = parse(doc)
+            doc["links"] = build(state, alive.__contains__).get("links", [])
+            encode(state, doc, _deleted_entries(doc))
+            changed.append(str(doc.get("id")))
+    return changed
 
 
 def _keep(record: Doc, tomb_vvs: list[VV], user: str, at: str | None, replica: str | None) -> None:
