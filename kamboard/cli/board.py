@@ -32,7 +32,7 @@ def open_tui(path: str, account: str | None = None, *, ask: bool = True) -> None
     from ..store import BoardStore
 
     conf = settings()
-    user = conf.given_user()  # checked before anything else happens
+    conf.given_user()  # --user / $KAMBOARD_USER checked before anything else happens
     if not os.path.exists(path):
         if not ask:
             raise CliError(f"{path} does not exist.")
@@ -52,7 +52,7 @@ def open_tui(path: str, account: str | None = None, *, ask: bool = True) -> None
             raise click.exceptions.Exit(1)
     # the user is looked up at the first change (git config is a subprocess: not at start)
     # a file with records of the wrong shape opens read-only, its banner saying why
-    store = BoardStore(path, user, create=True)
+    store = BoardStore(path, (conf.user or "").strip() or None, create=True)
     account_id = store.account(account)["id"] if account else None
     code = run(store, account=account_id)
     if code:  # the app crashed (Textual printed the traceback): say so to the shell too
