@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -353,3 +354,27 @@ async def test_the_presenter_shows_a_write_between_its_reads_at_the_next_poll(
         await pilot.pause()
         assert "1/2: Welcome" in str(item.content)
         assert "(paused)" not in str(item.content)
+
+
+def test_reads_in_a_snapshot_see_one_parse_but_a_change_there_reads_the_file(
+    store: BoardStore, board_path: Path
+) -> None:
+    bob, acme = other(board_path)
+    with store.snapshot() as generation:
+        bob.add_card(acme, "topic", "Bob's card")
+        assert "Bob's card" not in [c["title"] for c in store.cards(acme)]  # no re-stat inside
+        store.add_card(acme, "topic", "Mine")  # a change re-reads the file under the lock
+        assert {"Bob's card", "Mine"} <= {c["title"] for c in store.cards(acme)}
+    assert store.storage.generation > generation
+    assert {"Bob's card", "Mine"} <= {c["title"] for c in bob.cards(acme)}  # nothing overwritten
+
+
+def test_a_snapshot_pins_only_its_own_thread(store: BoardStore, board_path: Path) -> None:
+    bob, acme = other(board_path)
+    seen: list[str] = []
+    with store.snapshot():
+        bob.add_card(acme, "topic", "Bob's card")
+        worker = threading.Thread(target=lambda: seen.extend(c["title"] for c in store.cards(acme)))
+        worker.start()
+        worker.join()
+    assert "Bob's card" in seen
