@@ -9,6 +9,8 @@ import orjson
 
 from . import model, records
 from . import workshop as ws_rules
+from .repair import duplicate_lines
+from .storage import loads_checked, read_bytes
 
 RECORD_TABLES = ("accounts", "cards", "workshops")
 
@@ -16,14 +18,13 @@ RECORD_TABLES = ("accounts", "cards", "workshops")
 def check_board(path: str | os.PathLike[str]) -> list[str]:
     """Problems found in the board file at ``path``, one line each; [] when it is sound."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        raw = read_bytes(path)  # refuses a FIFO or device (reading one would block)
     except OSError as exc:
         return [f"cannot read the file: {exc.strerror or exc}"]
     if not raw.strip():
         return ["the file is empty"]
     try:
-        data = orjson.loads(raw)
+        data, found = loads_checked(raw)
     except orjson.JSONDecodeError as exc:
         where = records.utf8_error(raw) if "UTF-8" in str(exc) and "BOM" not in str(exc) else ""
         return [f"not valid JSON: {where or exc}"]
@@ -34,6 +35,7 @@ def check_board(path: str | os.PathLike[str]) -> list[str]:
     problems = [f"table {name!r} is not an object of records" for name, t in data.items() if not isinstance(t, dict)]
     if problems:
         return problems
+    problems += duplicate_lines(raw, found, os.fspath(path))  # records hidden behind a key held twice
     metas = [d for d in data.get("meta", {}).values() if isinstance(d, dict) and "schema" in d]
     if not metas:
         return ["not a kamboard board: no meta record with a schema version"]

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .errors import Conflict
+from .storage import event_order
 
 Doc = dict[str, Any]
 # set on every write; they say who changed a record last, not what it holds
@@ -76,7 +77,7 @@ def changed_by(events: dict[str, Doc], record_id: str, fields: Iterable[str]) ->
     The record's last writer may have changed another field since (e.g. my own move after
     someone else's edit): the log's summaries say which fields an edit set."""
     wanted = {"voters" if name.startswith("votes of ") else name for name in fields}
-    keys = sorted((k for k, e in events.items() if e.get("record_id") == record_id and k.isdigit()), key=int)
+    keys = [k for _, k in sorted((event_order(k, e), k) for k, e in events.items() if e.get("record_id") == record_id)]
     for key in reversed(keys):
         event = events[key]
         kind, summary = str(event.get("kind", "")), str(event.get("summary", ""))

@@ -2,11 +2,15 @@
 
 A drop-in for ``tinydb.storages.JSONStorage`` (same constructor arguments) that
 - writes atomically: temp file in the same folder, fsync, ``os.replace``, fsync the folder;
-- keeps the file's mode and writes through a symlink to its target;
-- takes a cross-process lock (``<file>.lock``, via filelock) around every write;
+- keeps the file's mode, group and (where permitted) owner, and writes through a symlink to its target;
+- takes a cross-process lock (``<file>.lock``, via filelock, with the file's permissions) around every write;
 - keeps the parsed data in memory and re-parses only when the file's signature
   (inode, size, mtime, ctime) changed;
-- can keep the last N versions in a ``.kamboard-backups`` folder beside the file.
+- notices duplicate keys in the top two levels (a table holding a key twice, as a
+  ``git merge`` can leave it) on every parse, and refuses to write such data back;
+- refuses files that are not regular files (a FIFO would block every read);
+- can keep the last N versions in a ``.kamboard-backups`` folder beside the file (only of saves
+  that succeed).
 """
 
 from __future__ import annotations
@@ -14,12 +18,15 @@ from __future__ import annotations
 import contextlib
 import errno
 import gc
+import hashlib
 import json
 import os
 import re
+import secrets
+import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,9 +81,10 @@ def _dumps_parts(data: Any, **kwargs: Any) -> tuple[bytes, bytes]:
         return orjson.dumps(data, option=opts | orjson.OPT_NON_STR_KEYS), tail
 
 
-# Big files in the layout this module writes (indent 2) are parsed a slice of records at a time:
-# orjson needs about twice its input in scratch memory on top of the result, so one 6 MB parse
-# peaks 12 MB higher than slices of 512 KB do.
+# Big files (from 2 * SLICE) in the layout this module writes (indent 2) are parsed a slice of
+# records at a time: orjson needs about twice its input in scratch memory on top of the result,
+# so one 6 MB parse peaks 12 MB higher than slices do. Slices of SLICE / 4 (128 KB) also parse
+# faster than bigger ones (they stay in the CPU's caches); smaller files parse fastest in one piece.
 SLICE = 1 << 19
 _TABLE_HEAD = re.compile(rb'\n  ("(?:[^"\\\n]|\\.)*"): \{(\}|\n)')
 _RECORD_END = b'\n    },\n    "'
@@ -98,28 +106,73 @@ class _OtherLayout(Exception):
     """The file is not in the indent-2 layout: parse it in one piece."""
 
 
-def loads(raw: bytes) -> Any:
-    """``orjson.loads(raw)``, by slices for a big file in our layout (same result, less memory).
+# A record with fields at depth 2 in our layout: '"KEY": {' ends its line and its first field is
+# indented 6 (deeper objects' fields sit deeper; JSON strings hold no raw newline). Counting these
+# while slicing, against the keys parsed, tells that no table holds a key twice: orjson keeps the
+# last of two equal keys without a word. This pattern is the fastest of the exact ones to count.
+_HEAD = b'": {\n      "'
+_TABLE_END = b"\n  }"
 
-    The cyclic garbage collector is paused meanwhile: parsed JSON holds no cycles, and its
-    passes over the growing heap (and the whole app) took half the time of a big parse.
+#: (table, key, times): a key held more than once; table "" for a table name held twice
+Duplicate = tuple[str, str, int]
+
+
+def loads(raw: bytes) -> Any:
+    """``orjson.loads(raw)``, by slices for a big file in our layout (same result, less memory)."""
+    return loads_checked(raw)[0]
+
+
+def loads_checked(raw: bytes) -> tuple[Any, list[Duplicate]]:
+    """``orjson.loads(raw)`` and the keys the file holds more than once in its top two levels.
+
+    orjson keeps the last of duplicate keys; the list says which records that hid (usually []).
+
+    Big files in our layout are parsed by slices: less memory, and the cyclic garbage collector
+    is paused meanwhile: parsed JSON holds no cycles, and its passes over the growing heap (and
+    the whole app) took half the time of a big parse.
 
     A slice ends where a record at depth 2 ends (``\\n    },``); JSON strings cannot hold a raw
     newline, so that is never inside a string. Every slice must parse as a whole object and the
     tables must follow each other exactly as in our layout, else the file is parsed in one piece
     (which also gives the usual error for a broken file).
+
+    Duplicates are found cheaply: record heads counted in the raw bytes against the keys parsed.
+    When they differ (a duplicate, or another layout) the exact, slow check of :func:`duplicates`
+    runs.
     """
     with gc_paused():
-        if len(raw) < 2 * SLICE or not raw.startswith(b'{\n  "'):
-            return orjson.loads(raw)
+        sliced = len(raw) >= 2 * SLICE and raw.startswith(b'{\n  "')
         try:
-            return _loads_sliced(raw)
+            if not sliced:
+                raise _OtherLayout
+            data, clean = _loads_sliced(raw)
         except (_OtherLayout, orjson.JSONDecodeError):
-            return orjson.loads(raw)
+            data = orjson.loads(raw)
+            clean = _heads_match(raw, data)
+    return data, ([] if clean else duplicates(raw))
 
 
-def _loads_sliced(raw: bytes) -> dict[str, Any]:
+def _heads_match(raw: bytes, data: Any) -> bool:
+    """True when the record heads in ``raw`` are as many as the records parsed (no key twice)."""
+    if not isinstance(data, dict):
+        return True  # not tables of records: nothing to lose
+    parsed = sum(len(table) for table in data.values() if isinstance(table, dict))
+    return raw.count(_HEAD) == parsed
+
+
+def _take(table: dict[str, Any], chunk: bytes) -> bool:
+    """Add the records of ``chunk`` (a slice as an object) to ``table``; False when a key was there twice."""
+    part = orjson.loads(chunk)
+    before = len(table)
+    table.update(part)
+    return len(table) == before + len(part) and chunk.count(_HEAD) == len(part)
+
+
+def _loads_sliced(raw: bytes) -> tuple[dict[str, Any], bool]:
+    """The parsed file and True when no table held a key twice (False: maybe)."""
     out: dict[str, Any] = {}
+    clean = True
+    step = max(SLICE // 4, 1)
     pos = 1  # the newline before the first table
     while True:
         head = _TABLE_HEAD.match(raw, pos)
@@ -134,23 +187,155 @@ def _loads_sliced(raw: bytes) -> dict[str, Any]:
             end = head.end()
         else:
             start = head.end() - 1  # the newline before the first record
+            first = True
             while True:  # each byte is searched about once
-                cut = raw.find(_RECORD_END, start + SLICE)  # a record's end, a slice further on
-                close = raw.find(b"\n  }", start, len(raw) if cut < 0 else cut)  # the table's end
-                if close >= 0:
-                    table.update(orjson.loads(b"{" + raw[start:close] + b"}"))
-                    end = close + 4
-                    break
-                if cut < 0:
-                    raise _OtherLayout
-                table.update(orjson.loads(b"{" + raw[start : cut + 6] + b"}"))
-                start = cut + 7  # past the comma
+                cut = raw.find(_RECORD_END, start + step)  # a record's end, a slice further on
+                close = -1
+                if first or cut < 0:  # a small table ends in its first slice; none ends past the last cut
+                    close = raw.find(_TABLE_END, start, len(raw) if cut < 0 else cut)
+                    if close < 0 and cut < 0:
+                        raise _OtherLayout
+                first = False
+                if close < 0:
+                    try:
+                        clean = _take(table, b"{" + raw[start : cut + 6] + b"}") and clean
+                    except orjson.JSONDecodeError:  # the table ends in this slice, another follows
+                        close = raw.find(_TABLE_END, start, cut)
+                        if close < 0:
+                            raise
+                    else:
+                        start = cut + 7  # past the comma
+                        continue
+                clean = _take(table, b"{" + raw[start:close] + b"}") and clean
+                end = close + 4
+                break
         if raw[end : end + 1] == b",":
             pos = end + 1
         elif raw[end:].strip() == b"}":
-            return out
+            return out, clean
         else:
             raise _OtherLayout
+
+
+class Pairs(list):  # type: ignore[type-arg]
+    """A JSON object as the list of its (key, value) pairs, duplicates kept."""
+
+
+def parse_pairs(raw: bytes | str) -> Any:
+    """The JSON in ``raw`` with every object as a :class:`Pairs` list (slow: the stdlib parser)."""
+    return json.loads(raw, object_pairs_hook=Pairs)
+
+
+def duplicates(raw: bytes | str) -> list[Duplicate]:
+    """Keys held more than once in the top two levels of the JSON in ``raw`` (tables, then records)."""
+    try:
+        tree = parse_pairs(raw)
+    except ValueError:
+        return []
+    if not isinstance(tree, Pairs):
+        return []
+    found: list[Duplicate] = []
+    names: dict[str, int] = {}
+    keys: dict[str, dict[str, int]] = {}
+    for name, table in tree:
+        names[name] = names.get(name, 0) + 1
+        if isinstance(table, Pairs):
+            seen = keys.setdefault(name, {})
+            for key, _ in table:
+                seen[key] = seen.get(key, 0) + 1
+    found += [("", name, n) for name, n in names.items() if n > 1]
+    for name, seen in keys.items():
+        found += [(name, key, n) for key, n in seen.items() if n > 1]
+    return found
+
+
+def plain(value: Any) -> Any:
+    """A :func:`parse_pairs` value as plain JSON data (the last of duplicate keys wins, as in orjson)."""
+    if isinstance(value, Pairs):
+        return {key: plain(item) for key, item in value}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
+def describe_duplicates(found: list[Duplicate]) -> str:
+    """'table 'cards' holds key '6' twice' (and how many more), for a one-line message."""
+    if not found:
+        return ""
+    table, key, times = found[0]
+    count = "twice" if times == 2 else f"{times} times"
+    text = f"the file holds table {key!r} {count}" if not table else f"table {table!r} holds key {key!r} {count}"
+    if len(found) > 1:
+        text += f" (and {len(found) - 1} more duplicate key{'s' if len(found) > 2 else ''})"
+    return text
+
+
+_HEX12 = re.compile(r"[0-9a-fA-F]{12}")
+
+
+def document_key(record_id: Any, taken: Container[str]) -> str:
+    """A new record's document key: an integer (plain TinyDB reads it as the document id) taken
+    from the record's random id (48 bits), so two copies of a board that each add a record
+    practically never pick the same key; on a clash with a key in ``taken``, the next free one."""
+    text = record_id if isinstance(record_id, str) else ""
+    if _HEX12.match(text):
+        key = int(text[:12], 16)
+    elif text:
+        key = int.from_bytes(hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=6).digest(), "big")
+    else:
+        key = secrets.randbits(48)
+    key = max(key, 1)
+    while str(key) in taken:
+        key += 1
+    return str(key)
+
+
+def event_order(key: str, event: Any) -> int:
+    """Where an event stands in the activity log: its ``seq`` (counted up under the file lock),
+    else its document key (older kamboards counted keys up; new keys are random)."""
+    seq = event.get("seq") if isinstance(event, dict) else None
+    if type(seq) is int:
+        return seq
+    return int(key) if key.isdigit() else 0
+
+
+class NotRegularFileError(OSError):
+    """The path is a FIFO, a device, a socket or a folder: reading it could block for ever."""
+
+    def __init__(self, path: str, kind: str) -> None:
+        super().__init__(errno.EINVAL, f"not a regular file ({kind})", path)
+        self.kind = kind
+
+
+def file_kind(mode: int) -> str:
+    """What a non-regular file is, for a message: 'a FIFO', 'a folder', ..."""
+    for test, kind in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return kind
+    return "not a regular file"
+
+
+def check_regular(path: str | os.PathLike[str]) -> None:
+    """Raise :class:`NotRegularFileError` unless ``path`` is a regular file (FileNotFoundError if missing)."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise NotRegularFileError(os.fspath(path), file_kind(mode))
+
+
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of the regular file at ``path``; never blocks on a FIFO or device (refused instead)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFileError(os.fspath(path), file_kind(mode))
+        return handle.read()
 
 
 def fsync_dir(folder: str) -> None:
@@ -167,25 +352,59 @@ def fsync_dir(folder: str) -> None:
         os.close(fd)
 
 
-def atomic_write(path: str, payload: bytes, mode: int | None = None, tail: bytes = b"") -> None:
-    """Replace ``path`` with ``payload + tail`` so readers see the old or the new file, never a mix."""
+def atomic_write(
+    path: str, payload: bytes, mode: int | None = None, tail: bytes = b"", owner: tuple[int, int] | None = None
+) -> None:
+    """Replace ``path`` with ``payload + tail`` so readers see the old or the new file, never a mix.
+
+    ``mode`` and ``owner`` (uid, gid) are given to the new file before it replaces the old one:
+    the owner where permitted (root), else at least the group (when the user is a member)."""
     folder = os.path.dirname(path) or "."
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=TEMP_SUFFIX, dir=folder)
     try:
+        try:
+            if owner is not None:
+                _give(fd, *owner)
+            if mode is not None:
+                os.fchmod(fd, mode)  # after the chown, which clears set-id bits
+        except BaseException:
+            os.close(fd)
+            raise
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             if tail:
                 handle.write(tail)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
     fsync_dir(folder)
+
+
+def _give(fd: int, uid: int, gid: int) -> None:
+    """Give the open file ``uid`` and ``gid``; without the right to give it away, keep the group."""
+    st = os.fstat(fd)
+    if uid in (-1, st.st_uid) and gid in (-1, st.st_gid):
+        return
+    try:
+        os.fchown(fd, uid, gid)
+    except PermissionError:  # only root may give a file to another user
+        if st.st_gid != gid:
+            with contextlib.suppress(PermissionError):  # allowed when the user is in that group
+                os.fchown(fd, -1, gid)
+
+
+def _stamp() -> str:
+    """A backup's time stamp: UTC to the nanosecond, one clock reading, so names sort in time order."""
+    now = time.time_ns()
+    return time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9)) + f"-{now % 10**9:09d}"
+
+
+class DuplicateKeysError(OSError):
+    """The data was read from a file whose tables hold a key twice: writing it back would drop records."""
 
 
 class SharedJSONStorage(Storage):
@@ -216,6 +435,10 @@ class SharedJSONStorage(Storage):
         self._signature: Signature | None = None
         #: bumped whenever the data in memory is replaced by a fresh parse
         self.generation = 0
+        #: keys the file held more than once when last parsed (writes are refused meanwhile)
+        self.duplicates: list[Duplicate] = []
+        #: the backup the last successful write kept, if any
+        self.last_backup: str | None = None
         if not self.readonly:
             folder = os.path.dirname(self.path)
             if create_dirs:
@@ -230,12 +453,58 @@ class SharedJSONStorage(Storage):
 
     @property
     def lock(self) -> FileLock:
-        """The cross-process lock, ``<file>.lock`` (filelock is imported on first use: it is slow to import)."""
+        """The cross-process lock, ``<file>.lock`` (filelock is imported on first use: it is slow to import).
+
+        The lock file gets the board's permissions, so everyone who may write the board can take it."""
         if self._lock is None:
             from filelock import FileLock
 
-            self._lock = FileLock(self.path + ".lock", timeout=self.lock_timeout)
+            mode = self._prepare_lock_file()
+            self._lock = FileLock(self.path + ".lock", timeout=self.lock_timeout, mode=mode)
         return self._lock
+
+    def _lock_permissions(self, board: os.stat_result | None) -> tuple[int, int]:
+        """The lock file's (mode, group): the board's mode bits (its owner may always write), and
+        in a group-writable (shared) folder group rw and the folder's group, which every member
+        is in (a setgid folder gives it anyway); else the board's group (-1: as it comes)."""
+        mode = ((board.st_mode & 0o666) if board is not None else 0o644) | 0o600
+        gid = board.st_gid if board is not None else -1
+        with contextlib.suppress(OSError):
+            folder = os.stat(os.path.dirname(self.path))
+            if folder.st_mode & stat.S_IWGRP:
+                mode, gid = mode | 0o060, folder.st_gid
+        return mode, gid
+
+    def _prepare_lock_file(self, board: os.stat_result | None = None) -> int:
+        """Create the lock file with :meth:`_lock_permissions`, or give them to ours; its mode.
+
+        Anyone who can read a file can flock it, so write access to the lock file gives nothing away."""
+        if board is None:
+            with contextlib.suppress(OSError):
+                board = os.stat(self.path)
+        mode, gid = self._lock_permissions(board)
+        lock_path = self.path + ".lock"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        try:
+            fd = os.open(lock_path, flags, mode)
+        except FileExistsError:  # left by an earlier save: give it these permissions if it is ours
+            with contextlib.suppress(OSError):
+                st = os.lstat(lock_path)
+                if stat.S_ISREG(st.st_mode) and os.geteuid() in (st.st_uid, 0):
+                    if stat.S_IMODE(st.st_mode) != mode:
+                        os.chmod(lock_path, mode)
+                    if gid not in (-1, st.st_gid):
+                        os.chown(lock_path, -1, gid)
+            return mode
+        except OSError:
+            return mode
+        try:
+            with contextlib.suppress(OSError):
+                os.fchmod(fd, mode)  # past the umask
+                _give(fd, -1, gid)
+        finally:
+            os.close(fd)
+        return mode
 
     # reading
     def changed(self) -> bool:
@@ -246,18 +515,22 @@ class SharedJSONStorage(Storage):
         """The file's data; parsed again only when the file changed.
 
         The returned dict is the cached one: treat it as read-only unless you write it back.
+        Raises :class:`NotRegularFileError` for a FIFO, a device or a folder.
         """
         signature = file_signature(self.path)
         if self._data is not None and signature == self._signature:
             return self._data
-        with open(self.path, "rb") as handle:
-            raw = handle.read()
+        raw = read_bytes(self.path)
         if not raw or raw.isspace():  # not raw.strip(): that copies the whole file
-            self._data, self._signature = None, signature
+            self._data, self._signature, self.duplicates = None, signature, []
             return None
-        data = loads(raw) if self.encoding.lower() in ("utf-8", "utf8") else json.loads(raw.decode(self.encoding))
+        if self.encoding.lower() in ("utf-8", "utf8"):
+            data, found = loads_checked(raw)
+        else:
+            text = raw.decode(self.encoding)
+            data, found = json.loads(text), duplicates(text)
         del raw  # before anything else is allocated
-        self._data, self._signature = data, signature
+        self._data, self._signature, self.duplicates = data, signature, found
         self.generation += 1
         return data
 
@@ -268,6 +541,13 @@ class SharedJSONStorage(Storage):
         if self.readonly:
             self._data, self._signature = None, None
             raise OSError(f'Cannot write to the database. Access mode is "r": {self.path}')
+        if self.duplicates:
+            self._data, self._signature = None, None
+            raise DuplicateKeysError(
+                errno.EINVAL,
+                f"{describe_duplicates(self.duplicates)}: writing would drop records; "
+                f"run `kamboard check --repair {self.path}`",
+            )
         try:
             if self.encoding.lower() in ("utf-8", "utf8"):
                 payload, tail = _dumps_parts(data, **self.kwargs)
@@ -278,38 +558,82 @@ class SharedJSONStorage(Storage):
             raise
         with self.lock:
             try:
-                mode = os.stat(self.path).st_mode & 0o7777
+                st = os.stat(self.path)
             except FileNotFoundError:
-                mode = None
-            if self.backups and mode is not None:
-                self._backup()
+                st = None
+            if st is not None:  # keep the lock file takeable by whoever may write the board
+                self._prepare_lock_file(st)
+            # the old version is linked into the backups first (no copy), and dropped again
+            # if the save fails: a failed save leaves file and backups as they were
+            kept = self._backup() if self.backups and st is not None else None
             try:
-                atomic_write(self.path, payload, mode, tail)
+                if st is None:
+                    atomic_write(self.path, payload, None, tail)
+                else:
+                    atomic_write(self.path, payload, st.st_mode & 0o7777, tail, (st.st_uid, st.st_gid))
             except BaseException:
+                if kept is not None:
+                    self._drop_backup(*kept)
                 self._data, self._signature = None, None
                 raise
             self._data, self._signature = data, file_signature(self.path)
+            self.last_backup = kept[0] if kept is not None else None
+            if kept is not None:
+                self._rotate_backups()
 
-    def _backup(self) -> None:
-        """Keep the current file as a version in the backup folder (a hard link: no copy)."""
-        folder = os.path.join(os.path.dirname(self.path), BACKUP_DIR)
-        name = os.path.basename(self.path)
+    def _backup_names(self) -> tuple[str, str]:
+        return os.path.join(os.path.dirname(self.path), BACKUP_DIR), os.path.basename(self.path)
+
+    def _backup(self) -> tuple[str, bool] | None:
+        """Keep the current file as a version in the backup folder (a hard link: no copy).
+
+        Returns (its path, whether the folder was made for it), or None when it could not be kept
+        (a backup must never stop a save)."""
+        folder, name = self._backup_names()
+        made = not os.path.isdir(folder)
         try:
             os.makedirs(folder, exist_ok=True)
-            now = time.time_ns()  # one reading, so names sort in time order
-            stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9)) + f"-{now % 10**9:09d}"
-            target = os.path.join(folder, f"{name}.{stamp}")
+            target = os.path.join(folder, f"{name}.{_stamp()}")
             try:
                 os.link(self.path, target)
             except OSError:
                 with open(self.path, "rb") as src:
                     atomic_write(target, src.read())
-            mine = re.compile(re.escape(name) + r"\.\d{8}T\d{6}-\d{9}")  # not another board's
+            return target, made
+        except OSError:
+            if made:
+                with contextlib.suppress(OSError):
+                    os.rmdir(folder)
+            return None
+
+    def keep_copy(self, raw: bytes) -> str:
+        """Write ``raw`` (the file as it was read) into the backup folder as a version of this
+        board, with the board's mode and owner; its path. Raises OSError when that fails."""
+        folder, name = self._backup_names()
+        os.makedirs(folder, exist_ok=True)
+        st = os.stat(self.path)
+        target = os.path.join(folder, f"{name}.{_stamp()}")
+        atomic_write(target, raw, st.st_mode & 0o7777, owner=(st.st_uid, st.st_gid))
+        return target
+
+    def _drop_backup(self, target: str, made: bool) -> None:
+        """Undo :meth:`_backup` after a failed save."""
+        with contextlib.suppress(OSError):
+            os.unlink(target)
+        if made:
+            with contextlib.suppress(OSError):
+                os.rmdir(os.path.dirname(target))
+
+    def _rotate_backups(self) -> None:
+        """Keep the newest ``backups`` versions of this board (after a save that succeeded)."""
+        folder, name = self._backup_names()
+        mine = re.compile(re.escape(name) + r"\.\d{8}T\d{6}-\d{9}")  # not another board's
+        try:
             versions = sorted(f for f in os.listdir(folder) if mine.fullmatch(f))
             for old in versions[: -self.backups]:
                 os.unlink(os.path.join(folder, old))
         except OSError:
-            pass  # a backup must never stop a save
+            pass
 
     def temp_files(self) -> list[str]:
         """Names of this board's temp files in its folder (a save in progress, or left by a crash)."""

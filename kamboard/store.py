@@ -12,6 +12,7 @@ import errno
 import functools
 import gc
 import os
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -22,7 +23,16 @@ import orjson
 from . import model
 from .errors import BoardError, BoardFileError, BoardNotFound, LockTimeout, NotFound, ReadOnlyError, Unchanged
 from .model import LANES, SCHEMA_VERSION
-from .storage import BACKUP_DIR, SharedJSONStorage, gc_paused
+from .storage import (
+    BACKUP_DIR,
+    NotRegularFileError,
+    SharedJSONStorage,
+    describe_duplicates,
+    document_key,
+    event_order,
+    file_kind,
+    gc_paused,
+)
 from .store_accounts import AccountOps
 from .store_bulk import BulkOps
 from .store_cards import CardOps
@@ -128,6 +138,8 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
             self._create(title)
         if os.path.isdir(self.path):
             raise BoardFileError(f"{self.name} is a folder, not a board file.")
+        if not stat.S_ISREG(os.stat(self.path).st_mode):  # a FIFO would block the first read for ever
+            raise self._not_regular(file_kind(os.stat(self.path).st_mode))
         if not readonly and not (_writable(self.path) and _writable(folder)):
             what = "file" if not _writable(self.path) else "folder"
             self.readonly_reason = f"{self.name} is read-only ({what} permissions): opened read-only; make the {what} writable to change it."
@@ -205,6 +217,11 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
             raise LockTimeout(
                 f"{storage.lock.lock_file} has been held for over {self.lock_timeout:g} s; if no kamboard is running, delete that lock file."
             ) from None
+        except PermissionError:  # a lock file made before the board was shared
+            raise ReadOnlyError(
+                f"Cannot take the lock {storage.lock.lock_file} (permission denied): its owner can run "
+                f"`chmod g+w {storage.lock.lock_file}`, or delete it while no kamboard is running. The file is unchanged."
+            ) from None
         return _Releaser(storage.lock)
 
     @contextmanager
@@ -223,10 +240,14 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
                 raise BoardNotFound(
                     f"{self.name} has disappeared (moved or deleted?); open it where it is now{self._backup_hint()}."
                 ) from None
+            except NotRegularFileError as exc:
+                raise self._not_regular(exc.kind) from None
             except (orjson.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
                 raise BoardFileError(f"{self.name} is not valid JSON ({exc}); fix it{self._backup_hint()}.") from None
             if self.storage.generation != self._gen:
+                self._forget_duplicates()
                 self._check_shape(data)
+                self._note_duplicates()
                 self._gen = self.storage.generation
                 self._data = data  # type: ignore[assignment]
                 _keep_first_board()
@@ -271,13 +292,42 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
                 "opened read-only; upgrade kamboard to change it."
             )
 
-    def _new_key(self, table: str) -> str:
-        if table not in self._next_key:
-            keys = [int(k) for k in self._data.get(table, {}) if k.isdigit()]
-            self._next_key[table] = max(keys, default=0) + 1
-        key = self._next_key[table]
-        self._next_key[table] = key + 1
-        return str(key)
+    def _not_regular(self, kind: str) -> BoardFileError:
+        return BoardFileError(f"{self.name} is not a regular file ({kind}); give the path of a board file.")
+
+    _dup_reason = ""  # the read-only reason duplicate keys gave, and the one it replaced
+    _before_dup = ""
+
+    def _forget_duplicates(self) -> None:
+        """Before a new parse is checked: the last one's duplicate keys no longer hold."""
+        if self._dup_reason and self.readonly_reason == self._dup_reason:
+            self.readonly_reason = self._before_dup
+        self._dup_reason = ""
+
+    def _note_duplicates(self) -> None:
+        """A table holding a key twice (after a merge) hid a record: a save would drop it for
+        good, so the board is read-only until ``kamboard check --repair`` gives each its own key."""
+        found = self.storage.duplicates
+        if found:
+            self._before_dup = self.readonly_reason
+            self.readonly_reason = self._dup_reason = (
+                f"{self.name} is damaged: {describe_duplicates(found)} (two versions merged?), and a save "
+                f"would drop the hidden records: opened read-only; run `kamboard check --repair {self.name}`."
+            )
+
+    def _new_key(self, table: str, record_id: Any = None) -> str:
+        """A new record's document key, from its id (see storage.document_key)."""
+        return document_key(record_id, self._data.get(table, {}))
+
+    _seq: tuple[Any, int] = (None, 0)  # (events table, the highest sequence number in it)
+
+    def _next_seq(self, events: dict[str, Doc]) -> int:
+        """The next event's sequence number, above every event's: the cursor of events(after=...)."""
+        if self._seq[0] is not events:
+            self._seq = (events, max((event_order(k, e) for k, e in events.items()), default=0))
+        seq = self._seq[1] + 1
+        self._seq = (events, seq)
+        return seq
 
     @contextmanager
     def snapshot(self) -> Iterator[int]:
@@ -377,14 +427,16 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
             else record.get("id", ""),
             "summary": summary,
         }
-        events[self._new_key("events")] = event
+        event["seq"] = self._next_seq(events)
+        events[document_key(event["id"], events)] = event
         if len(events) > EVENT_LIMIT + 100:
-            for key in sorted(events, key=int)[: len(events) - EVENT_LIMIT]:
+            oldest = sorted(events, key=lambda k: (event_order(k, events[k]), k))
+            for key in oldest[: len(events) - EVENT_LIMIT]:
                 del events[key]
 
     def _insert(self, data: dict[str, dict[str, Doc]], table: str, doc: Doc) -> Doc:
-        key = self._new_key(table)
         records = data.setdefault(table, {})
+        key = document_key(doc.get("id"), records)
         records[key] = doc
         self._index[doc["id"]] = (table, key)
         if table == "cards" and self._by_account_for[0] is records and self._by_account_for[1] is self._index:
@@ -483,14 +535,19 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
 
     @_reading
     def events(self, after: int = 0) -> list[tuple[int, Doc]]:
-        """Activity log entries with a key above ``after``, oldest first, as (key, event)."""
+        """Activity log entries after the cursor ``after``, oldest first, as (cursor, event).
+
+        The cursor is the event's sequence number (``seq``; an event without one, written by an
+        older kamboard, has its document key, which counted up then): document keys are random."""
         data = self._load()
-        return sorted((int(k), dict(v)) for k, v in data.get("events", {}).items() if k.isdigit() and int(k) > after)
+        found = [(event_order(k, v), k, v) for k, v in data.get("events", {}).items()]
+        return [(order, dict(v)) for order, _, v in sorted(f for f in found if f[0] > after)]
 
     @_reading
     def last_event_key(self) -> int:
+        """The cursor of the newest event (0 without events): ``events(after=it)`` is what comes next."""
         data = self._load()
-        return max((int(k) for k in data.get("events", {}) if k.isdigit()), default=0)
+        return max((event_order(k, v) for k, v in data.get("events", {}).items()), default=0)
 
     @_reading
     def summaries(self, today: dt.date | None = None, include_archived: bool = False) -> list[model.AccountSummary]:

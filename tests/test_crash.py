@@ -85,7 +85,7 @@ def _state(path: Path, card_id: str) -> int:
     n = int(card["title"][1:])
     assert card["rev"] == n + 1
     if n:
-        last = max(data["events"].items(), key=lambda kv: int(kv[0]))[1]
+        last = max(data["events"].values(), key=lambda e: e["seq"])  # keys are random; seq counts up
         assert last["summary"] == f"edited 'v{n}' (title)"
     return n
 

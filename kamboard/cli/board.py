@@ -85,9 +85,10 @@ def is_demo_board(path: str) -> bool:
     """True when ``path`` is a board that `kamboard demo` wrote (its meta says ``demo: true``)."""
     import orjson
 
+    from ..storage import read_bytes
+
     try:
-        with open(path, "rb") as handle:
-            data = orjson.loads(handle.read())
+        data = orjson.loads(read_bytes(path))  # not open(): a FIFO would block
         return any(isinstance(d, dict) and d.get("demo") is True for d in data["meta"].values())
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
@@ -150,17 +151,29 @@ def demo(file: str | None, no_open: bool, accounts: int, cards: int | None, forc
 
 @cli.command("check")
 @click.argument("file", required=False, metavar="[FILE]")
+@click.option(
+    "--repair",
+    is_flag=True,
+    help="Give each record of a table that holds a key twice (after a merge) a key of its own; "
+    "the damaged file is kept in .kamboard-backups.",
+)
 @board_options
-def check(file: str | None) -> None:
-    """Check a board file (structure, references, duplicate ids) without changing it.
+def check(file: str | None, repair: bool) -> None:
+    """Check a board file (structure, references, duplicate ids and keys) without changing it.
 
-    Exit 0 when it is sound, 1 with one problem per line otherwise.
+    Exit 0 when it is sound, 1 with one problem per line otherwise. With --repair, first
+    recover every record a duplicate key hid (under the file lock, after a backup copy).
     """
     from ..check import check_board, counts
 
     path = file or settings().path
     if not os.path.exists(path):
         raise CliError(f"{path} does not exist.")
+    if repair:
+        from ..repair import repair as repair_board
+
+        for line in repair_board(path, lock_timeout=10.0):  # a BoardError is a one-line exit 2
+            echo(line)
     problems = check_board(path)
     if problems:
         for problem in problems:
