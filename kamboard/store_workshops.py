@@ -12,7 +12,7 @@ from typing import Any
 from . import model, voting
 from . import workshop as ws_rules
 from .errors import Unchanged
-from .merge import conflict, merge, refuse_changed
+from .merge import conflict, merge
 from .model import ValidationError
 
 Doc = dict[str, Any]
@@ -156,10 +156,8 @@ class WorkshopOps:
         when = now or ws_rules.utc_now()
 
         def apply(doc: Doc) -> str:
-            if base is not None:
-                stored = {**doc, "agenda_state": doc.get("agenda_state") or {}}
-                wanted = {"agenda_state": action}
-                refuse_changed(stored, {"agenda_state": base}, ["agenda_state"], wanted, self._data.get("events"))
+            if base is not None and (doc.get("agenda_state") or {}) != base:
+                raise conflict(doc, {"agenda_state": (action, doc.get("agenda_state"))}, self._data.get("events"))
             agenda = list(doc.get("agenda") or [])
             doc["agenda_state"] = ws_rules.apply(doc.get("agenda_state"), agenda, action, when, arg)
             item = ws_rules.current_item(doc["agenda_state"], agenda) or {}
