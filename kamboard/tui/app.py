@@ -10,6 +10,7 @@ from pathlib import Path
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.css.stylesheet import Stylesheet
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from kamboard.config import load_config, save_config
@@ -22,6 +23,7 @@ from kamboard.tui.screens.board import HELP_GROUPS, BoardScreen
 from kamboard.tui.styles import APP_STYLES, stylesheets
 from kamboard.tui.styles import styles_dir as styles_dir  # re-exported
 from kamboard.tui.watch import POLL_SECONDS, BoardWatcher, describe
+from kamboard.tui.widgets.text import multiline
 from kamboard.workshop import utc_now
 
 
@@ -174,6 +176,19 @@ class KamboardApp(App[None]):
             self.report(exc)
             return
         self.push_screen(BoardScreen(account_id))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Textual's toast, with control characters from user text made visible (the terminal
+        would obey an escape sequence in a card title quoted in a notice)."""
+        super().notify(multiline(message), title=multiline(title), severity=severity, timeout=timeout, markup=markup)
 
     def report(self, error: Exception, prefix: str = "") -> None:
         """A store or validation error as a one-line toast (user text shown literally)."""

@@ -24,6 +24,7 @@ from kamboard import model
 from kamboard.model import ValidationError
 from kamboard.tui.screens.dialogs import confirm_discard
 from kamboard.tui.styles import DIALOG_STYLES
+from kamboard.tui.widgets.text import literal, multiline
 
 LANE_NOUNS = {"topic": "topic", "challenge": "challenge", "support": "support action"}
 SIDE_OPTIONS = [("Us (our team)", "us"), ("Customer", "customer")]
@@ -114,7 +115,7 @@ class CardEditor(ModalScreen[dict | None]):
 
     def _input(self, name: str, placeholder: str = "") -> Input:
         return Input(
-            self._text(name),
+            literal(self._text(name)),  # the terminal would obey control characters from the file
             placeholder=placeholder,
             id=f"input-{name}",
             validators=[FieldValidator(name)],
@@ -123,7 +124,7 @@ class CardEditor(ModalScreen[dict | None]):
         )
 
     def _area(self, name: str) -> TextArea:
-        return TextArea(self._text(name), id=f"input-{name}", soft_wrap=True, tab_behavior="focus")
+        return TextArea(multiline(self._text(name)), id=f"input-{name}", soft_wrap=True, tab_behavior="focus")
 
     def _select(self, name: str, options: list[tuple[str, str]]) -> Select[str]:
         current = self.card.get(name) or ""

@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, Static
 from kamboard.errors import Conflict
 from kamboard.model import ValidationError
 from kamboard.tui.styles import DIALOG_STYLES
+from kamboard.tui.widgets.text import literal
 
 # Human names for card fields in the conflict dialog.
 FIELD_LABELS = {
@@ -129,7 +130,7 @@ class TextPrompt(ModalScreen[str | None]):
         with Vertical(id="prompt-dialog", classes="dialog"):
             yield Label(Text(self._title), classes="dialog-title")
             yield Label(Text(self._label), classes="field-label")
-            yield Input(self._value, id="prompt-input")
+            yield Input(literal(self._value), id="prompt-input")
             yield Label("", id="prompt-error", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK (Enter)", variant="primary", id="ok")

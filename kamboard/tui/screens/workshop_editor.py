@@ -27,7 +27,7 @@ from kamboard import workshop as rules
 from kamboard.model import LANE_TITLES, LANES, ValidationError
 from kamboard.tui.screens.dialogs import confirm_discard
 from kamboard.tui.styles import WORKSHOP_STYLES
-from kamboard.tui.widgets.text import literal
+from kamboard.tui.widgets.text import literal, multiline
 
 Doc = dict[str, Any]
 SCALARS = ("title", "start", "end", "location", "vote_budget", "vote_per_card", "notes")
@@ -160,12 +160,12 @@ class ParticipantDialog(_EntryDialog):
 
     def fields(self) -> ComposeResult:
         yield Label("Name", classes="field-label")
-        yield Input(str(self.entry.get("name", "")), id="entry-name")
+        yield Input(literal(self.entry.get("name", "")), id="entry-name")
         yield Label("Side", classes="field-label")
         side = self.entry.get("side") or Select.NULL
         yield Select(SIDE_OPTIONS, value=side, prompt="Not set", id="entry-side")
         yield Label("Role", classes="field-label")
-        yield Input(str(self.entry.get("role", "")), id="entry-role")
+        yield Input(literal(self.entry.get("role", "")), id="entry-role")
 
     def result(self) -> Doc:
         side = self.query_one("#entry-side", Select).value
@@ -186,7 +186,7 @@ class AgendaItemDialog(_EntryDialog):
 
     def fields(self) -> ComposeResult:
         yield Label("Title", classes="field-label")
-        yield Input(str(self.entry.get("title", "")), id="entry-title")
+        yield Input(literal(self.entry.get("title", "")), id="entry-title")
         yield Label("Works on lane (none: a general item such as a break)", classes="field-label")
         lane = self.entry.get("lane") or Select.NULL
         yield Select(LANE_OPTIONS, value=lane, prompt="General", id="entry-lane")
@@ -237,7 +237,7 @@ class WorkshopEditor(ModalScreen[Doc | None]):
         )
 
     def _input(self, name: str, **kwargs: Any) -> Input:
-        return Input(str(self.initial.get(name, "")), id=f"input-{name}", compact=True, **kwargs)
+        return Input(literal(self.initial.get(name, "")), id=f"input-{name}", compact=True, **kwargs)
 
     def on_resize(self) -> None:
         # the lists take the rows the other fields leave (the form scrolls below 24 rows)
@@ -269,7 +269,7 @@ class WorkshopEditor(ModalScreen[Doc | None]):
                         yield Label("", id="agenda-label", classes="field-label")
                         yield ItemList(id="list-agenda", markup=False)
                         yield Label("", id="error-agenda", classes="field-error", markup=False)
-                yield self._field("notes", TextArea(str(self.initial.get("notes", "")), id="input-notes"))
+                yield self._field("notes", TextArea(multiline(self.initial.get("notes", "")), id="input-notes"))
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="workshop-save")
                 yield Button("Cancel (Esc)", id="workshop-cancel")

@@ -23,6 +23,15 @@ def literal(value: object) -> str:
     return _CONTROL.sub(_picture, str(value))
 
 
+_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def multiline(value: object) -> str:
+    """``value`` with newlines and tabs kept and every other control character made visible:
+    for notes in a TextArea and for toasts, which the terminal would otherwise obey."""
+    return _CONTROL_BUT_LINES.sub(_picture, str(value))
+
+
 def text(value: object, style: str = "") -> Text:
     """A rich Text holding ``value`` literally (brackets stay brackets)."""
     return Text(literal(value), style=style, no_wrap=True, end="")
