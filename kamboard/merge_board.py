@@ -50,6 +50,7 @@ from .merge_edit import (
 from .merge_state import (
     ABSENT,
     KEPT,
+    SEP,
     VV,
     Doc,
     State,
@@ -355,9 +356,8 @@ def merge(
         full[rid] = _Full(table, state, tomb_all, sources)
 
     alive_ids = set(raw) | {rid for rid, f in full.items() if f.alive}
-    for rid, (table, doc) in list(raw.items()):  # a link to a card deleted on the other side
-        links = doc.get("links")
-        if isinstance(links, list) and links and not all(x in alive_ids for x in links):
+    for rid, (table, doc) in list(raw.items()):  # links to show or hide: their card came or went
+        if _links_stale(doc, alive_ids):
             del raw[rid]
             full[rid] = _Full(table, parse(doc), None, [doc])
 
@@ -397,6 +397,21 @@ def merge(
     report.conflicts = _new_conflicts(full, out_records, a, b)
     report.problems = _problems(merged_board)
     return merged_board, report
+
+
+def _links_stale(doc: Doc, alive: set[str]) -> bool:
+    """Does ``doc`` list a link to a card that is gone, or hide one (``_v``) to a card that is back?"""
+    links = doc.get("links")
+    if isinstance(links, list) and links and not all(x in alive for x in links):
+        return True
+    stamps = doc.get("_v")
+    if not stamps:
+        return False
+    prefix = "links" + SEP
+    return any(
+        p.startswith(prefix) and p[len(prefix) :] in alive and isinstance(e, dict) and e.get("value") is True
+        for p, e in stamps.items()
+    )
 
 
 def _merge_meta(ours: dict[str, Any], theirs: dict[str, Any], metas: dict[str, tuple[str, Doc]], rid: str) -> Doc:

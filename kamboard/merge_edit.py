@@ -193,7 +193,11 @@ def refresh_links(data: dict[str, Doc]) -> list[str]:
         stamps = doc.get("_v") if isinstance(doc, dict) else None
         if not stamps:
             continue
-        hidden = [p for p, e in stamps.items() if p.startswith("links" + SEP) and isinstance(e, dict) and e.get("value") is True]
+        hidden = [
+            p
+            for p, e in stamps.items()
+            if p.startswith("links" + SEP) and isinstance(e, dict) and e.get("value") is True
+        ]
         if any(p[len("links" + SEP) :] in alive for p in hidden):
             state = parse(doc)
             doc["links"] = build(state, alive.__contains__).get("links", [])

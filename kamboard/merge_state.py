@@ -61,7 +61,7 @@ def same(a: Any, b: Any) -> bool:
         return True
     if a is ABSENT or b is ABSENT:
         return False
-    return value_key(a) == value_key(b)
+    return _equal(a, b)
 
 
 def synthetic(path: str, vkey: bytes) -> str:
@@ -268,7 +268,7 @@ def _alt_version(path: str, entry: Any) -> Version | None:
 
 def _drop_derived(state: State) -> None:
     """``votes`` is the sum of ``voters`` wherever voters exist: not a register of its own."""
-    if "votes" in state and any(p.startswith("voters" + SEP) for p in state):
+    if "votes" in state and "voters" + SEP in state:  # flatten always writes a map's container
         del state["votes"]
 
 
@@ -288,12 +288,22 @@ def maximal(versions: list[Version]) -> list[Version]:
     return found
 
 
+def _equal(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, str | bool | int | float) or a is None:
+        return a == b
+    return a == b and value_key(a) == value_key(b)
+
+
 def _join_path(a: list[Version], b: list[Version]) -> list[Version]:
     if a is b:
         return a
-    if len(a) == 1 and len(b) == 1:
+    if len(a) == 1 and len(b) == 1:  # mostly the same version on both sides: no hashing
         x, y = a[0], b[0]
-        if x._vv is None and y._vv is None and x.vkey == y.vkey:  # the same base version: no hashing
+        if x._vv == y._vv and _equal(x.value, y.value):
             return a if (x.at, x.by) >= (y.at, y.by) else b
     return maximal(a + b)
 

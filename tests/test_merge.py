@@ -39,7 +39,11 @@ def board(*cards: Doc, workshop: Doc | None = None, events: Doc | None = None) -
 
 
 def workshop(agenda: list[Doc] | None = None, participants: list[Doc] | None = None) -> Doc:
-    items = agenda if agenda is not None else [{"id": f"g{i}", "title": f"Item {i}", "lane": "", "minutes": 30} for i in range(3)]
+    items = (
+        agenda
+        if agenda is not None
+        else [{"id": f"g{i}", "title": f"Item {i}", "lane": "", "minutes": 30} for i in range(3)]
+    )
     people = participants if participants is not None else [{"name": "Kim", "side": "us", "role": "lead"}]
     return {"id": "w0", "account_id": "a0", "title": "WS", "agenda": items, "participants": people, **stamp()}  # fmt: skip
 
@@ -106,8 +110,17 @@ def test_both_sides_changed_a_field_the_later_wins_the_other_is_kept_for_review(
     rec = find(merged, "c1")
     assert rec["title"] == "Bob's title" and rec["notes"] == "bob's notes"
     [conflict] = report.conflicts
-    assert (conflict.field, conflict.value, conflict.by, conflict.at) == ("title", "Bob's title", "bob", "2026-02-01T11:00:00Z")
-    assert (conflict.other_value, conflict.other_by, conflict.other_at) == ("Anna's title", "anna", "2026-02-01T10:00:00Z")
+    assert (conflict.field, conflict.value, conflict.by, conflict.at) == (
+        "title",
+        "Bob's title",
+        "bob",
+        "2026-02-01T11:00:00Z",
+    )
+    assert (conflict.other_value, conflict.other_by, conflict.other_at) == (
+        "Anna's title",
+        "anna",
+        "2026-02-01T10:00:00Z",
+    )
     assert rec["_conflicts"]["title"][0]["value"] == "Anna's title"  # in the file, with who and when
     assert mb.list_conflicts(merged) == report.conflicts
     assert report.summary() == "merged 1 card; 1 conflict to review"
@@ -212,6 +225,21 @@ def test_a_link_to_a_card_deleted_elsewhere_is_kept_out_of_the_list_but_not_forg
     rec = find(merged, "c2")
     assert rec["links"] == []
     assert rec["_v"]["links\x00c1"]["value"] is True  # back in the list should the card come back
+
+
+def test_a_hidden_link_shows_again_when_its_card_comes_back() -> None:
+    a, b = two(board(card("c1", "Growth"), card("c2", "Costs")))
+    tomb = delete(a, "c1", "anna", "2026-02-01T12:00:00Z")
+    edit(b, "c2", "bob", "2026-02-01T10:00:00Z", links=["c1"])
+    merged = copy.deepcopy(mb.merge(a, b)[0])
+    assert find(merged, "c2")["links"] == []
+    rec = copy.deepcopy(tomb["record"])  # anna undoes her deletion
+    rec["updated_at"] = "2026-02-01T13:00:00Z"
+    mb.stamp_restore(rec, next(iter(merged["tombstones"].values())), "anna")
+    merged["cards"]["9"] = rec
+    assert mb.refresh_links(merged) == ["c2"] and find(merged, "c2")["links"] == ["c1"]
+    again, _ = both_ways(merged, b)
+    assert find(again, "c2")["links"] == ["c1"] and find(again, "c1") is not None
 
 
 # sets, votes, agenda, participants
@@ -407,7 +435,13 @@ def test_the_common_ancestor_settles_unstamped_changes_and_deletions() -> None:
     old, new = copy.deepcopy(base), mb.migrate(copy.deepcopy(base))
     find(old, "c2").update(notes="only the old side", updated_at="2026-02-01T10:00:00Z", updated_by="olga")
     del old["cards"]["3"]  # deleted by an older kamboard: no tombstone
-    old["events"]["1"] = {"id": "e1", "at": "2026-02-01T10:05:00Z", "by": "olga", "kind": "card.delete", "record_id": "c3"}
+    old["events"]["1"] = {
+        "id": "e1",
+        "at": "2026-02-01T10:05:00Z",
+        "by": "olga",
+        "kind": "card.delete",
+        "record_id": "c3",
+    }
     edit(new, "c1", "nina", "2026-02-01T11:00:00Z", title="New title")
     merged, report = both_ways(old, new, base)
     assert find(merged, "c1")["title"] == "New title"
@@ -474,27 +508,24 @@ def test_an_undone_deletion_survives_the_merge_with_the_copy_that_saw_it() -> No
     assert find(merged, "c1") is not None and not mb.list_conflicts(merged)
 
 
-def test_a_replica_tag_keeps_one_person_on_two_copies_apart() -> None:
-    """The same person on two laptops (or two git branches) must write as two replicas."""
+@pytest.mark.parametrize("tagged", [True, False])
+def test_one_person_on_two_copies_must_write_as_two_replicas(tagged: bool) -> None:
+    """Anna changes a title on her laptop, and twice on her desktop (or two git branches). With
+    one replica name the desktop's second change claims to have seen the laptop's: it is lost.
+    With a tag per copy (``replica_id``) it stays as a conflict to review."""
     a, b = two(board(card("c1", "Growth")))
-    laptop, desktop = replica_id("anna", "l1"), replica_id("anna", "d1")
-    assert laptop == "anna#l1" and replica_id("anna") != replica_id("anna")
-    rec = edit(a, "c1", "anna", "2026-02-01T10:00:00Z", lambda r: None, notes="x")
-    mb.stamp_change(find(b, "c1") | {}, find(b, "c1"), "anna")  # nothing changed: nothing stamped
-    assert "_v" not in find(b, "c1")
-    a, b = two(board(card("c1", "Growth")))
-    for data, who, title in ((a, laptop, "On the laptop"), (b, desktop, "On the desktop")):
+    laptop, desktop = (replica_id("anna", "l1"), replica_id("anna", "d1")) if tagged else ("anna", "anna")
+    assert replica_id("anna", "l1") == "anna#l1" and replica_id("anna") != replica_id("anna")
+    for data, who, title in ((a, laptop, "On the laptop"), (b, desktop, "Desktop"), (b, desktop, "Desktop 2")):
         rec = find(data, "c1")
         before = copy.deepcopy(rec)
         rec.update(title=title, updated_at="2026-02-01T10:00:00Z", updated_by="anna")
         mb.stamp_change(before, rec, "anna", replica=who)
-    rec = find(b, "c1")
-    before = copy.deepcopy(rec)
-    rec.update(notes="more on the desktop")
-    mb.stamp_change(before, rec, "anna", replica=desktop)
-    assert last_count(rec, desktop) == 2 and holds(rec, desktop, 2) and not holds(rec, laptop, 1)
+    assert last_count(find(b, "c1"), desktop) == 2 and holds(find(b, "c1"), desktop, 2)
+    assert holds(find(b, "c1"), laptop, 1) is not tagged  # what the store checks before reusing a tag
     merged, report = both_ways(a, b)
-    assert {c.other_value for c in report.conflicts} | {find(merged, "c1")["title"]} == {"On the laptop", "On the desktop"}
+    kept = {c.other_value for c in report.conflicts} | {find(merged, "c1")["title"]}
+    assert kept == ({"On the laptop", "Desktop 2"} if tagged else {"Desktop 2"})
 
 
 def test_problems_name_two_accounts_of_the_same_name() -> None:

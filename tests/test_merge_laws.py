@@ -66,15 +66,19 @@ def ancestor() -> Doc:
         }
     agenda = [{"id": f"g{i}", "title": f"Item {i}", "lane": "", "minutes": 30} for i in range(3)]
     people = [{"name": n, "side": "us", "role": ""} for n in PEOPLE[:2]]
-    return mb.migrate({
-        "meta": {"1": {"id": "board", "schema": 1, "title": "B", "created_at": stamp["created_at"], "created_by": "seed"}},
-        "accounts": {"1": {"id": "a0", "name": "Acme", "owner": "", "notes": "", "archived": False, **stamp}},
-        "cards": cards,
-        "workshops": {
-            "1": {"id": "w0", "account_id": "a0", "title": "WS", "agenda": agenda, "participants": people, **stamp}
-        },
-        "events": {},
-    })
+    return mb.migrate(
+        {
+            "meta": {
+                "1": {"id": "board", "schema": 1, "title": "B", "created_at": stamp["created_at"], "created_by": "seed"}
+            },
+            "accounts": {"1": {"id": "a0", "name": "Acme", "owner": "", "notes": "", "archived": False, **stamp}},
+            "cards": cards,
+            "workshops": {
+                "1": {"id": "w0", "account_id": "a0", "title": "WS", "agenda": agenda, "participants": people, **stamp}
+            },
+            "events": {},
+        }
+    )
 
 
 @dataclass
