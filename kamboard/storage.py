@@ -109,7 +109,10 @@ class _OtherLayout(Exception):
 # A record with fields at depth 2 in our layout: '"KEY": {' ends its line and its first field is
 # indented 6 (deeper objects' fields sit deeper; JSON strings hold no raw newline). Counting these
 # while slicing, against the keys parsed, tells that no table holds a key twice: orjson keeps the
-# last of two equal keys without a word. This pattern is the fastest of the exact ones to count.
+# last of two equal keys without a word. This pattern is the fastest of the exact ones to count
+# (~0.4 ms per MB). An entry that is not a non-empty object is not counted, so the counts differ
+# and the exact check runs; only a file holding as many such entries as duplicates (never one
+# kamboard or a merge of its files wrote) could hide a duplicate from it.
 _HEAD = b'": {\n      "'
 _TABLE_END = b"\n  }"
 
