@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any
 
@@ -47,6 +46,7 @@ from .merge_edit import (
     stamp_delete,
     stamp_restore,
 )
+from .merge_report import MergeReport, count_changes, new_conflicts, problems
 from .merge_state import (
     ABSENT,
     KEPT,
@@ -91,7 +91,6 @@ SCHEMA = 2  # the first schema with change stamps and tombstones (model.SCHEMA_V
 EVENT_LIMIT = 1000  # store.EVENT_LIMIT; the store trims to it once the log exceeds it by 100
 EVENT_CAP = EVENT_LIMIT + 100
 SPECIAL = frozenset({"meta", "events", "tombstones"})
-NOUNS = {"accounts": "account", "cards": "card", "workshops": "workshop"}
 
 
 class MergeError(BoardError):
@@ -129,49 +128,6 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     meta["schema"] = SCHEMA
     data.setdefault("tombstones", {})
     return data
-
-
-# the report
-@dataclass
-class Changes:
-    """Records the merge added to, changed in and removed from one side, per table."""
-
-    added: dict[str, int] = field(default_factory=dict)
-    changed: dict[str, int] = field(default_factory=dict)
-    removed: dict[str, int] = field(default_factory=dict)
-
-    def per_table(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for counts in (self.added, self.changed, self.removed):
-            for table, n in counts.items():
-                out[table] = out.get(table, 0) + n
-        return out
-
-    def total(self) -> int:
-        return sum(self.per_table().values())
-
-
-@dataclass
-class MergeReport:
-    """What a merge did: ``ours``/``theirs`` count what changed for each side; ``conflicts`` are
-    the new conflicts to review; ``problems`` what a person should look at (same account name twice)."""
-
-    ours: Changes = field(default_factory=Changes)
-    theirs: Changes = field(default_factory=Changes)
-    conflicts: list[FieldConflict] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        """E.g. 'merged 3 cards, 1 workshop; 1 conflict to review' (what came into ours)."""
-        parts = []
-        for table, n in sorted(self.ours.per_table().items()):
-            noun = NOUNS.get(table, table.rstrip("s"))
-            parts.append(f"{n} {noun}{'' if n == 1 else 's'}")
-        text = f"merged {', '.join(parts)}" if parts else "nothing new to merge"
-        n = len(self.conflicts)
-        if n:
-            text += f"; {n} conflict{'' if n == 1 else 's'} to review"
-        return text
 
 
 # one side of a merge, indexed by id
@@ -392,10 +348,11 @@ def merge(
     merged_board["events"] = _merge_events(ours.get("events") or {}, theirs.get("events") or {})
     merged_board["meta"] = _merge_meta(ours, theirs, metas, ids["ours"])
 
-    _count(report.ours, a, out_records, full)
-    _count(report.theirs, b, out_records, full)
-    report.conflicts = _new_conflicts(full, out_records, a, b)
-    report.problems = _problems(merged_board)
+    merged_ids = [rid for rid, f in full.items() if f.alive]
+    count_changes(report.ours, a.records, out_records, merged_ids)
+    count_changes(report.theirs, b.records, out_records, merged_ids)
+    report.conflicts = new_conflicts(merged_ids, out_records, a.records, b.records)
+    report.problems = problems(merged_board)
     return merged_board, report
 
 
@@ -454,40 +411,6 @@ def _merge_events(ours: Doc, theirs: Doc) -> Doc:
             nxt += 1
         out[str(nxt)] = found[eid][0]
     return out
-
-
-def _count(changes: Changes, side: _Side, out: dict[str, tuple[str, Doc]], full: dict[str, _Full]) -> None:
-    for rid, (table, doc) in out.items():
-        mine = side.records.get(rid)
-        if mine is None:
-            changes.added[table] = changes.added.get(table, 0) + 1
-        elif rid in full and mine[2] is not doc and mine[2] != doc:
-            changes.changed[table] = changes.changed.get(table, 0) + 1
-    for rid, (table, _, _) in side.records.items():
-        if rid not in out:
-            changes.removed[table] = changes.removed.get(table, 0) + 1
-
-
-def _new_conflicts(full: dict[str, _Full], out: dict[str, tuple[str, Doc]], a: _Side, b: _Side) -> list[FieldConflict]:
-    found: list[FieldConflict] = []
-    for rid, merged in full.items():
-        if not merged.alive:
-            continue
-        table, doc = out[rid]
-        known = {c.key() for side in (a, b) if (r := side.records.get(rid)) for c in review(table, r[2])}
-        found.extend(c for c in review(table, doc) if c.key() not in known)
-    return found
-
-
-def _problems(board: dict[str, Any]) -> list[str]:
-    problems = []
-    names: dict[str, str] = {}
-    for doc in (board.get("accounts") or {}).values():
-        name = str(doc.get("name", ""))
-        if name.casefold() in names:
-            problems.append(f"Two accounts are named {name!r}: rename one.")
-        names[name.casefold()] = name
-    return problems
 
 
 def content(data: dict[str, Any]) -> dict[str, Any]:

@@ -293,6 +293,7 @@ def test_two_copies(ops: list[tuple[int, str, int, int]]) -> None:
     for board in (a, b, ab):
         assert same(mb.merge(board, board)[0], board)
     assert same(mb.merge(ab, a)[0], ab)  # merging what is already in: no change
+    assert same(mb.merge(a, b, ancestor())[0], ab)  # every change is stamped: the ancestor adds nothing
     check_nothing_lost(world, ab)
 
 
