@@ -51,7 +51,6 @@ from .merge_state import (
     ABSENT,
     KEPT,
     SEP,
-    VV,
     Doc,
     State,
     Version,
@@ -424,9 +423,3 @@ def content(data: dict[str, Any]) -> dict[str, Any]:
             str(doc.get("id") or f"#{key}") if isinstance(doc, dict) else f"#{key}": doc for key, doc in docs.items()
         }
     return out
-
-
-def tombstone_vv(data: dict[str, Any], rid: str) -> VV | None:
-    """The joined vector of ``rid``'s tombstones in ``data`` (None: never deleted)."""
-    found = [t["vv"] for t in (data.get("tombstones") or {}).values() if isinstance(t, dict) and t.get("id") == rid]
-    return join_vv(found) if found else None
