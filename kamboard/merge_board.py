@@ -351,6 +351,9 @@ def merge(
     count_changes(report.ours, a.records, out_records, merged_ids)
     count_changes(report.theirs, b.records, out_records, merged_ids)
     report.conflicts = new_conflicts(merged_ids, out_records, a.records, b.records)
+    main = merged_board["meta"][metas["ours"][0]]
+    known = {c.key() for meta in (metas["ours"][1], metas["theirs"][1]) for c in review("meta", meta)}
+    report.conflicts += [c for c in review("meta", main) if c.key() not in known]
     report.problems = problems(merged_board)
     return merged_board, report
 

@@ -300,10 +300,10 @@ def review(table: str, record: Doc) -> list[FieldConflict]:
 
 
 def list_conflicts(data: dict[str, Doc]) -> list[FieldConflict]:
-    """Every conflict to review on the board, table by table."""
+    """Every conflict to review on the board, table by table (the board's own title too)."""
     out: list[FieldConflict] = []
     for table, docs in data.items():
-        if table in SPECIAL or not isinstance(docs, dict):
+        if (table in SPECIAL and table != "meta") or not isinstance(docs, dict):
             continue
         for doc in docs.values():
             if isinstance(doc, dict) and doc.get("_conflicts"):

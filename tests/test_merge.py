@@ -126,6 +126,19 @@ def test_both_sides_changed_a_field_the_later_wins_the_other_is_kept_for_review(
     assert report.summary() == "merged 1 card; 1 conflict to review"
 
 
+def test_the_board_title_merges_like_any_field() -> None:
+    a, b = two(board())
+    for data, who, title in ((a, "anna", "Key accounts"), (b, "bob", "KAM board")):
+        meta = data["meta"]["1"]
+        before = copy.deepcopy(meta)
+        meta["title"] = title
+        mb.stamp_change(before, meta, who, at=f"2026-02-01T1{len(who)}:00:00Z")
+    merged, report = both_ways(a, b)
+    assert merged["meta"]["1"]["title"] == "Key accounts"
+    assert [(c.table, c.field, c.other_value) for c in report.conflicts] == [("meta", "title", "KAM board")]
+    assert mb.list_conflicts(merged) == report.conflicts
+
+
 def test_a_tie_in_time_goes_to_the_author_then_the_value() -> None:
     a, b = two(board(card("c1", "Growth")))
     edit(a, "c1", "anna", "2026-02-01T10:00:00Z", title="A")
