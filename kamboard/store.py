@@ -20,7 +20,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import orjson
 
-from . import model
+from . import model, records
 from .errors import BoardError, BoardFileError, BoardNotFound, LockTimeout, NotFound, ReadOnlyError, Unchanged
 from .model import LANES, SCHEMA_VERSION
 from .storage import (
@@ -103,6 +103,10 @@ def _writable(path: str) -> bool:
 
 class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
     """Reads and changes one kamboard board file; safe to use from several processes at once."""
+
+    #: why the file's records cannot all be used (see records.scan), '' when they can
+    damage = ""
+    _undamaged_reason = ""
 
     def __init__(
         self,
@@ -243,7 +247,9 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
             except NotRegularFileError as exc:
                 raise self._not_regular(exc.kind) from None
             except (orjson.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
-                raise BoardFileError(f"{self.name} is not valid JSON ({exc}); fix it{self._backup_hint()}.") from None
+                raise BoardFileError(
+                    f"{self.name} is not valid JSON ({self._not_json(exc)}); fix it{self._backup_hint()}."
+                ) from None
             if self.storage.generation != self._gen:
                 self._forget_duplicates()
                 self._check_shape(data)
@@ -266,13 +272,21 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
 
     def _check_shape(self, data: Any) -> None:
         if data is None:
-            raise BoardFileError(f"{self.name} is empty, not a kamboard board; delete it{self._backup_hint()}.")
+            what = "holds JSON null" if self._raw().strip() else "is empty"
+            raise BoardFileError(f"{self.name} {what}, not a kamboard board; delete it{self._backup_hint()}.")
         not_board = f"{self.name} is JSON but not a kamboard board"
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
             raise BoardFileError(f"{not_board} (expected tables of records); open another file.")
         metas = [d for d in data.get("meta", {}).values() if isinstance(d, dict) and "schema" in d]
-        if not metas or not isinstance(metas[0]["schema"], int):
+        if not metas:
             raise BoardFileError(f"{not_board} (no kamboard meta table); open another file.")
+        if type(metas[0]["schema"]) is not int:
+            where = records.record_label("meta", next(k for k, d in data["meta"].items() if d is metas[0]), metas[0])
+            raise BoardFileError(
+                f"{self.name}: {where} field 'schema' is {records.show_value(metas[0]['schema'])}, not an integer; "
+                f"fix it{self._backup_hint()}."
+            )
+        self._set_damage(data, records.scan(data))  # records of the wrong shape: left out, read-only
         # one pass over the records: each must be a record; index those with an id
         index: dict[str, tuple[str, str]] = {}
         for name, table in data.items():
@@ -291,6 +305,34 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
                 f"{self.name} was written by a newer kamboard (schema {schema}, this one knows {SCHEMA_VERSION}): "
                 "opened read-only; upgrade kamboard to change it."
             )
+
+    def _set_damage(self, data: dict[str, Any], problems: list[records.Problem]) -> None:
+        """Records the program cannot use are left out of what this store shows, and the file is
+        read-only with the first problem as the reason (so nothing overwrites it); both end when
+        a later parse finds the file fixed."""
+        if self.damage:
+            self.readonly_reason, self.damage = self._undamaged_reason, ""
+        if problems:
+            more = f" (and {len(problems) - 1} more: `kamboard check` lists them)" if len(problems) > 1 else ""
+            self._undamaged_reason = self.readonly_reason
+            self.damage = self.readonly_reason = f"{self.name}: {problems[0]}{more}; fix it{self._backup_hint()}."
+            for problem in problems:
+                data[problem.table].pop(problem.key, None)
+
+    def _raw(self) -> bytes:
+        """The file's bytes, read again (for an error message); b'' when it cannot be read."""
+        try:
+            with open(self.path, "rb") as handle:
+                return handle.read()
+        except OSError:
+            return b""
+
+    def _not_json(self, exc: Exception) -> str:
+        """What the parser found wrong; an invalid UTF-8 byte where it is (the parser says line 1, column 1)."""
+        text = str(exc)
+        if "UTF-8" in text and "BOM" not in text:
+            return records.utf8_error(self._raw()) or text
+        return text
 
     def _not_regular(self, kind: str) -> BoardFileError:
         return BoardFileError(f"{self.name} is not a regular file ({kind}); give the path of a board file.")
