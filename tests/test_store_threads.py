@@ -100,7 +100,9 @@ def test_waiting_for_another_process_lock_is_told_and_holds_no_thread_lock(store
     assert [a["name"] for a in BoardStore(tmp_path / "board.json").accounts()] == ["ACME", "Globex"]
 
 
-def test_a_free_lock_is_not_reported_and_a_lock_held_too_long_still_times_out(store: BoardStore, tmp_path: Path) -> None:
+def test_a_free_lock_is_not_reported_and_a_lock_held_too_long_still_times_out(
+    store: BoardStore, tmp_path: Path
+) -> None:
     told: list[str] = []
     store.on_lock_wait = lambda: told.append("waiting")
     store.add_account("Globex")

@@ -19,6 +19,7 @@ from kamboard.model import ValidationError
 from kamboard.store import BoardStore
 from kamboard.tui.commands import binding_commands, followup_commands, keys_of, merged_bindings
 from kamboard.tui.history import History
+from kamboard.tui.saver import Saver
 from kamboard.tui.screens.board import HELP_GROUPS, BoardScreen
 from kamboard.tui.styles import APP_STYLES, stylesheets
 from kamboard.tui.styles import styles_dir as styles_dir  # re-exported
@@ -80,6 +81,7 @@ class KamboardApp(App[None]):
         self.start_account = account
         self._today = today
         self.watcher = BoardWatcher(store)
+        self.saver = Saver(self, store)  # every change of the board is written in the background
         self.histories: dict[str, History] = {}
         self._config: dict[str, object] = {}
         self._start_error: BoardError | None = None
@@ -118,8 +120,10 @@ class KamboardApp(App[None]):
 
     def on_unmount(self) -> None:
         self._resume_collector()  # also when the app ends before its first paint
+        self.saver.close()  # the saves given so far are still written
 
     def on_mount(self) -> None:
+        self.saver.start()
         self.call_after_refresh(self._resume_collector)
         self._load_theme()
         if self._start_error:
@@ -224,6 +228,8 @@ class KamboardApp(App[None]):
 
         Every screen is reloaded whenever the store holds a parse they were not reloaded for,
         whichever read made it: a write landing during a reload shows at the next poll."""
+        if self.saver.busy:
+            return  # the saves re-read the file; the screens re-read the board when they are done
         if not self.is_running:
             return  # the app is closing: its screens are being taken apart
         with self.watcher.poll() as change:  # the screens reload from the parse the poll read

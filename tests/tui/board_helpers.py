@@ -46,3 +46,9 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: fl
 
 def notifications(app: Any) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+async def wait_for_saves(app: Any) -> None:
+    """Let the app's saver write every change given so far; the screens have re-read the board
+    when this returns (changes show on the screen at once but reach the file in the background)."""
+    await app.saver.wait_idle()
