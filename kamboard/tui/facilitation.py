@@ -2,9 +2,9 @@
 
 ``FacilitationMixin`` is mixed into ``BoardScreen`` (kept small that way); the voting keys
 come from ``VotingMixin`` in ``voting_keys``. The rules live in
-``kamboard.workshop``, ``kamboard.voting`` and ``kamboard.gaps``; every change goes through the
-store, so a colleague's board (and the presenter view) follows through the file. The timer
-uses ``app.clock`` so tests inject a fake clock and never sleep.
+``kamboard.workshop``, ``kamboard.voting`` and ``kamboard.gaps``; every change shows at once
+and is saved in the background (``Edits``), so a colleague's board (and the presenter view)
+follows through the file. The timer uses ``app.clock`` so tests inject a fake clock and never sleep.
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ from kamboard.tui.widgets.lane import Lane
 from kamboard.tui.widgets.timer import AgendaTimer, timer_text
 
 if TYPE_CHECKING:
+    from kamboard.store import BoardStore
     from kamboard.tui.app import KamboardApp
+    from kamboard.tui.screens.board_edit import Edits
 
 Doc = dict[str, Any]
 
@@ -144,6 +146,7 @@ class FacilitationMixin(VotingMixin):
         lanes: dict[str, Lane]
         all_cards: dict[str, list[Doc]]
         focused: Any
+        edits: Edits
 
         @property
         def lane(self) -> Lane: ...
@@ -151,7 +154,7 @@ class FacilitationMixin(VotingMixin):
         def query(self, *args: Any, **kwargs: Any) -> Any: ...
         def mount(self, *args: Any, **kwargs: Any) -> Any: ...
         def notify(self, *args: Any, **kwargs: Any) -> None: ...
-        def reload(self, select: dict[str, str] | None = None) -> None: ...
+        def refresh_view(self, select: dict[str, str] | None = None) -> None: ...
         def _focus_lane(self, lane: str) -> None: ...
         def _refuse_readonly(self) -> bool: ...
         def _selected(self) -> Doc | None: ...
@@ -194,7 +197,10 @@ class FacilitationMixin(VotingMixin):
             workshops = self.app.store.workshops(self.account_id)
         except BoardError:
             workshops = []
-        found = board_workshop(workshops, self.app.today)
+        self.show_workshop(board_workshop(workshops, self.app.today), cards)
+
+    def show_workshop(self, found: Doc | None, cards: list[Doc]) -> None:
+        """Show ``found`` as the board's workshop: timer line, lanes' vote counts, vote status."""
         self.workshop = found
         shown = found is not None and timer_shown(found, self.app.today)
         names = [str(p.get("name", "")) for p in (found or {}).get("participants") or []]
@@ -266,20 +272,27 @@ class FacilitationMixin(VotingMixin):
     def action_timer(self, action: str) -> None:
         if self._refuse_readonly() or (ws := self._need_workshop(agenda=True)) is None:
             return
-        fresh = not ws.get("agenda_state")
-        try:
-            self.app.store.timer(ws["id"], action, self.app.clock())
-        except (BoardError, ValidationError) as exc:
+        seen = ws.get("agenda_state") or {}  # the base: the state as this screen shows it
+        fresh = not seen
+        now = self.app.clock()
+        try:  # shown at once; the store computes the same from the same state and time
+            state = rules.apply(seen, list(ws.get("agenda") or []), action, now)
+        except ValidationError as exc:
             self.app.report(exc)
             return
-        self._after_change()
-        if fresh and action in ("toggle", "start"):  # the workshop starts: review last year's promises
-            try:
-                open_ones = self.app.store.open_commitments(ws["id"])
-            except BoardError:
-                open_ones = []
-            if open_ones:
+        self.show_workshop({**ws, "agenda_state": state}, [c for lane in self.all_cards.values() for c in lane])
+        workshop_id = ws["id"]
+        starts = fresh and action in ("toggle", "start")
+
+        def run(store: BoardStore, _base: Doc | None) -> list[Doc]:
+            store.timer(workshop_id, action, now, base=seen)
+            return store.open_commitments(workshop_id) if starts else []
+
+        def done(open_ones: list[Doc]) -> None:
+            if open_ones:  # the workshop starts: review last year's promises
                 self.action_commitments()
+
+        self.edits.save("Timer not saved", "", None, run, done)
 
     # ---- other views ------------------------------------------------------------------------
     def action_workshop(self, new: bool = False) -> None:
@@ -299,21 +312,22 @@ class FacilitationMixin(VotingMixin):
     def _save_workshop(self, opened: Doc | None, changes: Doc | None) -> None:
         if not changes:
             return
-        store = self.app.store
-        try:
+        account_id = self.account_id
+
+        def run(store: BoardStore, _base: Doc | None) -> Doc:
             if opened is None:
                 fields = dict(changes)
                 title = fields.pop("title")
-                saved = store.add_workshop(self.account_id, title, **fields)
-                note = f"Planned {saved['title']!r}: t starts the timer."
+                return store.add_workshop(account_id, title, **fields)
+            return store.update_workshop(opened["id"], changes, base=opened)
+
+        def done(saved: Doc) -> None:
+            if opened is None:
+                self.notify(f"Planned {saved['title']!r}: t starts the timer.", markup=False)
             else:
-                saved = store.update_workshop(opened["id"], changes)
-                note = f"Saved {saved['title']!r}."
-        except (BoardError, ValidationError) as exc:
-            self.app.report(exc, prefix="Workshop not saved: ")
-            return
-        self._after_change()
-        self.notify(note, markup=False)
+                self.notify(f"Saved {saved['title']!r}.", markup=False)
+
+        self.edits.save("Workshop not saved", "", None, run, done)
 
     def action_gaps(self) -> None:
         from kamboard.tui.screens.gaps import GapsScreen
@@ -332,7 +346,7 @@ class FacilitationMixin(VotingMixin):
         if self.filter_text:
             self.query_one("#board-filter", FilterInput).conceal()
             self.filter_text = ""
-        self.reload({card["lane"]: card["id"]})
+        self.refresh_view({card["lane"]: card["id"]})
         self._focus_lane(card["lane"])
 
     def action_presenter(self) -> None:
@@ -340,7 +354,7 @@ class FacilitationMixin(VotingMixin):
 
         if (ws := self._need_workshop(agenda=True)) is None:
             return
-        self.app.push_screen(BoardPresenter(self.app.store, ws["id"], self.app.clock), lambda _: self.reload())
+        self.app.push_screen(BoardPresenter(self.app.store, ws["id"], self.app.clock), lambda _: self.refresh_view())
 
     def action_commitments(self) -> None:
         if (ws := self._need_workshop()) is None:

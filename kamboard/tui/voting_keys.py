@@ -1,7 +1,7 @@
 """Dot voting on the board: who votes, the v/V/r/s keys, the vote status and the by-votes order.
 
 ``VotingMixin`` is a base of ``FacilitationMixin`` (so of ``BoardScreen``); the rules live in
-``kamboard.voting`` and every vote goes through the store.
+``kamboard.voting``; a vote shows at once and is saved in the background (``Edits``).
 """
 
 from __future__ import annotations
@@ -18,13 +18,15 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kamboard import voting
-from kamboard.errors import BoardError
 from kamboard.model import ValidationError
+from kamboard.tui.screens.board_edit import Spot
 from kamboard.tui.styles import WORKSHOP_STYLES
 from kamboard.tui.widgets.text import literal
 
 if TYPE_CHECKING:
+    from kamboard.store import BoardStore
     from kamboard.tui.app import KamboardApp
+    from kamboard.tui.screens.board_edit import Edits
     from kamboard.tui.widgets.lane import Lane
 
 Doc = dict[str, Any]
@@ -84,19 +86,26 @@ class VotingMixin:
         current: str
         all_cards: dict[str, list[Doc]]
         workshop: Doc | None
+        edits: Edits
 
         @property
         def lane(self) -> Lane: ...
         def query(self, *args: Any, **kwargs: Any) -> Any: ...
         def notify(self, *args: Any, **kwargs: Any) -> None: ...
-        def reload(self, select: dict[str, str] | None = None) -> None: ...
+        def refresh_view(self, select: dict[str, str] | None = None) -> None: ...
+        def show_cards(self, select: dict[str, str] | None = None, lanes: Any = ...) -> None: ...
+        def show_workshop(self, workshop: Doc | None, cards: list[Doc]) -> None: ...
         def _refuse_readonly(self) -> bool: ...
         def _selected(self) -> Doc | None: ...
-        def _after_change(self, select: dict[str, str] | None = None) -> None: ...
         def _need_workshop(self, agenda: bool = False, people: bool = False) -> Doc | None: ...
 
     voter: str = ""
     sorted_lanes: frozenset[str] = frozenset()
+
+    def show_vote_status(self) -> None:
+        """The vote status line from the screen's cards."""
+        if self.workshop and self.workshop.get("participants"):
+            self._show_vote_status([c for lane in self.all_cards.values() for c in lane])
 
     def _show_vote_status(self, cards: list[Doc]) -> None:
         ws = self.workshop
@@ -146,7 +155,7 @@ class VotingMixin:
             if not name:
                 return
             self.voter = name
-            self.reload()
+            self.refresh_view()
             if callable(then):
                 then()
 
@@ -161,23 +170,34 @@ class VotingMixin:
         if not self.voter:
             self.action_pick_voter(then=lambda: self.action_vote(delta))
             return
-        try:
-            self.app.store.vote(card["id"], self.voter, ws["id"], delta)
-        except (BoardError, ValidationError) as exc:
+        cards = [c for lane in self.all_cards.values() for c in lane]
+        try:  # the rules (budget, per-card limit) on the cards as shown: refused at once
+            name = voting.participant_name(ws, self.voter)
+            votes = voting.cast(cards, card, name, ws, delta)
+        except ValidationError as exc:
             self.app.report(exc)
             return
-        self._after_change({card["lane"]: card["id"]})
+        mine = voting.voters_in(card, ws["id"]).get(name, 0)  # the base: my votes as I saw them
+        card_id, workshop_id = card["id"], ws["id"]
+        self.edits.show(card_id, Spot(votes))
+
+        def run(store: BoardStore, _base: Doc | None) -> Doc:
+            return store.vote(card_id, name, workshop_id, delta, base=mine)
+
+        self.edits.save(f"Vote not saved ({card.get('title', '')!r})", card_id, None, run, follows=False)
 
     def action_reveal(self) -> None:
         if self._refuse_readonly() or (ws := self._need_workshop()) is None:
             return
         hide = not ws.get("votes_hidden")
-        try:
-            self.app.store.set_votes_hidden(ws["id"], hide)
-        except (BoardError, ValidationError) as exc:
-            self.app.report(exc)
-            return
-        self._after_change()
+        workshop_id, seen = ws["id"], bool(ws.get("votes_hidden"))
+        self.show_workshop({**ws, "votes_hidden": hide}, [c for lane in self.all_cards.values() for c in lane])
+        self.show_cards()
+
+        def run(store: BoardStore, _base: Doc | None) -> Doc:
+            return store.set_votes_hidden(workshop_id, hide, base=seen)
+
+        self.edits.save("Not saved", "", None, run)
         self.notify("Vote counts hidden: cards show '?'." if hide else "Vote counts revealed.")
 
     def action_sort_votes(self) -> None:
@@ -189,5 +209,5 @@ class VotingMixin:
             return
         else:
             self.sorted_lanes = self.sorted_lanes | {lane}
-        self.reload()
+        self.show_cards()
         self.lane.scroll_to_cursor()

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from board_helpers import TODAY, make_store, notifications, wait_for
+from board_helpers import TODAY, make_store, notifications, wait_for, wait_for_saves
 from textual.widgets import DataTable, Input
 
 from kamboard.config import config_path
@@ -240,6 +240,6 @@ async def test_figures_are_fresh_after_coming_back_from_a_board(store: BoardStor
     app = KamboardApp(store, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter", "n", *"One more", "enter", "escape", "escape")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert isinstance(app.screen, AccountsScreen)
         assert table_rows(app)[0][2] == "4/2/2"  # topics: 3 + 1

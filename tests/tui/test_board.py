@@ -6,7 +6,7 @@ import json
 import time
 from pathlib import Path
 
-from board_helpers import TODAY, lane_lines, lane_titles, make_store, notifications
+from board_helpers import TODAY, lane_lines, lane_titles, make_store, notifications, wait_for_saves
 from textual import events
 from textual.widgets import Input
 
@@ -64,7 +64,7 @@ async def test_quick_add_several_cards_in_a_row(store: BoardStore) -> None:
         assert app.focused is field
         for title in ("Energy prices", "Regulation", "Talent"):
             await pilot.press(*title, "enter")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert app.focused is field  # stays open for the next card
         assert stored_titles(store, "challenge")[-3:] == ["Energy prices", "Regulation", "Talent"]
         assert board.lanes["challenge"].selected_card["title"] == "Talent"
@@ -72,7 +72,7 @@ async def test_quick_add_several_cards_in_a_row(store: BoardStore) -> None:
         assert app.focused is board.lanes["challenge"]
         assert not field.display
         await pilot.press("u")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert "Talent" not in stored_titles(store, "challenge")
 
 
@@ -102,13 +102,14 @@ async def test_edit_through_the_editor(store: BoardStore) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is board
+        assert "New CEO from Siemens" in "\n".join(lane_lines(board.lanes["topic"]))  # at once
+        await wait_for_saves(app)
         assert stored_titles(store, "topic")[1] == "New CEO from Siemens"
-        assert "New CEO from Siemens" in "\n".join(lane_lines(board.lanes["topic"]))
         await pilot.press("u")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert stored_titles(store, "topic")[1] == "New CEO"
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert stored_titles(store, "topic")[1] == "New CEO from Siemens"
         # Enter edits too; Esc without changes just closes
         await pilot.press("enter")
@@ -123,28 +124,28 @@ async def test_move_between_lanes_and_reorder(store: BoardStore) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         board = screen(app)
         await pilot.press("L")  # "Growth in Asia" to Challenges
-        await pilot.pause()
+        await wait_for_saves(app)
         assert stored_titles(store, "challenge") == ["Cost pressure", "Skills gap", "Growth in Asia"]
         assert board.current == "challenge"
         assert app.focused is board.lanes["challenge"]
         assert board.lanes["challenge"].selected_card["title"] == "Growth in Asia"
         await pilot.press("K", "K")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert stored_titles(store, "challenge") == ["Growth in Asia", "Cost pressure", "Skills gap"]
         assert board.lanes["challenge"].cursor == 0
         await pilot.press("shift+down")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert stored_titles(store, "challenge") == ["Cost pressure", "Growth in Asia", "Skills gap"]
         await pilot.press("shift+right")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert stored_titles(store, "support")[-1] == "Growth in Asia"
         await pilot.press("shift+left", "H")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert stored_titles(store, "topic") == ["New CEO", "Supply chain", "Growth in Asia"]
         # undo everything, one step at a time, back to the start
         for _ in range(7):
             await pilot.press("u")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert stored_titles(store, "topic") == ["Growth in Asia", "New CEO", "Supply chain"]
         assert stored_titles(store, "challenge") == ["Cost pressure", "Skills gap"]
         await pilot.press("u")
@@ -160,15 +161,15 @@ async def test_delete_then_undo_then_redo(store: BoardStore) -> None:
         await pilot.press("n")
         assert stored_titles(store, "topic") == ["Growth in Asia", "New CEO", "Supply chain"]
         await pilot.press("d", "y")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert stored_titles(store, "topic") == ["Growth in Asia", "Supply chain"]
         assert lane_titles(board.lanes["topic"]) == ["Growth in Asia", "Supply chain"]
         await pilot.press("u")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert stored_titles(store, "topic") == ["Growth in Asia", "New CEO", "Supply chain"]
         assert board.lanes["topic"].selected_card["title"] == "New CEO"
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert stored_titles(store, "topic") == ["Growth in Asia", "Supply chain"]
 
 
@@ -336,7 +337,7 @@ async def test_a_thousand_card_lane_opens_fast(board_path: Path) -> None:
         assert lane.selected_card["title"] == "Card 999"
         assert "Card 999" in "\n".join(lane_lines(lane))
         await pilot.press("K")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert lane.selected_card["title"] == "Card 999" and lane.cursor == 998
         assert stored_titles(s, "topic", "Big")[998] == "Card 999"
 
@@ -430,9 +431,9 @@ async def test_reorder_within_a_filtered_lane_moves_past_the_hidden_cards(store:
         await pilot.pause()
         assert lane_titles(board.lanes["topic"]) == ["Growth in Asia", "Supply chain"]
         await pilot.press("j", "K")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert stored_titles(store, "topic") == ["Supply chain", "Growth in Asia", "New CEO"]
         assert board.lanes["topic"].selected_card["title"] == "Supply chain"
         await pilot.press("u")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert stored_titles(store, "topic") == ["Growth in Asia", "New CEO", "Supply chain"]

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from board_helpers import TODAY, lane_lines, notifications, wait_for
+from board_helpers import TODAY, lane_lines, notifications, wait_for, wait_for_saves
 from textual.color import Color
 from textual.widgets import Digits, OptionList, Static
 
@@ -71,7 +71,7 @@ async def test_timer_start_pause_overrun_and_extend_on_the_board(store: BoardSto
         assert board(app).query_one("#workshop-bar").display
         assert "⏸ 1/4 Welcome  15:00 left" in timer_line(app)
         await pilot.press("t")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert store.workshop(ws["id"])["agenda_state"]["running"]
         clock.advance(10)
         timer.tick()
@@ -104,7 +104,8 @@ async def test_next_item_focuses_its_lane_and_colleagues_follow(store: BoardStor
         assert board(app).current == "topic"
         await pilot.press("right_square_bracket", "right_square_bracket")
         await pilot.pause()
-        assert "3/4 [Challenges] Their challenges  45:00 left" in timer_line(app)
+        assert "3/4 [Challenges] Their challenges  45:00 left" in timer_line(app)  # at once
+        await wait_for_saves(app)
         assert board(app).current == "challenge"
         assert app.focused is board(app).lanes["challenge"]
         # a colleague's process moves the agenda on: this board follows through the file
@@ -126,14 +127,14 @@ async def test_votes_budget_per_card_limit_hidden_then_revealed(store: BoardStor
         await pilot.pause()
         assert isinstance(app.screen, VoterPicker)
         await pilot.press("down", "enter")  # Bob
-        await pilot.pause()
+        await wait_for_saves(app)
         assert board(app).voter == "Bob"
         growth = store.cards(ws["account_id"], "topic")[0]
         assert store.card(growth["id"])["voters"] == {"Bob": 1}
         await pilot.press("v")
         await pilot.pause()
         await pilot.press("v")  # a third vote on one card: over the per-card limit
-        await pilot.pause()
+        await wait_for_saves(app)
         assert store.card(growth["id"])["votes"] == 2
         assert any("at most 2 per card" in n for n in notifications(app))
         lane = board(app).lanes["topic"]
@@ -147,10 +148,10 @@ async def test_votes_budget_per_card_limit_hidden_then_revealed(store: BoardStor
         await pilot.pause()
         assert any("Bob has no vote on 'Supply chain' to take back" in n for n in notifications(app))
         await pilot.press("k", "V")  # take the vote on the second card back
-        await pilot.pause()
+        await wait_for_saves(app)
         assert store.card(lane.cards[1]["id"]).get("votes", 0) == 0
         await pilot.press("r")  # reveal
-        await pilot.pause()
+        await wait_for_saves(app)
         assert store.workshop(ws["id"])["votes_hidden"] is False
         assert "●2" in lane_lines(lane)[0]
         await pilot.press("p")  # another voter
@@ -250,10 +251,10 @@ async def test_workshop_start_opens_the_commitments_review(store: BoardStore) ->
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("t")
-        await pilot.pause()
+        await wait_for_saves(app)  # the review opens once the start is saved
         assert isinstance(app.screen, CommitmentsScreen)
         await pilot.press("d", "escape")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert store.cards(acme, "support")[-1]["status"] == "done"
         await pilot.press("c")  # the review again, from its key: nothing left
         await pilot.pause()
@@ -332,6 +333,6 @@ async def test_cards_added_during_the_workshop_record_it(store: BoardStore) -> N
         await pilot.press("escape", "t")  # the facilitator starts it early: it is under way
         await pilot.pause()
         await pilot.press("n", *"During", "enter")
-        await pilot.pause()
+        await wait_for_saves(app)
         captured = {c["title"]: c.get("workshop_id", "") for c in store.cards(ws["account_id"], "topic")}
         assert captured["Before"] == "" and captured["During"] == ws["id"]

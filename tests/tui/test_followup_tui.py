@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from board_helpers import TODAY, make_store, wait_for
+from board_helpers import TODAY, make_store, wait_for, wait_for_saves
 from rich.text import Text
 from textual.color import Color
 from textual.command import CommandList, CommandPalette
@@ -137,6 +137,7 @@ async def test_action_plan_from_the_accounts_screen(store: BoardStore) -> None:
         row = table.get_row_index(store.cards(lane="support")[0]["id"])  # Joint pilot, overdue
         table.move_cursor(row=row)
         await pilot.press("4")  # done
+        await wait_for_saves(app)
         assert store.card(store.cards(lane="support")[0]["id"])["status"] == "done"
         await pilot.press("escape")
         await pilot.pause()
@@ -160,6 +161,7 @@ async def test_action_plan_from_the_palette_changes_show_on_the_board(store: Boa
         table = plan.query_one(DataTable)
         table.move_cursor(row=table.get_row_index(pilot_card["id"]))
         await pilot.press("right_square_bracket")  # agreed -> in progress
+        await wait_for_saves(app)
         assert store.card(pilot_card["id"])["status"] == "in_progress"
         await pilot.press("escape")
         assert await wait_for(pilot, lambda: app.screen is board)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from board_helpers import TODAY, lane_lines, make_store
+from board_helpers import TODAY, lane_lines, make_store, wait_for_saves
 from rich.color import Color
 
 from kamboard.store import BoardStore
@@ -207,7 +207,7 @@ async def test_quick_added_support_action_starts_as_proposed(store: BoardStore) 
     app = KamboardApp(store, account="ACME", today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("l", "l", "n", *"Site visit", "enter", "escape", "h", "n", *"Energy", "enter")
-        await pilot.pause()
+        await wait_for_saves(app)
         acme = store.account("ACME")["id"]
         support = {c["title"]: c for c in store.cards(acme, "support")}
         assert support["Site visit"]["status"] == "proposed"

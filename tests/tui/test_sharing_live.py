@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from board_helpers import TODAY, lane_titles, notifications, wait_for
+from board_helpers import TODAY, lane_titles, notifications, wait_for, wait_for_saves
 from textual.app import App
 from textual.widgets import Input, Static, TextArea
 
@@ -78,7 +78,7 @@ async def test_open_editor_stays_open_while_the_board_refreshes(store: BoardStor
         assert app.screen is editor
         assert editor.query_one("#input-title", Input).value == "Growth in Asia and India"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert store.cards(acme, "topic")[0]["title"] == "Growth in Asia and India"
 
 
@@ -93,7 +93,7 @@ async def test_untouched_fields_merge_silently(store: BoardStore, board_path: Pa
         bob.update_card(card["id"], {"notes": "Bob's notes"})
         editor.query_one("#input-title", Input).value = "Growth in APAC"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert not isinstance(app.screen, ConflictDialog)
         saved = bob.card(card["id"])
         assert (saved["title"], saved["notes"]) == ("Growth in APAC", "Bob's notes")
@@ -110,15 +110,15 @@ async def test_conflict_keep_mine(store: BoardStore, board_path: Path) -> None:
         bob.update_card(card_id, {"title": "New CEO (Bob)"})
         editor.query_one("#input-title", Input).value = "New CEO (mine)"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert isinstance(app.screen, ConflictDialog)
         assert app.screen.conflict.fields["title"] == ("New CEO (mine)", "New CEO (Bob)")
         await pilot.press("m")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert isinstance(app.screen, BoardScreen)
         assert bob.card(card_id)["title"] == "New CEO (mine)"
         await pilot.press("u")  # undoing the resolved edit brings back their value, not the old one
-        await pilot.pause()
+        await wait_for_saves(app)
         assert bob.card(card_id)["title"] == "New CEO (Bob)"
 
 
@@ -134,10 +134,10 @@ async def test_conflict_keep_theirs_still_saves_my_other_fields(store: BoardStor
         editor.query_one("#input-title", Input).value = "New CEO (mine)"
         editor.query_one("#input-notes", TextArea).text = "My notes"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert isinstance(app.screen, ConflictDialog)
         await pilot.press("t")
-        await pilot.pause()
+        await wait_for_saves(app)
         saved = bob.card(card_id)
         assert (saved["title"], saved["notes"]) == ("New CEO (Bob)", "My notes")
 
@@ -157,10 +157,10 @@ async def test_card_deleted_meanwhile_can_be_restored(store: BoardStore, board_p
         assert app.screen is editor
         editor.query_one("#input-title", Input).value = "New CEO, restored"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert bob.card(card_id)["title"] == "New CEO, restored"
         assert "New CEO, restored" in lane_titles(board.lanes["topic"])
 
@@ -188,12 +188,12 @@ async def test_undo_never_overwrites_a_later_change_by_someone_else(store: Board
         assert isinstance(editor, CardEditor)
         editor.query_one("#input-title", Input).value = "Growth in APAC"
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait_for_saves(app)
         bob, acme = other(board_path)
         card_id = bob.cards(acme, "topic")[0]["id"]
         bob.update_card(card_id, {"title": "Growth in APAC and India"})
         await pilot.press("u")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert bob.card(card_id)["title"] == "Growth in APAC and India"
         assert any("Could not undo" in n and "bob" in n for n in notifications(app))
 
@@ -205,7 +205,7 @@ async def test_a_change_read_together_with_mine_is_still_announced(store: BoardS
         bob, acme = other(board_path)
         bob.add_card(acme, "support", "Bob's idea")
         await pilot.press("n", *"Mine", "enter")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert any("bob" in n and "Bob's idea" in n for n in notifications(app))
         assert not any("tester:" in n for n in notifications(app))
         assert "Bob's idea" in lane_titles(app.screen.lanes["support"])  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from board_helpers import TODAY, notifications
+from board_helpers import TODAY, notifications, wait_for_saves
 from textual.widgets import Input, Label, OptionList, TextArea
 
 from kamboard import workshop as rules
@@ -104,7 +104,7 @@ async def test_create_a_workshop_with_people_and_an_adapted_agenda(store: BoardS
         await pilot.pause()
         assert ed.agenda[-1]["title"] == "Dinner" and ed.agenda[-1]["lane"] == ""
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert isinstance(app.screen, BoardScreen)
         (saved,) = store.workshops(store.account("ACME")["id"])
         assert saved["title"] == "Spring 2026" and saved["location"] == "Berlin"
@@ -121,7 +121,7 @@ async def test_create_a_workshop_with_people_and_an_adapted_agenda(store: BoardS
         notes.focus()
         await pilot.press(*"Bring the pilot figures")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait_for_saves(app)
         again = store.workshop(saved["id"])
         assert again["notes"] == "Bring the pilot figures" and again["rev"] == saved["rev"] + 1
         assert again["agenda"] == saved["agenda"]
@@ -152,7 +152,7 @@ async def test_bad_fields_are_explained_and_block_saving(store: BoardStore) -> N
         await replace(pilot, ed.query_one("#input-title", Input), "Fixed")
         await replace(pilot, ed.query_one("#input-vote_per_card", Input), "2")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait_for_saves(app)
         (saved,) = store.workshops()
         assert (saved["title"], saved["start"], saved["vote_per_card"]) == ("Fixed", "2026-03-20T09:00", 2)
 
@@ -209,7 +209,7 @@ async def test_shift_w_plans_the_next_workshop_after_a_past_one(store: BoardStor
         await pilot.pause()
         assert editor(app).is_new
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait_for_saves(app)
         new = next(w for w in store.workshops() if w["id"] != old["id"])
         assert new["start"] == "2026-03-16T09:00" and len(new["agenda"]) == len(rules.default_agenda())
         assert app.screen.workshop["id"] == new["id"]  # the board now runs the new one

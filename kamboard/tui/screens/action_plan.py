@@ -25,6 +25,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from kamboard.errors import BoardError, Conflict
 from kamboard.model import STATUSES, ValidationError, is_overdue
 from kamboard.store import BoardStore
+from kamboard.tui.saver import Saver
 from kamboard.tui.styles import PLAN_STYLES
 from kamboard.tui.widgets.filter_input import FilterInput
 from kamboard.tui.widgets.text import text
@@ -97,6 +98,7 @@ class ActionPlanScreen(Screen[None]):
         self.today = today
         self.owner_filter = ""
         self.side_filter = ""
+        self._shown: tuple[list[Doc], dict[str, str]] = ([], {})  # the actions and account names as read
 
     def compose(self) -> ComposeResult:
         yield Static(id="plan-title", classes="title-bar")
@@ -120,7 +122,6 @@ class ActionPlanScreen(Screen[None]):
 
     def reload(self) -> None:
         """Fill the table from the store, keeping the selected action."""
-        table = self.query_one(DataTable)
         selected = self.selected_id()
         try:
             with self.store.snapshot():  # names and cards from one parse (a write meanwhile: next poll)
@@ -128,6 +129,14 @@ class ActionPlanScreen(Screen[None]):
         except BoardError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
+        self._shown = (cards, names)
+        self._fill(selected)
+
+    def _fill(self, selected: str | None = None) -> None:
+        """Fill the table from the actions as last read (``_shown``), keeping the selected one."""
+        cards, names = self._shown
+        table = self.query_one(DataTable)
+        selected = selected or self.selected_id()
         groups = group_actions(cards, self.owner_filter, self.side_filter)
         table.clear(columns=True)
         columns = ["Action", *(["Account"] if self.show_all else []), "Owner", "Side", "Due"]
@@ -220,16 +229,12 @@ class ActionPlanScreen(Screen[None]):
             self._set(card, status)
 
     def _selected_card(self) -> Doc | None:
+        """The selected action as shown (the base of its status change)."""
         card_id = self.selected_id()
         if card_id is None:
             self.notify("Select a support action first.", severity="warning")
             return None
-        try:
-            return self.store.card(card_id)
-        except BoardError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            self.reload()
-            return None
+        return next((dict(c) for c in self._shown[0] if c["id"] == card_id), None)
 
     def _set(self, card: Doc, status: str) -> None:
         if status == card.get("status", ""):
@@ -237,16 +242,30 @@ class ActionPlanScreen(Screen[None]):
         if self.store.readonly:
             self.notify(self.store.readonly_reason, title="Read-only", severity="warning", markup=False)
             return
+        cards, names = self._shown  # shown at once
+        self._shown = ([{**c, "status": status} if c["id"] == card["id"] else c for c in cards], names)
+        self._fill(card["id"])
+        self._save_status(card, status)
+
+    def _save_status(self, card: Doc, status: str) -> None:
+        """Save the status change made from ``card`` (as shown); here at once, in the app in the background."""
         try:
             self.store.update_card(card["id"], {"status": status}, base=card)
-        except Conflict as exc:
-            self.notify(f"{exc} Reloaded; try again.", title="Changed meanwhile", severity="warning", markup=False)
         except (BoardError, ValidationError) as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self._status_failed(exc)
         else:
-            self.notify(f"{card.get('title', '')}: {GROUP_LABELS[status].lower()}", markup=False)
+            self._status_saved(card, status)
         self.reload()
         self.select(card["id"])
+
+    def _status_saved(self, card: Doc, status: str) -> None:
+        self.notify(f"{card.get('title', '')}: {GROUP_LABELS[status].lower()}", markup=False)
+
+    def _status_failed(self, exc: Exception) -> None:
+        if isinstance(exc, Conflict):
+            self.notify(f"{exc} Reloaded; try again.", title="Changed meanwhile", severity="warning", markup=False)
+        else:
+            self.notify(str(exc), severity="error", markup=False)
 
     # filters
     def action_filter_owner(self) -> None:
@@ -255,7 +274,7 @@ class ActionPlanScreen(Screen[None]):
     @on(Input.Changed, "#plan-owner")
     def _owner_changed(self, event: Input.Changed) -> None:
         self.owner_filter = event.value
-        self.reload()
+        self._fill()
 
     @on(Input.Submitted, "#plan-owner")
     def _owner_done(self) -> None:
@@ -264,7 +283,7 @@ class ActionPlanScreen(Screen[None]):
 
     def action_cycle_side(self) -> None:
         self.side_filter = SIDE_FILTERS[(SIDE_FILTERS.index(self.side_filter) + 1) % len(SIDE_FILTERS)]
-        self.reload()
+        self._fill()
 
     def action_toggle_scope(self) -> None:
         if self.account_id is None:
@@ -300,8 +319,30 @@ class AppActionPlan(ActionPlanScreen):
     def action_help(self) -> None:
         self.app.show_keys(self)  # type: ignore[attr-defined]
 
-    def _set(self, card: dict[str, Any], status: str) -> None:
-        super()._set(card, status)
-        changed = getattr(self.app, "changed", None)
-        if callable(changed):
-            changed()
+    @property
+    def saver(self) -> Saver:
+        return self.app.saver  # type: ignore[attr-defined,no-any-return]
+
+    def _save_status(self, card: Doc, status: str) -> None:
+        """In the background, through the app's saver: the table does not wait for the file."""
+        card_id = card["id"]
+
+        def run(store: BoardStore) -> Doc:
+            return store.update_card(card_id, {"status": status}, base=card)
+
+        self.saver.submit(
+            f"status of {card.get('title', '')!r}", run, lambda _: self._status_saved(card, status), self._status_failed
+        )
+        self.saver.when_idle(self._settle)
+
+    def _settle(self) -> None:
+        """Every save is answered: show the plan as the file has it (a refused change goes)."""
+        self.app.changed()  # type: ignore[attr-defined]
+        if self.is_attached:
+            self.reload()
+
+    def reload_from_store(self) -> None:
+        if self.saver.busy:
+            self.saver.when_idle(self._settle)  # reading now would wait for the saves
+        else:
+            self.reload()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -13,13 +14,15 @@ from textual.events import DescendantFocus, ScreenResume
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from kamboard import model
 from kamboard.errors import BoardError
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES, ValidationError
 from kamboard.tui.facilitation import FACILITATION_BINDINGS, FACILITATION_GROUPS, FacilitationMixin
-from kamboard.tui.screens.board_edit import BoardEditMixin
+from kamboard.tui.screens.board_edit import BoardEditMixin, Edits
 from kamboard.tui.widgets.filter_input import FilterInput
 from kamboard.tui.widgets.footer import KeyFooter
 from kamboard.tui.widgets.lane import Lane
+from kamboard.tui.widgets.save_status import SaveStatus
 from kamboard.tui.widgets.text import text
 
 if TYPE_CHECKING:
@@ -81,7 +84,8 @@ def matches(card: Card, words: list[str]) -> bool:
 class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
     """Three lanes of cards for one account; every change goes through the store and can be undone.
 
-    Card changes live in ``BoardEditMixin`` (board_edit.py), workshop keys in ``FacilitationMixin``.
+    Card changes live in ``BoardEditMixin`` (board_edit.py), workshop keys in ``FacilitationMixin``;
+    every change shows at once and is saved in the background (``Edits``, the app's saver).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -119,6 +123,7 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
         self.all_cards: dict[str, list[Card]] = {lane: [] for lane in LANES}
         self.lanes: dict[str, Lane] = {}
         self._heads: dict[str, Text] = {}
+        self.edits = Edits(self)
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar", classes="title-bar")
@@ -131,6 +136,7 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
                     yield Static(id=f"head-{lane}", classes="lane-header")
                     self.lanes[lane] = Lane(lane, self.app.today, id=f"lane-{lane}")
                     yield self.lanes[lane]
+        yield SaveStatus(self.app.saver)
         yield KeyFooter()
 
     _resumed = False
@@ -187,18 +193,23 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
             by_lane.setdefault(card.get("lane", ""), []).append(card)
         self.all_cards = by_lane
         self.load_workshop(cards)
+        self.show_cards(select)
+
+    def show_cards(self, select: dict[str, str] | None = None, lanes: Iterable[str] = LANES) -> None:
+        """Show ``all_cards`` again in ``lanes`` (filtered, ordered), without reading the store."""
         words = self.filter_text.casefold().split()
-        for lane in LANES:
-            shown = [c for c in by_lane[lane] if matches(c, words)] if words else by_lane[lane]
+        for lane in lanes:
+            every = self.all_cards.get(lane, [])
+            shown = [c for c in every if matches(c, words)] if words else every
             shown = self.view_order(lane, shown)
             self.lanes[lane].empty_hint = (
-                "No card matches the filter (Esc clears it)." if words and by_lane[lane] else EMPTY_HINT
+                "No card matches the filter (Esc clears it)." if words and every else EMPTY_HINT
             )
             self.lanes[lane].set_cards(shown, (select or {}).get(lane))
             head = Text.assemble(
                 (LANE_TITLES[lane], "bold"),
                 "  ",
-                (f"{len(shown)} of {len(by_lane[lane])}" if words else str(len(shown)), "bold"),
+                (f"{len(shown)} of {len(every)}" if words else str(len(shown)), "bold"),
                 (self.sort_note(lane), "italic"),
                 "\n",
                 (LANE_QUESTIONS[lane], "italic"),
@@ -207,9 +218,19 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
                 self._heads[lane] = head
                 self.query_one(f"#head-{lane}", Static).update(head)
         self.show_links()
+        self.show_vote_status()
+
+    def refresh_view(self, select: dict[str, str] | None = None) -> None:
+        """Show the board again: re-read it, or while saves are pending show the screen's own
+        cards (reading would wait for the saves); the board is re-read once they are done."""
+        if self.edits.busy:
+            self.show_cards(select)
+            self.app.saver.when_idle(self.edits.settle)
+        else:
+            self.reload(select)
 
     def reload_from_store(self) -> None:
-        self.reload()
+        self.refresh_view()
 
     @property
     def lane(self) -> Lane:
@@ -245,6 +266,10 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
         return card
 
     def _after_change(self, select: dict[str, str] | None = None) -> None:
+        """Another screen changed the board (its own save): show it."""
+        if self.edits.busy:
+            self.refresh_view(select)  # the board is re-read when the saves are done
+            return
         self.app.changed()
         self.reload(select)
 
@@ -299,18 +324,26 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
             return
         if self._refuse_readonly():
             return
+        # a support action captured in the room starts as proposed (was: 'no status')
+        status = {"status": "proposed"} if lane == "support" else {}
         try:
-            # a support action captured in the room starts as proposed (was: 'no status')
-            status = {"status": "proposed"} if lane == "support" else {}
-            card = self.app.store.add_card(
-                self.account_id, lane, title, workshop_id=self.capturing_workshop(), **status
-            )
-        except (BoardError, ValidationError) as exc:
-            self.app.report(exc)
+            fields = model.validate_card_fields({"title": title, **status})
+        except ValidationError as exc:
+            self.app.report(exc)  # the text stays in the field
             return
-        self.history.added(card)
-        field.value = ""
-        self._after_change({lane: card["id"]})
+        workshop_id = self.capturing_workshop()
+        card = {**model.CARD_DEFAULTS, "id": model.new_id(), "account_id": self.account_id, "lane": lane, **fields}
+        card["tags"], card["links"] = [], []
+        if workshop_id:
+            card["workshop_id"] = workshop_id
+        field.value = ""  # shown at once, saved in the background: the next title can be typed now
+        self._add(
+            card,
+            "adding",
+            lambda store: store.add_card(
+                self.account_id, lane, title, id=card["id"], workshop_id=workshop_id, **status
+            ),
+        )
         if self.filter_text and not matches(card, self.filter_text.casefold().split()):
             self.notify(f"Added {card['title']!r}; the filter hides it.", markup=False)
 
@@ -330,7 +363,7 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
     @on(Input.Changed, "#board-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value
-        self.reload()
+        self.refresh_view()
 
     @on(Input.Submitted, "#board-filter")
     def _filter_done(self) -> None:
@@ -354,7 +387,7 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
         if isinstance(filter_field, FilterInput) and (filter_field.shown or self.filter_text):
             filter_field.conceal()
             self.filter_text = ""
-            self.reload()
+            self.refresh_view()
             self.lane.focus()
             return
         lanes = self.query_one("#lanes")
