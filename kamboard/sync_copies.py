@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from .errors import BoardError
-from .merge_board import MergeError, board_id
 from .merge_report import NOUNS, MergeReport
 from .storage import BACKUP_DIR, _stamp, read_bytes
 
@@ -240,6 +239,8 @@ def absorb_copies(store: BoardStore, known: MutableMapping[Path, Signature] | No
 
 
 def _absorb(store: BoardStore, path: Path, name: CopyName) -> CopyResult | None:
+    from .merge_board import MergeError, board_id  # only when there is a copy: opening stays light
+
     data, problem = _read(path)
     if data is None:
         if problem == "gone":
@@ -257,7 +258,7 @@ def _absorb(store: BoardStore, path: Path, name: CopyName) -> CopyResult | None:
     if store.readonly:
         return CopyResult(path, name, reason=f"not merged, the board is read-only ({store.readonly_reason})")
     try:
-        report = store.merge_from(data)
+        report = store.merge_from(path)  # read again, and checked whole (shapes, keys held twice)
     except BoardError as exc:
         return CopyResult(path, name, reason=f"not merged: {exc}")
     try:
@@ -269,3 +270,9 @@ def _absorb(store: BoardStore, path: Path, name: CopyName) -> CopyResult | None:
         result.reason = f"merged, but could not move it into {BACKUP_DIR}: {exc.strerror or exc}"
         return result
     return CopyResult(path, name, report=report, moved_to=moved)
+
+
+def unseen_copies(board_path: str | os.PathLike[str], known: MutableMapping[Path, Signature]) -> list[Path]:
+    """The copies beside the board not yet said to be left alone (or changed since): what a check
+    that runs again and again (the TUI) has to absorb; a listing and a ``stat`` per copy."""
+    return [path for path in find_copies(board_path) if known.get(path) != _signature(path)]
