@@ -359,7 +359,11 @@ class BoardEditMixin:
         self.edits.save("Not saved", card_id, opened, run, done, failed, follows=False)
 
     def _resolve(self, opened: Card, changes: dict[str, Any], conflict: Conflict, choice: str | None) -> None:
-        if choice != "mine":
+        if choice == "both":  # free text: mine and theirs joined (ConflictDialog offers it then only)
+            from kamboard.tui.screens.dialogs import keep_both
+
+            changes = {**changes, **keep_both(conflict.fields)}
+        elif choice != "mine":
             changes = {k: v for k, v in changes.items() if k not in conflict.fields}
         if not changes:
             self.notify("Kept their version.")

@@ -38,6 +38,25 @@ FIELD_LABELS = {
     "position": "Position",
 }
 CONFLICT_CHROME = 12  # rows besides the field table: border 2, heading 2, message 3-4, buttons 4
+# Free-text card fields "keep both" joins: the title with " / ", the others with a blank line.
+JOINABLE = {"title": " / ", "notes": "\n\n", "customer_benefit": "\n\n", "our_benefit": "\n\n"}
+
+
+def can_keep_both(fields: dict[str, tuple[Any, Any]]) -> bool:
+    """Can every conflicting field keep both values, joined? (free text on both sides)"""
+    return bool(fields) and all(
+        name in JOINABLE and all(isinstance(v, str | None) for v in pair) for name, pair in fields.items()
+    )
+
+
+def keep_both(fields: dict[str, tuple[Any, Any]]) -> dict[str, str]:
+    """Each field's two texts joined, mine first: 'Mine / Theirs', notes with a blank line between.
+    An empty side or two equal texts give the one text."""
+    out = {}
+    for name, (mine, theirs) in fields.items():
+        texts = [t for t in dict.fromkeys(str(v or "") for v in (mine, theirs)) if t.strip()]
+        out[name] = JOINABLE[name].join(texts)
+    return out
 
 
 def display_value(value: Any) -> Text:
@@ -174,13 +193,15 @@ class TextPrompt(ModalScreen[str | None]):
 
 
 class ConflictDialog(ModalScreen[str]):
-    """Someone else changed the same fields meanwhile: show both values, keep ``"mine"`` or ``"theirs"``."""
+    """Someone else changed the same fields meanwhile: show both values, keep ``"mine"`` or
+    ``"theirs"``, or for free text (title, notes, benefits) ``"both"`` joined (``keep_both``)."""
 
     CSS_PATH = DIALOG_STYLES  # read when first shown, not at the app's start
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("m", "choose('mine')", "Keep mine", id="conflict.mine", tooltip="Save your values over theirs"),
         Binding("t", "choose('theirs')", "Keep theirs", id="conflict.theirs", tooltip="Drop your values, keep theirs"),
+        Binding("b", "choose('both')", "Keep both", id="conflict.both", tooltip="Keep both texts, yours first"),
         Binding("escape", "explain", "Choose", id="conflict.escape", tooltip="A choice is needed", show=False),
     ]
 
@@ -213,6 +234,8 @@ class ConflictDialog(ModalScreen[str]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Keep mine (m)", variant="primary", id="mine")
                 yield Button("Keep theirs (t)", variant="warning", id="theirs")
+                if can_keep_both(self.conflict.fields):
+                    yield Button("Keep both (b)", id="both")
 
     def on_mount(self) -> None:
         self._fit()
@@ -233,8 +256,18 @@ class ConflictDialog(ModalScreen[str]):
     def _keep_theirs(self) -> None:
         self.dismiss("theirs")
 
+    @on(Button.Pressed, "#both")
+    def _keep_both(self) -> None:
+        self.dismiss("both")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose" and parameters == ("both",):
+            return can_keep_both(self.conflict.fields)
+        return True
+
     def action_choose(self, choice: str) -> None:
         self.dismiss(choice)
 
     def action_explain(self) -> None:
-        self.notify("Choose which version stays: m keeps yours, t keeps theirs.", title="Conflict")
+        both = ", b keeps both" if can_keep_both(self.conflict.fields) else ""
+        self.notify(f"Choose which version stays: m keeps yours, t keeps theirs{both}.", title="Conflict")
