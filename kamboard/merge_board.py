@@ -21,7 +21,7 @@ The rules (the state of a record is in ``merge_state``; stamps and reviews in ``
   when their content by id is (``content``).
 
 merge is commutative, idempotent and associative on ``content``; tests/test_merge_laws.py checks it.
-(``kamboard.merge`` is another thing: the store's field merge of one change made from a stale base.)
+(``kamboard.stale`` is another thing: the store's field merge of one change made from a stale base.)
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ __all__ = [
     "stamp_restore",
 ]
 
-SCHEMA = 2  # the first schema with change stamps and tombstones (model.SCHEMA_VERSION + 1)
+SCHEMA = 2  # the first schema with change stamps and tombstones (model.SCHEMA_VERSION)
 EVENT_LIMIT = 1000  # store.EVENT_LIMIT; the store trims to it once the log exceeds it by 100
 EVENT_CAP = EVENT_LIMIT + 100
 SPECIAL = frozenset({"meta", "events", "tombstones"})

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: change stamps (_v, _conflicts), tombstones and a board id, for merges
 LANES = ("topic", "challenge", "support")
 LANE_TITLES = {"topic": "Topics", "challenge": "Challenges", "support": "Support"}
 LANE_QUESTIONS = {

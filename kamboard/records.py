@@ -57,7 +57,15 @@ _KINDS: dict[object, str] = {
     _AGENDA_STATE: "a timer state (index, item_id, running, started_at, elapsed, extra)",
 }
 
-_STAMPS = {"created_at": _TEXT, "created_by": _TEXT, "updated_at": _TEXT, "updated_by": _TEXT, "rev": _INT}
+_STAMPS = {
+    "created_at": _TEXT,
+    "created_by": _TEXT,
+    "updated_at": _TEXT,
+    "updated_by": _TEXT,
+    "rev": _INT,
+    "_v": _OBJECT,
+    "_conflicts": _OBJECT,
+}  # _v, _conflicts: merge_state
 _CARD: dict[str, object] = {
     "id": _TEXT,
     "account_id": _TEXT,

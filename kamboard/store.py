@@ -22,6 +22,7 @@ import orjson
 
 from . import model, records
 from .errors import BoardError, BoardFileError, BoardNotFound, LockTimeout, NotFound, ReadOnlyError, Unchanged
+from .merge_edit import holds, last_count, put_tombstone, replica_id, stamp_change, stamp_delete
 from .model import LANES, SCHEMA_VERSION
 from .storage import (
     BACKUP_DIR,
@@ -36,12 +37,13 @@ from .storage import (
 from .store_accounts import AccountOps
 from .store_bulk import BulkOps
 from .store_cards import CardOps
+from .store_merge import MergeOps
 from .store_workshops import WorkshopOps
 
 Doc = dict[str, Any]
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
-TABLES = ("meta", "accounts", "cards", "workshops", "events")
+TABLES = ("meta", "accounts", "cards", "workshops", "events", "tombstones")
 EVENT_LIMIT = 1000
 BACKUPS = 10
 _first_board_kept = False
@@ -101,7 +103,7 @@ def _writable(path: str) -> bool:
         return False
 
 
-class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
+class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps, MergeOps):
     """Reads and changes one kamboard board file; safe to use from several processes at once."""
 
     #: why the file's records cannot all be used (see records.scan), '' when they can
@@ -161,6 +163,12 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
         self._next_key: dict[str, int] = {}
         self._by_account: dict[Any, list[str]] = {}  # account id -> keys in the cards table
         self._by_account_for: tuple[Any, Any] = (None, None)  # the (cards table, _index) it was built for
+        # change stamps (merge_edit): records as a change found them, this store's writer name in
+        # version vectors (user#tag) and its last write (record id, count), to check the tag
+        self._before: dict[int, tuple[Doc, Doc]] | None = None  # id(record) -> (record, shallow copy); in a change
+        self._replica: str | None = None
+        self._last_write: tuple[str, int] | None = None
+        self._checked_replica = False  # in this change
         self._data = self._load()
         if not self.readonly_reason and self.storage.temp_files():
             from filelock import Timeout  # imported only when needed: it is slow to import
@@ -199,7 +207,7 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
             "created_at": self.clock(),
             "created_by": self.user,
         }
-        data = {"meta": {"1": meta}, "accounts": {}, "cards": {}, "workshops": {}, "events": {}}
+        data = {"meta": {"1": meta}, "accounts": {}, "cards": {}, "workshops": {}, "events": {}, "tombstones": {}}
         storage = SharedJSONStorage(self.path, lock_timeout=self.lock_timeout, indent=2, sort_keys=True)
         with self._lock_of(storage):
             if os.path.getsize(self.path) == 0:
@@ -287,24 +295,28 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
                 f"fix it{self._backup_hint()}."
             )
         self._set_damage(data, records.scan(data))  # records of the wrong shape: left out, read-only
-        # one pass over the records: each must be a record; index those with an id
-        index: dict[str, tuple[str, str]] = {}
-        for name, table in data.items():
-            indexed = name in ("accounts", "cards", "workshops")
-            for key, doc in table.items():
-                if not isinstance(doc, dict):
-                    raise BoardFileError(
-                        f"{not_board} (table {name!r} holds a non-record); fix it{self._backup_hint()}."
-                    )
-                if indexed and "id" in doc:
-                    index[str(doc["id"])] = (name, key)
-        self._index, self._next_key = index, {}
+        self._reindex(data)
         schema = metas[0]["schema"]
         if schema > SCHEMA_VERSION:
             self.readonly_reason = (
                 f"{self.name} was written by a newer kamboard (schema {schema}, this one knows {SCHEMA_VERSION}): "
                 "opened read-only; upgrade kamboard to change it."
             )
+
+    def _reindex(self, data: dict[str, Any]) -> None:
+        """One pass over the records: each must be a record; index those with an id."""
+        index: dict[str, tuple[str, str]] = {}
+        for name, table in data.items():
+            indexed = name in ("accounts", "cards", "workshops")
+            for key, doc in table.items():
+                if not isinstance(doc, dict):
+                    raise BoardFileError(
+                        f"{self.name} is JSON but not a kamboard board (table {name!r} holds a non-record); "
+                        f"fix it{self._backup_hint()}."
+                    )
+                if indexed and "id" in doc:
+                    index[str(doc["id"])] = (name, key)
+        self._index, self._next_key = index, {}
 
     def _set_damage(self, data: dict[str, Any], problems: list[records.Problem]) -> None:
         """Records the program cannot use are left out of what this store shows, and the file is
@@ -423,8 +435,13 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
             data = self._load()
             if self.readonly:  # a newer schema arrived meanwhile
                 raise ReadOnlyError(self.readonly_reason)
+            self._before, self._checked_replica = {}, False
             try:
                 yield data
+                if self._meta(data).get("schema", SCHEMA_VERSION) < SCHEMA_VERSION:
+                    from .merge_board import migrate
+
+                    migrate(data)  # the first write of an older file: a board id, a tombstones table
                 self.storage.write(data)
             except Unchanged:
                 return  # nothing was applied: no write, no backup, no event
@@ -435,6 +452,7 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
                     raise self._write_error(exc) from None
                 raise
             finally:
+                self._before = None
                 if self.storage._data is None:
                     with suppress(BoardError):
                         self._load()
@@ -449,12 +467,63 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
         return BoardError(f"Could not save {self.name}: {exc.strerror or exc}. The file is unchanged.")
 
     def _stamp(self, doc: Doc, new: bool = False) -> None:
+        """Who changed ``doc`` and when, its ``rev``; and, for a record the change found on the
+        board (``_get``, ``_touch``), a change stamp of each field it changed (merge_edit)."""
         now = self.clock()
         if new:
             doc.setdefault("id", model.new_id())
             doc["created_at"], doc["created_by"], doc["rev"] = now, self.user, 0
         doc["updated_at"], doc["updated_by"] = now, self.user
         doc["rev"] = int(doc.get("rev", 0)) + 1
+        found = self._before.get(id(doc)) if self._before is not None else None
+        if found is not None:
+            replica = self._writer()
+            stamp_change(found[1], doc, self.user, replica=replica, at=now)
+            self._before[id(doc)] = (doc, dict(doc))  # type: ignore[index]
+            self._last_write = (str(doc.get("id", "")), last_count(doc, replica))
+
+    def _touch(self, doc: Doc) -> Doc:
+        """Keep ``doc`` as it is before a change applies to it (``_stamp`` then stamps what changed)."""
+        if self._before is not None:
+            self._before.setdefault(id(doc), (doc, dict(doc)))
+        return doc
+
+    def _writer(self) -> str:
+        """This store's name in version vectors, ``user#tag``. A tag is kept while the board still
+        holds its last write; a file replaced meanwhile by another version (git checkout, a sync
+        tool) gets a new tag: one tag never writes on two diverged copies."""
+        replica = self._replica
+        if not self._checked_replica:
+            self._checked_replica = True
+            if replica is None or replica.rpartition("#")[0] != self.user or not self._holds_last_write(replica):
+                replica, self._last_write = replica_id(self.user), None
+            self._replica = replica
+        assert replica is not None
+        return replica
+
+    def _holds_last_write(self, replica: str) -> bool:
+        if self._last_write is None:
+            return True
+        record_id, count = self._last_write
+        where = self._index.get(record_id)
+        if where is not None:
+            return holds(self._data[where[0]][where[1]], replica, count)
+        for table in ("meta", "tombstones"):
+            for doc in self._data.get(table, {}).values():
+                if doc.get("id") == record_id:
+                    return holds(doc, replica, count) if table == "meta" else doc.get("vv", {}).get(replica, 0) >= count
+        return False
+
+    def _tombstone(self, data: dict[str, dict[str, Doc]], table: str, doc: Doc) -> None:
+        """Leave a tombstone for ``doc``, deleted from ``table``: a merge then tells its deletion
+        from an addition on the other copy (and an edit made there meanwhile brings it back)."""
+        replica = self._writer()
+        tomb = stamp_delete(doc, table, self.user, self.clock(), replica=replica)
+        put_tombstone(data, tomb)
+        self._last_write = (str(doc["id"]), tomb["vv"][replica])
+
+    def _meta(self, data: dict[str, dict[str, Doc]]) -> Doc:
+        return next(d for d in data["meta"].values() if isinstance(d, dict) and "schema" in d)
 
     def _log(self, data: dict[str, dict[str, Doc]], kind: str, record: Doc, summary: str) -> None:
         events = data.setdefault("events", {})
@@ -509,14 +578,16 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps):
         where = self._index.get(record_id)
         if where is None or where[0] != table:
             raise NotFound(f"No {table[:-1]} with id {record_id} in {self.name}.")
-        return self._data[table][where[1]]
+        doc = self._data[table][where[1]]
+        if self._before is not None:  # in a change: kept as it is, for its change stamps
+            self._before.setdefault(id(doc), (doc, dict(doc)))
+        return doc
 
     # reads
     @property
     @_reading
     def meta(self) -> Doc:
-        data = self._load()
-        return dict(next(d for d in data["meta"].values() if "schema" in d))
+        return dict(self._meta(self._load()))
 
     @_reading
     def accounts(self, include_archived: bool = False) -> list[Doc]:

@@ -6,8 +6,10 @@ from typing import Any
 
 from . import model
 from .errors import Unchanged
-from .merge import merge, refuse_changed
+from .merge_edit import last_count, refresh_links, stamp_restore
+from .merge_state import DELETED, build, encode, parse
 from .model import ValidationError
+from .stale import merge, refuse_changed
 
 Doc = dict[str, Any]
 _MIN_GAP = 1e-9
@@ -40,6 +42,7 @@ class CardOps:
         before = float(lane_docs[index - 1].get("position", 0)) if index > 0 else after - 2.0
         if after - before < _MIN_GAP:
             for i, doc in enumerate(lane_docs, start=1):  # renumber the lane
+                self._touch(doc)
                 doc["position"] = float(i)
                 self._stamp(doc)
             return self._position_at(lane_docs, index)
@@ -120,6 +123,14 @@ class CardOps:
     def _is_card(self, record_id: str) -> bool:
         return self._index.get(record_id, ("",))[0] == "cards"
 
+    def _show_links(self, doc: Doc) -> None:
+        """``links`` lists the cards that exist; a link to a card that is gone stays in the card's
+        change stamps, out of sight, and shows again when the card comes back (undo, merge)."""
+        state = parse(doc)
+        links = build(state, self._is_card).get("links", [])
+        doc["links"] = [x for x in links if self._is_card(x)]
+        encode(state, doc, (doc.get("_conflicts") or {}).get(DELETED) or None)
+
     def move_card(self, ref: str, lane: str | None = None, index: int | None = None, *, base: Doc | None = None) -> Doc:
         """Move a card to ``index`` (0-based; None: the end) of ``lane`` (None: its own lane).
 
@@ -155,14 +166,19 @@ class CardOps:
             doc = self._get("cards", card_id)
             if base is not None:
                 refuse_changed(doc, base, events=data.get("events"))
-            table, key = self._index.pop(card_id)
-            del data[table][key]
-            for other in data["cards"].values():
-                if card_id in other.get("links", ()):
-                    other["links"] = [x for x in other["links"] if x != card_id]
-                    self._stamp(other)
+            self._delete_card(data, doc)
             self._log(data, "card.delete", doc, f"deleted {doc['title']!r}")
         return dict(doc)
+
+    def _delete_card(self, data: dict[str, dict[str, Doc]], doc: Doc) -> None:
+        """Remove a card, leave its tombstone, hide the links to it."""
+        table, key = self._index.pop(doc["id"])
+        del data[table][key]
+        self._tombstone(data, table, doc)
+        for other in data["cards"].values():
+            if doc["id"] in other.get("links", ()):
+                self._stamp(other)
+                self._show_links(other)
 
     def restore_card(self, doc: Doc) -> Doc:
         """Put back a deleted card as it was (same id), e.g. for undo; refused if it is back already."""
@@ -170,8 +186,7 @@ class CardOps:
         with self._change() as data:
             if doc.get("id") in self._index:  # checked on the file as it is now
                 raise ValidationError("id", f"Card {doc.get('title')!r} exists already.")
-            restored = dict(doc)
-            restored["links"] = [x for x in restored.get("links", []) if self._is_card(x)]
+            restored = self._touch(dict(doc))
             lane_docs = self._lane_positions(data, account["id"], restored["lane"])
             position = restored.get("position", 0)
             if any(d.get("position") == position for d in lane_docs):  # taken: go just ahead of the tie
@@ -179,5 +194,14 @@ class CardOps:
                 restored["position"] = self._position_at(lane_docs, index)
             self._stamp(restored)
             self._insert(data, "cards", restored)
+            self._show_links(restored)  # links to cards deleted meanwhile: out of sight
+            tomb = next((t for t in data.get("tombstones", {}).values() if t.get("id") == restored["id"]), None)
+            if tomb is not None:  # merges no longer delete it; links to it show again
+                replica = self._writer()
+                stamp_restore(restored, tomb, self.user, restored["updated_at"], replica=replica)
+                self._last_write = (restored["id"], last_count(restored, replica))
+                for card_id in refresh_links(data):
+                    shown = self._get("cards", card_id)
+                    shown["rev"] = int(shown.get("rev", 0)) + 1
             self._log(data, "card.add", restored, f"restored {restored['title']!r}")
         return dict(restored)

@@ -12,8 +12,8 @@ from typing import Any
 from . import model, voting
 from . import workshop as ws_rules
 from .errors import Unchanged
-from .merge import conflict, merge
 from .model import ValidationError
+from .stale import conflict, merge
 
 Doc = dict[str, Any]
 

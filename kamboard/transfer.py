@@ -174,6 +174,7 @@ def plan_import(store: BoardStore, data: Doc, source: str = "the file") -> Impor
                 conflicts.append(f"{label} has the id of a {kind} of another account")
             elif found[1] != doc:
                 changed = sorted(k for k in set(doc) | set(found[1]) if doc.get(k) != found[1].get(k))
+                changed = [k for k in changed if k not in ("_v", "_conflicts")] or changed  # change stamps: noise
                 conflicts.append(f"{label} ({', '.join(changed[:5])})")
             else:
                 result.unchanged += 1

@@ -29,8 +29,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from kamboard.errors import Conflict, NotFound, UndoError
-from kamboard.merge import STAMPS, user_fields
 from kamboard.model import LANES, ValidationError
+from kamboard.stale import STAMPS, user_fields
 from kamboard.store import BoardStore
 from kamboard.tui.history import History
 

@@ -39,7 +39,7 @@ def _on_disk(path: Path) -> dict[str, Any]:
 
 def test_create_writes_a_board(path: Path, store: BoardStore) -> None:
     data = _on_disk(path)
-    assert set(data) == {"meta", "accounts", "cards", "workshops", "events"}
+    assert set(data) == {"meta", "accounts", "cards", "workshops", "events", "tombstones"}
     (meta,) = data["meta"].values()
     assert meta["schema"] == SCHEMA_VERSION
     assert meta["created_by"] == "alice"
@@ -300,7 +300,9 @@ def test_delete_and_restore_card(store: BoardStore, path: Path) -> None:
     assert deleted["id"] == a["id"] and deleted["title"] == "A"
     with pytest.raises(NotFound):
         store.card(a["id"])
-    assert a["id"] not in json.dumps(_on_disk(path)["cards"])  # gone, links to it too
+    cards = _on_disk(path)["cards"].values()
+    assert [c["title"] for c in cards if a["id"] in c["links"] or c["id"] == a["id"]] == []  # gone, links to it too
+    assert [t["id"] for t in _on_disk(path)["tombstones"].values()] == [a["id"]]  # for merges: deleted here
     assert store.card(action["id"])["links"] == [b["id"]]
     assert store.card(action["id"])["rev"] == 2
     assert _titles(store, acme["id"], "challenge") == ["B"]
@@ -308,6 +310,7 @@ def test_delete_and_restore_card(store: BoardStore, path: Path) -> None:
     assert restored["id"] == a["id"] and restored["rev"] == deleted["rev"] + 1
     assert restored["created_at"] == deleted["created_at"]
     assert _titles(store, acme["id"], "challenge") == ["A", "B"]
+    assert store.card(action["id"])["links"] == [a["id"], b["id"]]  # the link to it is back too
     with pytest.raises(ValidationError, match="exists already"):
         store.restore_card(deleted)
     kinds = [e["kind"] for _, e in store.events()]

@@ -53,6 +53,10 @@ class BoardMachine(RuleBasedStateMachine):
         ids = self.lanes.setdefault(key, [])
         ids.insert(len(ids) if index is None else index, card_id)
 
+    def _slots(self, key: tuple[str, str]) -> list[tuple[str, float]]:
+        """The lane's cards and positions (a move within a lane keeps its order, not its slots)."""
+        return [(c["id"], c["position"]) for c in self.stores[0].cards(*key)]
+
     @property
     def card_ids(self) -> list[str]:
         return sorted(self.titles)
@@ -114,13 +118,13 @@ class BoardMachine(RuleBasedStateMachine):
         self.lanes[key].remove(card_id)
         del self.titles[card_id]
         assert doc["title"] == doc["title"].strip()
-        return {"doc": doc, "key": key, "index": index, "lane_then": list(self.lanes[key])}
+        return {"doc": doc, "key": key, "index": index, "lane_then": self._slots(key)}
 
     @rule(item=consumes(deleted))
     def restore(self, item: dict[str, Any]) -> None:
         doc = item["doc"]
         key = item["key"]
-        unchanged = self.lanes.get(key, []) == item["lane_then"]
+        unchanged = self._slots(key) == item["lane_then"]  # same cards in the same places
         restored = self.store.restore_card(doc)
         assert restored["id"] == doc["id"] and restored["rev"] == doc["rev"] + 1
         actual = [c["id"] for c in self.stores[0].cards(key[0], key[1])]

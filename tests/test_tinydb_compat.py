@@ -77,7 +77,7 @@ def test_plain_tinydb_reads_a_kamboard_file(tmp_path: Path) -> None:
     (account,) = db.table("accounts").all()
     assert account == made["acme"]
     assert account.doc_id == int(account["id"][:12], 16)  # the key comes from the record's random id
-    assert db.table("meta").all()[0]["schema"] == 1
+    assert db.table("meta").all()[0]["schema"] == 2  # change stamps and tombstones since 2
     assert len(db.table("events")) == 4
     assert len(db.table("workshops")) == 1
     db.close()

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kamboard.errors import BoardError, Conflict, NotFound, UndoError
-from kamboard.merge import user_fields
 from kamboard.model import ValidationError
+from kamboard.stale import user_fields
 from kamboard.store import BoardStore
 
 Card = dict[str, Any]

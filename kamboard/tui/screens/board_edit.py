@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from kamboard import model
 from kamboard.errors import BoardError, Conflict, NotFound
-from kamboard.merge import user_fields
 from kamboard.model import LANE_TITLES, LANES, ValidationError
+from kamboard.stale import user_fields
 
 if TYPE_CHECKING:
     from kamboard.store import BoardStore

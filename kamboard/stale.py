@@ -1,4 +1,4 @@
-"""Changes made from a base: what the caller saw decides what may be changed. Pure, no I/O.
+"""Stale views: changes made from a base (what the caller saw decides what may be changed). Pure, no I/O.
 
 A "base" is a record as the caller last read it. A change whose base is out of date is
 merged field by field where that loses nothing, and refused with :class:`Conflict` where
@@ -14,8 +14,9 @@ from .errors import Conflict
 from .storage import event_order
 
 Doc = dict[str, Any]
-# set on every write; they say who changed a record last, not what it holds
-STAMPS = frozenset({"created_at", "created_by", "updated_at", "updated_by", "rev"})
+# set on every write; they say who changed a record last (and when each field: ``_v``, with the
+# values kept to review, ``_conflicts``: see merge_state), not what it holds
+STAMPS = frozenset({"created_at", "created_by", "updated_at", "updated_by", "rev", "_v", "_conflicts"})
 
 
 def user_fields(doc: Doc) -> Doc:
