@@ -141,7 +141,17 @@ def open_store(ctx: click.Context | None = None, *, create: bool = False, path: 
     store = BoardStore(path or conf.path, conf.author, create=create)
     if store.damage:  # records of the wrong shape: nothing would be shown right
         raise CliError(store.readonly_reason)
+    absorb_copies(store)
     return store
+
+
+def absorb_copies(store: Any) -> None:
+    """Merge the sync tools' conflicted copies beside the board into it first (sync_copies),
+    each said in one line on stderr (stdout stays the command's, e.g. its --json)."""
+    from ..sync_copies import absorb_copies as absorb
+
+    for result in absorb(store):
+        echo(result.message, err=True)
 
 
 def pass_store(f: Callable[..., Any] | None = None, *, create: bool = False) -> Any:
