@@ -23,6 +23,7 @@ from kamboard.tui.saver import Saver
 from kamboard.tui.screens.board import HELP_GROUPS, BoardScreen
 from kamboard.tui.styles import APP_STYLES, stylesheets
 from kamboard.tui.styles import styles_dir as styles_dir  # re-exported
+from kamboard.tui.synced import SyncedCopies
 from kamboard.tui.watch import POLL_SECONDS, BoardWatcher, describe
 from kamboard.tui.widgets.text import multiline
 from kamboard.workshop import utc_now
@@ -82,6 +83,7 @@ class KamboardApp(App[None]):
         self._today = today
         self.watcher = BoardWatcher(store)
         self.saver = Saver(self, store)  # every change of the board is written in the background
+        self.copies = SyncedCopies(self)  # sync tools' conflicted copies beside the board: merged in
         self.histories: dict[str, History] = {}
         self._config: dict[str, object] = {}
         self._start_error: BoardError | None = None
@@ -129,6 +131,7 @@ class KamboardApp(App[None]):
         if self._start_error:
             self.report(self._start_error)
         self.set_interval(POLL_SECONDS, self.poll)
+        self.copies.start()
 
     def show_accounts(self) -> None:
         """Back to the accounts screen (built now if the app started on a board)."""

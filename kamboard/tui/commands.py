@@ -105,6 +105,7 @@ PALETTE_TITLES = {
     "board.vote": "Vote for the card",
     "board.sort": "Sort the lane by votes",
     "board.gaps": "Show gaps",
+    "board.conflicts": "Review conflicts (merged copies)",
     "board.back": "Back to the accounts",
     "plan.owner": "Filter by owner",
     "plan.side": "Filter by side",
@@ -112,6 +113,12 @@ PALETTE_TITLES = {
     "plan.close": "Close the action plan",
     "gaps.close": "Back to the board",
     "gaps.reload": "Reload gaps",
+    "conflicts.mine": "Conflict: keep this value",
+    "conflicts.theirs": "Conflict: keep that value",
+    "conflicts.both": "Conflict: keep both texts",
+    "conflicts.next": "Next conflict",
+    "conflicts.previous": "Previous conflict",
+    "conflicts.close": "Back to the board",
 }
 KEY_HELP_TITLE = "Key help"  # ours; Textual's own "Keys" opens its key panel
 

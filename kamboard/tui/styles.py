@@ -33,3 +33,4 @@ DIALOG_STYLES = stylesheets("dialogs.tcss")
 WORKSHOP_STYLES = stylesheets("dialogs.tcss", "workshop.tcss")  # dialogs first: its rules come earlier
 PLAN_STYLES = stylesheets("action_plan.tcss")
 ACCOUNTS_STYLES = stylesheets("accounts.tcss")
+CONFLICT_STYLES = stylesheets("conflicts.tcss")

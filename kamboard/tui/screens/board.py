@@ -34,6 +34,11 @@ EMPTY_HINT = "No cards yet: press n to add one."
 NOUNS = {"topic": "topic", "challenge": "challenge", "support": "support action"}
 
 
+def count_text(n: int) -> str:
+    """'1 conflict to review', '3 conflicts to review' (the title bar, the review screen)."""
+    return f"{n} conflict{'' if n == 1 else 's'} to review"
+
+
 def _b(key: str, action: str, description: str, ident: str, tooltip: str, show: bool = False) -> Binding:
     return Binding(key, action, description, show=show, id=f"board.{ident}", tooltip=tooltip)
 
@@ -57,6 +62,7 @@ HELP_GROUPS = {
     "focus_mode": "View",
     "back": "View",
     "help": "View",
+    "conflicts": "View",
     **FACILITATION_GROUPS,
 }
 
@@ -105,6 +111,7 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
         _b("slash", "filter", "Filter", "filter", "Filter cards by text, #tag or @owner", True),
         _b("z", "focus_mode", "Focus lane", "focus_mode", "Show the focused lane large (for a projector)", True),
         *FACILITATION_BINDINGS,
+        _b("C", "conflicts", "Conflicts", "conflicts", "Review the conflicts merged copies of the board left"),
         _b("q,escape", "back", "Back", "back", "Close the input or focus mode, else back to the accounts", True),
         _b("question_mark", "help", "Keys", "help", "Show every key", True),
     ]
@@ -175,12 +182,14 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
     def _show(self, account: dict[str, Any], cards: list[Card], select: dict[str, str] | None) -> None:
         """Fill the title, lanes and workshop line (which reads the workshops: call in a snapshot)."""
         store = self.app.store
+        conflicts = len(store.conflicts())  # of the whole board: merged copies leave them anywhere
         self.query_one("#title-bar", Static).update(
             Text.assemble(
                 text(account.get("name", ""), "bold"),
                 ("  owner: ", "dim") if account.get("owner") else "",
                 text(account.get("owner", "")),
                 ("  (archived)", "italic") if account.get("archived") else "",
+                (f"   {count_text(conflicts)} (C)", "bold reverse") if conflicts else "",
                 ("   q: accounts  ?: keys", "dim"),
             )
         )
@@ -399,6 +408,11 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
 
     def action_help(self) -> None:
         self.app.show_keys(self)
+
+    def action_conflicts(self) -> None:
+        from kamboard.tui.screens.conflicts import ConflictsScreen
+
+        self.app.push_screen(ConflictsScreen(), lambda _: self.refresh_view())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # an open input types '/' (Textual's footer does not know 'slash' is printable)

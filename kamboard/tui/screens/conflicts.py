@@ -1,0 +1,280 @@
+"""Conflicts to review: values two people wrote at the same time to one field, on two copies of
+the board (a synced folder, a git branch) that were merged since. The record shows one of them
+(the later change); the other waits here.
+
+The list shows each conflict (record, field); below it both values side by side, who wrote them
+and when. ``1`` keeps this value (the one the board shows), ``2`` keeps that one, ``b`` keeps
+both for text (a title joined with " / ", notes with a blank line between); ``n``/``p`` go to
+the next/previous conflict; ``q``/Esc back. The choices and Back have buttons, the list and
+the footer's keys are clickable. A card deleted on one side and changed on the other stayed: ``1`` keeps it, ``2``
+deletes it after all. Resolutions are saved in the background (the app's saver).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import orjson
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kamboard.errors import BoardError
+from kamboard.merge_edit import FieldConflict
+from kamboard.store_merge import conflict_id
+from kamboard.tui.screens.board import count_text
+from kamboard.tui.styles import CONFLICT_STYLES
+from kamboard.tui.widgets.footer import KeyFooter
+from kamboard.tui.widgets.text import literal, multiline, text
+
+if TYPE_CHECKING:
+    from kamboard.store import BoardStore
+    from kamboard.tui.app import KamboardApp
+
+NOUNS = {"cards": "Card", "accounts": "Account", "workshops": "Workshop", "meta": "Board"}
+HINT = "1: the value the board shows now · 2: the value written at the same time on another copy"
+
+
+def is_text(conflict: FieldConflict) -> bool:
+    """Can both values be kept, joined? Texts only (a title, notes, an owner)."""
+    return not conflict.deleted and all(isinstance(v, str | None) for v in (conflict.value, conflict.other_value))
+
+
+def show_value(value: Any, deleted: bool = False) -> Text:
+    """A value as literal text: text with its lines, lists by commas, empty and deleted in italics."""
+    if deleted:
+        return Text("(deleted)", style="italic")
+    if value is None or value == "" or value == []:
+        return Text("(empty)", style="italic")
+    if isinstance(value, str):
+        return Text(multiline(value))
+    if isinstance(value, list | tuple) and all(isinstance(v, str | int | float) for v in value):
+        return Text(literal(", ".join(str(v) for v in value)))
+    if isinstance(value, dict | list):
+        return Text(literal(orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()))
+    return Text(literal(value))
+
+
+def when(at: str) -> str:
+    """'2026-09-25T14:30:12.123456Z' -> '2026-09-25 14:30'."""
+    return at[:16].replace("T", " ") if at else "?"
+
+
+def who_line(by: str, at: str, what: str = "changed") -> Text:
+    return Text.assemble((f"{what} by ", "dim"), text(by or "someone", "bold"), (f", {when(at)}", "dim"))
+
+
+def option_line(conflict: FieldConflict) -> Text:
+    """'Card  Pricing  · title  (Anna / Bob)': one line in the list."""
+    noun = NOUNS.get(conflict.table, conflict.table)
+    field = "deleted on one side" if conflict.deleted else conflict.field
+    return Text.assemble(
+        (f"{noun} ", "dim"),
+        text(conflict.title, "bold"),
+        " · ",
+        text(field),
+        ("  (", "dim"),
+        text(conflict.by or "?", "dim"),
+        (" / ", "dim"),
+        text(conflict.other_by or "?", "dim"),
+        (")", "dim"),
+    )
+
+
+class ConflictsScreen(Screen[None]):
+    """Every conflict to review on the board, one at a time with both values side by side."""
+
+    CSS_PATH = CONFLICT_STYLES  # read when first shown, not at the app's start
+    HELP_GROUP = "Conflicts"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "keep('mine')", "Keep this", id="conflicts.mine", tooltip="Keep the value the board shows"),
+        Binding("2", "keep('theirs')", "Keep that", id="conflicts.theirs", tooltip="Keep the other value"),
+        Binding("b", "keep('both')", "Keep both", id="conflicts.both", tooltip="Keep both texts, joined"),
+        Binding("n", "step(1)", "Next", id="conflicts.next", tooltip="The next conflict"),
+        Binding("p", "step(-1)", "Previous", id="conflicts.previous", tooltip="The previous conflict"),
+        Binding("q,escape", "close", "Back", id="conflicts.close", tooltip="Back to the board"),
+    ]
+
+    app: KamboardApp  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__(id="conflicts")
+        self.found: list[FieldConflict] = []
+        self._busy: set[tuple[str, str]] = set()  # (record id, path) being saved: hidden meanwhile
+
+    @property
+    def store(self) -> BoardStore:
+        return self.app.store
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="conflicts-title", classes="title-bar")
+        yield OptionList(id="conflicts-list", markup=False)
+        with Vertical(id="conflict-detail"):
+            yield Static(id="conflict-record")
+            with Horizontal(id="conflict-sides"):
+                with Vertical(classes="conflict-side", id="side-this"):
+                    yield Static(id="this-head", classes="side-head")
+                    with VerticalScroll(classes="side-value"):
+                        yield Static(id="this-value")
+                with Vertical(classes="conflict-side", id="side-that"):
+                    yield Static(id="that-head", classes="side-head")
+                    with VerticalScroll(classes="side-value"):
+                        yield Static(id="that-value")
+            with Horizontal(id="conflict-buttons"):
+                yield Button("Keep this (1)", id="keep-mine", variant="primary")
+                yield Button("Keep that (2)", id="keep-theirs", variant="warning")
+                yield Button("Keep both (b)", id="keep-both")
+                yield Button("Back (q)", id="back")
+        yield Static(HINT, id="conflicts-hint", markup=False)
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(OptionList).focus()
+
+    # data
+    def reload(self) -> None:
+        """Read the conflicts again (keeping the one selected where it still is)."""
+        try:
+            found = self.store.conflicts()
+        except BoardError as exc:
+            self.app.report(exc)
+            found = []
+        self._show([c for c in found if (c.id, c.path) not in self._busy])
+
+    def reload_from_store(self) -> None:
+        """Another process changed the board (the app's poll)."""
+        if not self.app.saver.busy:
+            self.reload()
+
+    def _show(self, found: list[FieldConflict], index: int | None = None) -> None:
+        options = self.query_one(OptionList)
+        selected = self.current
+        if index is None:
+            keys = [c.key() for c in found]
+            index = (
+                keys.index(selected.key()) if selected is not None and selected.key() in keys else options.highlighted
+            )
+        self.found = found
+        options.clear_options()
+        options.add_options([Option(option_line(c), id=str(i)) for i, c in enumerate(found)])
+        if found:
+            options.highlighted = min(max(index or 0, 0), len(found) - 1)
+        self.query_one("#conflicts-title", Static).update(
+            Text.assemble(
+                ("Conflicts to review", "bold"),
+                f"  {count_text(len(found))}" if found else "  none left",
+                ("   q: back", "dim"),
+            )
+        )
+        self._detail()
+
+    @property
+    def current(self) -> FieldConflict | None:
+        index = self.query_one(OptionList).highlighted
+        if index is None or not 0 <= index < len(self.found):
+            return None
+        return self.found[index]
+
+    def _detail(self) -> None:
+        conflict = self.current
+        detail = self.query_one("#conflict-detail")
+        detail.display = conflict is not None
+        if conflict is None:
+            self.query_one("#conflict-record", Static).update("")
+            return
+        noun = NOUNS.get(conflict.table, conflict.table)
+        if conflict.deleted:
+            head = Text.assemble(
+                (f"{noun} ", "dim"), text(conflict.title, "bold"), " was deleted on one side, changed on the other"
+            )
+        else:
+            head = Text.assemble(
+                (f"{noun} ", "dim"), text(conflict.title, "bold"), ("  field: ", "dim"), text(conflict.field, "bold")
+            )
+        self.query_one("#conflict-record", Static).update(head)
+        self.query_one("#this-head", Static).update(
+            Text.assemble(("1 · This", "bold"), (" (the board shows it)\n", "dim"), who_line(conflict.by, conflict.at))
+        )
+        that = who_line(conflict.other_by, conflict.other_at, "deleted" if conflict.deleted else "changed")
+        self.query_one("#that-head", Static).update(
+            Text.assemble(("2 · That", "bold"), (" (in review)\n", "dim"), that)
+        )
+        self.query_one("#this-value", Static).update(
+            Text("(the record, kept)", style="italic") if conflict.deleted else show_value(conflict.value)
+        )
+        self.query_one("#that-value", Static).update(show_value(conflict.other_value, conflict.deleted))
+        self.query_one("#keep-both", Button).disabled = not is_text(conflict)
+        self.query_one("#keep-theirs", Button).label = "Delete it (2)" if conflict.deleted else "Keep that (2)"
+
+    @on(OptionList.OptionHighlighted, "#conflicts-list")
+    def _highlighted(self) -> None:
+        self._detail()
+
+    # actions
+    def action_step(self, delta: int) -> None:
+        options = self.query_one(OptionList)
+        if not self.found:
+            return
+        index = (options.highlighted or 0) + delta
+        options.highlighted = min(max(index, 0), len(self.found) - 1)
+
+    def action_keep(self, choice: str) -> None:
+        conflict = self.current
+        if conflict is None:
+            self.notify("No conflict left to review.", markup=False)
+            return
+        if self.store.readonly:
+            self.notify(self.store.readonly_reason, title="Read-only", severity="warning", markup=False)
+            return
+        if conflict.deleted and choice == "theirs" and conflict.table != "cards":
+            self.notify("Only cards can be deleted: keep it (1).", severity="warning", markup=False)
+            return
+        if choice == "both" and not is_text(conflict):
+            self.notify("Only texts can be kept both: choose 1 or 2.", severity="warning", markup=False)
+            return
+        ref = conflict_id(conflict)
+        where = (conflict.id, conflict.path)
+        self._busy.add(where)
+        index = self.query_one(OptionList).highlighted
+        self._show([c for c in self.found if (c.id, c.path) != where], index)
+
+        def run(store: BoardStore) -> None:
+            store.resolve_conflict(ref, choice)
+
+        def settled(_: object = None) -> None:
+            self._busy.discard(where)
+            self.app.changed()
+            self.app.saver.when_idle(self.reload)
+
+        def failed(exc: Exception) -> None:
+            settled()
+            self.app.report(exc, prefix="Not resolved: ")
+
+        self.app.saver.submit("resolving a conflict", run, settled, failed)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    # mouse
+    @on(Button.Pressed, "#keep-mine")
+    def _mine(self) -> None:
+        self.action_keep("mine")
+
+    @on(Button.Pressed, "#keep-theirs")
+    def _theirs(self) -> None:
+        self.action_keep("theirs")
+
+    @on(Button.Pressed, "#keep-both")
+    def _both(self) -> None:
+        self.action_keep("both")
+
+    @on(Button.Pressed, "#back")
+    def _back(self) -> None:
+        self.action_close()
