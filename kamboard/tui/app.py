@@ -17,7 +17,7 @@ from kamboard.config import load_config, save_config
 from kamboard.errors import BoardError
 from kamboard.model import ValidationError
 from kamboard.store import BoardStore
-from kamboard.tui.commands import binding_commands, followup_commands, keys_of, merged_bindings
+from kamboard.tui.commands import binding_commands, conflict_commands, followup_commands, keys_of, merged_bindings
 from kamboard.tui.history import History
 from kamboard.tui.saver import Saver
 from kamboard.tui.screens.board import HELP_GROUPS, BoardScreen
@@ -260,6 +260,7 @@ class KamboardApp(App[None]):
         from kamboard.tui.exports import export_commands  # reports and csv: imported when the palette opens
 
         yield from followup_commands(self, screen)
+        yield from conflict_commands(self, screen)
         yield from export_commands(self, screen)
 
 

@@ -183,3 +183,28 @@ def followup_commands(app: KamboardApp, screen: Screen[object]) -> Iterable[Syst
         "Support actions of every account by status, overdue ones first in each group",
         partial(open_action_plan, app, account_id, show_all=True),
     )
+
+
+# ---------------------------------------------------------------- conflicts to review
+def conflict_commands(app: KamboardApp, screen: Screen[object]) -> Iterable[SystemCommand]:
+    """'Review conflicts' where no key opens them (the accounts screen, the action plan) while
+    merged copies left some; a board has its own key, C, which the palette lists already."""
+    from kamboard.tui.screens.board import BoardScreen, count_text
+    from kamboard.tui.screens.conflicts import ConflictsScreen
+
+    if isinstance(screen, ModalScreen | BoardScreen | ConflictsScreen):
+        return
+    found = len(app.store.conflicts())
+    if not found:
+        return
+
+    def closed(_: object) -> None:
+        for below in app.screen_stack:
+            if hasattr(below, "reload_from_store"):
+                below.reload_from_store()
+
+    yield SystemCommand(
+        PALETTE_TITLES["board.conflicts"],
+        f"{count_text(found)}: both values side by side; keep this, that or both",
+        lambda: app.push_screen(ConflictsScreen(), closed),
+    )

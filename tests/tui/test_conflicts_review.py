@@ -235,6 +235,22 @@ async def test_the_palette_lists_the_review(conflicted: BoardStore) -> None:
         assert "Review conflicts (merged copies)" in titles
 
 
+async def test_the_accounts_screen_palette_offers_the_review(conflicted: BoardStore) -> None:
+    app = KamboardApp(conflicted, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        command = commands["Review conflicts (merged copies)"]
+        assert command.help.startswith("2 conflicts to review")
+        command.callback()
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictsScreen)
+        await pilot.press("1", "1")
+        await wait_for_saves(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Review conflicts (merged copies)" not in [c.title for c in app.get_system_commands(app.screen)]
+
+
 # ---- conflicted copies beside the board --------------------------------------------------
 async def test_a_copy_there_at_the_start_is_merged(tmp_path: Path) -> None:
     path, copy = tmp_path / "board.json", tmp_path / DROPBOX
