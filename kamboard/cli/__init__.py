@@ -17,6 +17,7 @@ from . import accounts  # noqa: F401
 from . import cards  # noqa: F401
 from . import workshop  # noqa: F401  (workshop ..., gaps)
 from . import export  # noqa: F401  (export, import, due)
+from . import merge  # noqa: F401  (merge, git-setup, merge-driver, conflicts)
 
 # isort: on
 
