@@ -186,7 +186,10 @@ class CardOps:
         with self._change() as data:
             if doc.get("id") in self._index:  # checked on the file as it is now
                 raise ValidationError("id", f"Card {doc.get('title')!r} exists already.")
-            restored = self._touch(dict(doc))
+            tomb = next((t for t in data.get("tombstones", {}).values() if t.get("id") == doc.get("id")), None)
+            snapshot = (tomb or {}).get("record") or {}
+            # a card given without its change stamps (user fields only) takes them from its tombstone
+            restored = self._touch({**{k: snapshot[k] for k in ("_v", "_conflicts") if k in snapshot}, **doc})
             lane_docs = self._lane_positions(data, account["id"], restored["lane"])
             position = restored.get("position", 0)
             if any(d.get("position") == position for d in lane_docs):  # taken: go just ahead of the tie
@@ -195,7 +198,6 @@ class CardOps:
             self._stamp(restored)
             self._insert(data, "cards", restored)
             self._show_links(restored)  # links to cards deleted meanwhile: out of sight
-            tomb = next((t for t in data.get("tombstones", {}).values() if t.get("id") == restored["id"]), None)
             if tomb is not None:  # merges no longer delete it; links to it show again
                 replica = self._writer()
                 stamp_restore(restored, tomb, self.user, restored["updated_at"], replica=replica)

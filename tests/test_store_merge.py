@@ -16,7 +16,7 @@ import pytest
 from kamboard.errors import Conflict, NotFound, ReadOnlyError
 from kamboard.merge_board import MergeError
 from kamboard.model import SCHEMA_VERSION, ValidationError
-from kamboard.stale import STAMPS, refuse_changed
+from kamboard.stale import STAMPS, refuse_changed, user_fields
 from kamboard.storage import BACKUP_DIR
 from kamboard.store import BoardStore
 from kamboard.store_merge import conflict_id
@@ -117,6 +117,19 @@ def test_an_undone_deletion_stays_through_a_merge(copies: tuple[Path, Path, dict
     anna.merge_from(theirs)
     assert anna.card(ids["Costs"])["title"] == "Costs"
     assert anna.conflicts() == []
+
+
+def test_a_card_restored_from_its_fields_only_keeps_its_change_stamps(
+    copies: tuple[Path, Path, dict[str, str]],
+) -> None:
+    """The TUI's undo may hold a deleted card without its stamps: the tombstone has them."""
+    ours, _, ids = copies
+    anna = BoardStore(ours, "anna", clock=ticking(10))
+    anna.update_card(ids["Growth"], {"title": "Growth 2027"})
+    stamp = card_on_disk(ours, ids["Growth"])["_v"]["title"]
+    anna.restore_card(user_fields(anna.delete_card(ids["Growth"])))
+    assert card_on_disk(ours, ids["Growth"])["_v"]["title"] == stamp
+    assert anna.card(ids["Growth"])["title"] == "Growth 2027"
 
 
 def test_merge_from_is_one_transaction_with_a_backup_an_event_and_higher_revs(
