@@ -6,6 +6,7 @@ from typing import Any
 
 from . import model
 from . import workshop as ws_rules
+from .merge_edit import last_count, stamp_restore
 from .model import ValidationError
 
 Doc = dict[str, Any]
@@ -26,10 +27,15 @@ class BulkOps:
                     if table not in ("accounts", "cards", "workshops") or doc.get("id") in self._index:
                         raise ValidationError("id", f"A record with id {doc.get('id')} already exists in {self.name}.")
             count = 0
+            tombs = {t.get("id"): t for t in data.get("tombstones", {}).values()}
             for table, docs in records.items():
                 for doc in docs:
-                    self._insert(data, table, dict(doc))
+                    inserted = self._insert(data, table, dict(doc))
                     count += 1
+                    if doc.get("id") in tombs:  # deleted here before: back for good, merges keep it
+                        replica = self._writer()
+                        stamp_restore(inserted, tombs[doc["id"]], self.user, self.clock(), replica=replica)
+                        self._last_write = (doc["id"], last_count(inserted, replica))
             if count:
                 self._log(data, "account.import", account, summary)
         return count

@@ -132,6 +132,18 @@ def test_a_card_restored_from_its_fields_only_keeps_its_change_stamps(
     assert anna.card(ids["Growth"])["title"] == "Growth 2027"
 
 
+def test_a_card_imported_again_after_its_deletion_stays_through_a_merge(
+    copies: tuple[Path, Path, dict[str, str]],
+) -> None:
+    ours, theirs, ids = copies
+    anna = BoardStore(ours, "anna", clock=ticking(10))
+    deleted = anna.delete_card(ids["Costs"])
+    shutil.copy(ours, theirs)  # bob's copy has the deletion
+    anna.insert_records({"cards": [deleted]}, anna.account("ACME"), "imported the account again")
+    anna.merge_from(theirs)
+    assert anna.card(ids["Costs"])["title"] == "Costs" and anna.conflicts() == []
+
+
 def test_merge_from_is_one_transaction_with_a_backup_an_event_and_higher_revs(
     copies: tuple[Path, Path, dict[str, str]],
 ) -> None:
