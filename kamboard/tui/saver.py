@@ -58,6 +58,7 @@ class Saver:
         self._idle: asyncio.Event | None = None
         self._started = False
         self._ended = threading.Event()
+        self._held: list[Job] = []  # given, waiting for the next paint to go to the thread
 
     @property
     def busy(self) -> bool:
@@ -82,6 +83,7 @@ class Saver:
     def close(self) -> None:
         """End the thread once the jobs given so far have run, and wait for that (the app's end:
         a change shown on the screen is in the file when the app is gone)."""
+        self._hand_over()
         self._queue.put(None)
         if self._started:
             self._ended.wait()
@@ -92,7 +94,11 @@ class Saver:
         self.pending += 1
         if self._idle is not None:
             self._idle.clear()
-        self._queue.put(Job(label, run, done, failed))
+        # handed to the thread once the screen has painted the change the key made: the job's
+        # Python work would otherwise compete with that paint for the interpreter (the GIL)
+        self._held.append(Job(label, run, done, failed))
+        if len(self._held) == 1:
+            self.app.call_after_refresh(self._hand_over)
         if self.pending == 1:
             self.status.publish(self)
 
@@ -110,6 +116,11 @@ class Saver:
         if not self.pending:
             self._idle.set()
         await self._idle.wait()
+
+    def _hand_over(self) -> None:
+        held, self._held = self._held, []
+        for job in held:
+            self._queue.put(job)
 
     # the saver thread
     def _serve(self) -> None:

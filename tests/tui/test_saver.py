@@ -7,18 +7,22 @@ import threading
 from pathlib import Path
 from typing import Any, ClassVar
 
-from board_helpers import TODAY, lane_titles, notifications, wait_for, wait_for_saves
+from board_helpers import TODAY, lane_lines, lane_titles, notifications, wait_for, wait_for_saves
 from filelock import FileLock
+from test_facilitation import FakeClock, add_workshop
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from kamboard.errors import BoardError
 from kamboard.store import BoardStore
 from kamboard.tui.app import KamboardApp
+from kamboard.tui.commands import open_action_plan
 from kamboard.tui.saver import SAVING, WAITING, Saver
+from kamboard.tui.screens.action_plan import AppActionPlan
 from kamboard.tui.screens.board import BoardScreen
 from kamboard.tui.widgets.save_status import SaveStatus
+from kamboard.tui.widgets.timer import AgendaTimer
 
 DEADLOCK = 10  # seconds: only to end a hung test, never a measure of speed
 
@@ -101,7 +105,8 @@ async def test_the_ui_answers_keys_while_a_job_waits(store: BoardStore) -> None:
         await pilot.pause()
         assert str(app.query_one("#count", Static).render()) == "3"
         assert app.saver.pending == 1 and idle == []
-        assert status.display and str(status.render()) == SAVING
+        assert await wait_for(pilot, lambda: status.display)  # once the save takes a while
+        assert str(status.render()) == SAVING
         go.set()
         await app.saver.wait_idle()
         await pilot.pause()
@@ -159,6 +164,7 @@ def titles_in_file(board_path: Path, lane: str) -> list[str]:
 async def test_keys_act_at_once_while_another_process_holds_the_lock(store: BoardStore, board_path: Path) -> None:
     app = board_app(store)
     async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()  # the status line is mounted after the first paint
         board = app.screen
         assert isinstance(board, BoardScreen)
         status = board.query_one(SaveStatus)
@@ -260,3 +266,63 @@ async def test_a_failed_save_rolls_the_screen_back_with_a_notice(store: BoardSto
         assert lane_titles(board.lanes["challenge"]) == ["Cost pressure", "Skills gap", "Kept"]
         assert titles_in_file(board_path, "challenge") == ["Cost pressure", "Skills gap", "Kept"]
         assert any(n.startswith("Not moved ('Growth in Asia'): Could not save") for n in notifications(app))
+
+
+async def test_votes_and_timer_keys_act_at_once_while_the_file_is_held(store: BoardStore, board_path: Path) -> None:
+    ws = add_workshop(store)
+    app = KamboardApp(store, account="ACME", today=TODAY, clock=FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        await pilot.press("p", "down", "enter")  # Bob votes
+        await pilot.pause()
+        topic = board.lanes["topic"]
+        with FileLock(str(board_path) + ".lock"):
+            await pilot.press("v")
+            assert "●1" in lane_lines(topic)[0]
+            assert "Bob 4/5 votes left" in str(board.query_one("#vote-status", Static).render())
+            await pilot.press("right_square_bracket", "l", "v")  # next agenda item; a vote on a challenge
+            assert "2/4 [Topics] Their topics" in str(board.query_one(AgendaTimer).render())
+            assert "Bob 3/5 votes left" in str(board.query_one("#vote-status", Static).render())
+            held = BoardStore(board_path, user="reader")
+            assert held.card(topic.cards[0]["id"]).get("votes", 0) == 0  # not in the file yet
+            assert not held.workshop(ws["id"]).get("agenda_state")
+        await wait_for_saves(app)
+        saved = BoardStore(board_path, user="reader")
+        assert saved.card(topic.cards[0]["id"])["voters"] == {"Bob": 1}
+        assert saved.card(board.lanes["challenge"].cards[0]["id"])["voters"] == {"Bob": 1}
+        assert saved.workshop(ws["id"])["agenda_state"]["index"] == 1
+
+
+def plan_rows(app: KamboardApp) -> list[str]:
+    table = app.screen.query_one(DataTable)
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+async def test_action_plan_status_changes_act_at_once_and_a_refused_one_rolls_back(
+    store: BoardStore, board_path: Path
+) -> None:
+    app = board_app(store, polls=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        open_action_plan(app, board.account_id)
+        await pilot.pause()
+        plan = app.screen
+        assert isinstance(plan, AppActionPlan)
+        table = plan.query_one(DataTable)
+        training = next(c for c in board.lanes["support"].cards if c["title"] == "Training")
+        table.move_cursor(row=table.get_row_index(training["id"]))
+        with FileLock(str(board_path) + ".lock"):
+            await pilot.press("right_square_bracket")  # proposed -> agreed, at once
+            assert plan_rows(app)[:3] == ["Agreed (2)", "Joint pilot", "Training"]
+            assert BoardStore(board_path, user="reader").card(training["id"])["status"] == "proposed"
+        await wait_for_saves(app)
+        assert BoardStore(board_path, user="reader").card(training["id"])["status"] == "agreed"
+        carol = BoardStore(board_path, user="carol")
+        carol.update_card(training["id"], {"status": "dropped"})  # my plan still shows it agreed
+        await pilot.press("right_square_bracket")  # agreed -> in progress, from the stale view
+        await wait_for_saves(app)
+        assert carol.card(training["id"])["status"] == "dropped"  # carol's change stands
+        assert "Dropped (1)" in plan_rows(app) and "In progress (1)" not in plan_rows(app)
+        assert any("changed meanwhile by carol" in n for n in notifications(app))

@@ -143,7 +143,6 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
                     yield Static(id=f"head-{lane}", classes="lane-header")
                     self.lanes[lane] = Lane(lane, self.app.today, id=f"lane-{lane}")
                     yield self.lanes[lane]
-        yield SaveStatus(self.app.saver)
         yield KeyFooter()
 
     _resumed = False
@@ -157,6 +156,9 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
             event.refresh_styles = False
 
     def on_mount(self) -> None:
+        # the save status is mounted after the first paint (hidden till a save takes a while;
+        # its widget and styles cost the first paint ~1 ms)
+        self.call_after_refresh(self.mount, SaveStatus(self.app.saver))
         self.query_one("#readonly-banner", Static).display = False
         self.reload()
         self.lanes[self.current].focus()

@@ -5,14 +5,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.timer import Timer
 from textual.widgets import Static
+
+from kamboard.tui.saver import SAVING
 
 if TYPE_CHECKING:
     from kamboard.tui.saver import Saver
 
+SHOW_AFTER = 0.25  # seconds a save may take before 'saving…' shows
+
 
 class SaveStatus(Static):
-    """One line over the right end of the screen's first row (its own layer: it moves nothing)."""
+    """One line over the right end of the screen's first row (its own layer: it moves nothing).
+
+    'saving…' shows only once a save has taken ``SHOW_AFTER``: most saves take a few
+    milliseconds, and showing and hiding the line for each would flicker and cost every key a
+    layout of the screen."""
 
     DEFAULT_CSS = """
     SaveStatus {
@@ -31,6 +40,7 @@ class SaveStatus(Static):
         super().__init__("", markup=False, id="save-status")
         self.saver = saver
         self._text = ""
+        self._later: Timer | None = None
 
     def on_mount(self) -> None:
         self.saver.status.subscribe(self, self.show_status, immediate=True)
@@ -38,6 +48,20 @@ class SaveStatus(Static):
 
     def show_status(self, saver: Saver) -> None:
         text = saver.text
+        if text == SAVING and not self.display:
+            if self._later is None:
+                self._later = self.set_timer(SHOW_AFTER, self._show_late)
+            return
+        self._show(text)
+
+    def _show_late(self) -> None:
+        self._later = None
+        self._show(self.saver.text)
+
+    def _show(self, text: str) -> None:
+        if not text and self._later is not None:
+            self._later.stop()
+            self._later = None
         if text != self._text:
             self._text = text
             self.update(text)
