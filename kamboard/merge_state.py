@@ -35,7 +35,9 @@ SEP = "\x00"
 SETS = frozenset({"tags", "links"})
 MAPS = frozenset({"voters"})
 ITEMS = {"agenda": "id", "participants": "name"}  # keyed lists: the item field that keys them
-MANAGED = frozenset({"id", "rev", "created_at", "created_by", "updated_at", "updated_by", "schema", "_v", "_conflicts"})
+#: a record's change stamps and conflicts to review: what a merge needs, not the record's content
+MERGE_FIELDS = frozenset({"_v", "_conflicts"})
+MANAGED = frozenset({"id", "rev", "created_at", "created_by", "updated_at", "updated_by", "schema", *MERGE_FIELDS})
 SILENT = frozenset({"position", "agenda_state", "voted_in", "votes"})  # concurrent values: later wins, no review
 KEPT = "_kept"  # register written when a deletion is overruled: "kept after the deletion"
 DELETED = "_deleted"  # _conflicts entry (derived) noting a deletion that a later edit overruled

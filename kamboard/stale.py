@@ -11,12 +11,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from .errors import Conflict
+from .merge_state import MERGE_FIELDS
 from .storage import event_order
 
 Doc = dict[str, Any]
 # set on every write; they say who changed a record last (and when each field: ``_v``, with the
 # values kept to review, ``_conflicts``: see merge_state), not what it holds
-STAMPS = frozenset({"created_at", "created_by", "updated_at", "updated_by", "rev", "_v", "_conflicts"})
+STAMPS = frozenset({"created_at", "created_by", "updated_at", "updated_by", "rev", *MERGE_FIELDS})
 
 
 def user_fields(doc: Doc) -> Doc:

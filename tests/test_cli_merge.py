@@ -242,3 +242,20 @@ def test_git_setup_outside_a_repository(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     fails("git-setup", message="Not in a git repository")
+
+
+def test_card_and_workshop_json_leave_the_merge_stamps_out(tmp_path: Path) -> None:
+    path = tmp_path / "b.json"
+    store = BoardStore(path, "anna", create=True)
+    store.add_account("ACME")
+    card = store.add_card("ACME", "topic", "Growth")
+    store.update_card(card["id"], {"title": "Growth 2027", "tags": ["a"]})
+    workshop = store.add_workshop("ACME", "Workshop 2027")
+    store.update_workshop(workshop["id"], {"location": "Hamburg"})
+    assert "_v" in store.card(card["id"]) and "_v" in store.workshop(workshop["id"])  # stamped in the file
+    shown = json.loads(ok("-f", str(path), "card", "show", card["id"], "--json").stdout)
+    listed = json.loads(ok("-f", str(path), "card", "list", "--json").stdout)
+    ws = json.loads(ok("-f", str(path), "workshop", "show", workshop["id"], "--json").stdout)
+    assert shown["title"] == "Growth 2027" and listed[0]["tags"] == ["a"] and ws["location"] == "Hamburg"
+    for doc in (shown, listed[0], ws):
+        assert not {"_v", "_conflicts"} & set(doc)

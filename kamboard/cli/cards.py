@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from ..merge_state import MERGE_FIELDS
 from ..model import CARD_FIELDS, LANE_TITLES, LANES, SIDES, STATUSES
 from .base import cli, echo, echo_json, echo_table, pass_store, short_id
 
@@ -62,7 +63,7 @@ def _changes(store: Any, values: dict[str, Any]) -> dict[str, Any]:
 def card_json(card: dict[str, Any], account_name: str) -> dict[str, Any]:
     out = {"id": card.get("id"), "account": account_name}
     out.update({k: card.get(k) for k in _JSON_FIRST if k not in out})
-    out.update({k: v for k, v in sorted(card.items()) if k not in out})
+    out.update({k: v for k, v in sorted(card.items()) if k not in out and k not in MERGE_FIELDS})
     return out
 
 

@@ -14,6 +14,7 @@ import click
 from .. import gaps as gap_rules
 from .. import workshop as rules
 from ..errors import NotFound
+from ..merge_state import MERGE_FIELDS
 from ..model import LANE_TITLES, ValidationError
 from .base import CliError, board_options, cli, echo, echo_json, echo_table, pass_store, settings, short_id
 
@@ -70,7 +71,7 @@ def _account_name(store: Any, account_id: str) -> str:
 
 def workshop_json(store: Any, doc: Doc) -> Doc:
     out: Doc = {"id": doc.get("id"), "account": _account_name(store, doc.get("account_id", ""))}
-    out.update({k: v for k, v in sorted(doc.items()) if k not in out})
+    out.update({k: v for k, v in sorted(doc.items()) if k not in out and k not in MERGE_FIELDS})
     return out
 
 
