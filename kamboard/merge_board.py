@@ -87,7 +87,7 @@ __all__ = [
 ]
 
 SCHEMA = 2  # the first schema with change stamps and tombstones (model.SCHEMA_VERSION)
-EVENT_LIMIT = 1000  # store.EVENT_LIMIT; the store trims to it once the log exceeds it by 100
+EVENT_LIMIT = 1000  # store.EVENT_LIMIT: the store trims the log to it at every change
 EVENT_CAP = EVENT_LIMIT + 100
 SPECIAL = frozenset({"meta", "events", "tombstones"})
 

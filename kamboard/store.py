@@ -11,6 +11,7 @@ import datetime as dt
 import errno
 import functools
 import gc
+import heapq
 import os
 import stat
 import threading
@@ -540,9 +541,10 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps, MergeOps):
         }
         event["seq"] = self._next_seq(events)
         events[document_key(event["id"], events)] = event
-        if len(events) > EVENT_LIMIT + 100:
-            oldest = sorted(events, key=lambda k: (event_order(k, events[k]), k))
-            for key in oldest[: len(events) - EVENT_LIMIT]:
+        # trimmed by as many as were added, so a change touches a few lines of the file (trimming
+        # 100 at once made a 900-line diff in git every 100 changes)
+        if len(events) > EVENT_LIMIT:
+            for key in heapq.nsmallest(len(events) - EVENT_LIMIT, events, key=lambda k: (event_order(k, events[k]), k)):
                 del events[key]
 
     def _insert(self, data: dict[str, dict[str, Doc]], table: str, doc: Doc) -> Doc:

@@ -475,10 +475,30 @@ def test_events_are_trimmed(store: BoardStore, monkeypatch: pytest.MonkeyPatch) 
     for i in range(150):
         store.add_card("ACME", "topic", f"C{i}")
     events = store.events()
-    assert 20 <= len(events) <= 120
+    assert len(events) == 20  # trimmed at every change, not 100 at once
     assert events[-1][1]["summary"] == "added 'C149' to Topics"
     keys = [k for k, _ in events]
     assert keys == sorted(keys) and keys[-1] == 151
+
+
+def test_a_change_past_the_event_limit_touches_few_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """git diffs stay small: trimming the log removes one old event per new one."""
+    import difflib
+
+    from kamboard import store as store_mod
+
+    monkeypatch.setattr(store_mod, "EVENT_LIMIT", 50)
+    path = tmp_path / "b.json"
+    store = BoardStore(path, "ann", create=True, backups=0)
+    store.add_account("ACME")
+    card = store.add_card("ACME", "topic", "C")
+    for i in range(120):
+        before = path.read_text().splitlines()
+        store.update_card(card["id"], {"notes": f"n{i}"})
+        after = path.read_text().splitlines()
+        ops = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+        changed = sum(i2 - i1 + j2 - j1 for tag, i1, i2, j1, j2 in ops if tag != "equal")  # lines, as git counts
+        assert changed < 40, (i, changed)
 
 
 def test_edit_that_changes_nothing_writes_nothing(tmp_path):
