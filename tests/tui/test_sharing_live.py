@@ -307,7 +307,7 @@ async def test_a_write_during_my_own_change_is_announced_once_and_shown(store: B
         bob, acme = other(board_path)
         written = write_first(store, "last_event_key", lambda: bob.add_card(acme, "support", "Bob, meanwhile"))
         await pilot.press("n", *"Mine", "enter", "escape")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert written  # bob wrote between my change and the watcher's reading of the log
         poll()
         await pilot.pause()
