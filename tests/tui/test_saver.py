@@ -12,7 +12,7 @@ from filelock import FileLock
 from test_facilitation import FakeClock, add_workshop
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, SelectionList, Static
 
 from kamboard.errors import BoardError
 from kamboard.store import BoardStore
@@ -21,6 +21,7 @@ from kamboard.tui.commands import open_action_plan
 from kamboard.tui.saver import SAVING, WAITING, Saver
 from kamboard.tui.screens.action_plan import AppActionPlan
 from kamboard.tui.screens.board import BoardScreen
+from kamboard.tui.screens.card_editor import CardEditor
 from kamboard.tui.widgets.save_status import SaveStatus
 from kamboard.tui.widgets.timer import AgendaTimer
 
@@ -326,3 +327,24 @@ async def test_action_plan_status_changes_act_at_once_and_a_refused_one_rolls_ba
         assert carol.card(training["id"])["status"] == "dropped"  # carol's change stands
         assert "Dropped (1)" in plan_rows(app) and "In progress (1)" not in plan_rows(app)
         assert any("changed meanwhile by carol" in n for n in notifications(app))
+
+
+async def test_an_edit_whose_new_link_vanished_is_saved_without_it_and_says_so(
+    store: BoardStore, board_path: Path
+) -> None:
+    app = board_app(store, polls=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("l", "l", "e")  # the support action 'Joint pilot' (links 'Cost pressure')
+        editor = app.screen
+        assert isinstance(editor, CardEditor)
+        carol = BoardStore(board_path, user="carol")
+        acme = carol.account("ACME")["id"]
+        cost, skills = carol.cards(acme, "challenge")
+        editor.query_one("#input-title", Input).value = "Joint pilot, phase 2"
+        editor.query_one("#input-links", SelectionList).select(skills["id"])
+        carol.delete_card(skills["id"])  # while my editor is open
+        await pilot.press("ctrl+s")
+        await wait_for_saves(app)
+        saved = carol.cards(acme, "support")[0]
+        assert (saved["title"], saved["links"]) == ("Joint pilot, phase 2", [cost["id"]])
+        assert any("left out" in n for n in notifications(app))

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kamboard import model
-from kamboard.errors import BoardError, Conflict, NotFound
+from kamboard.errors import BoardError, Conflict, NotFound, UndoError
 from kamboard.model import LANE_TITLES, LANES, ValidationError
 from kamboard.stale import user_fields
 
@@ -241,7 +241,10 @@ class Edits:
             steps = history.undone if redo else history.done
             if not steps or entry_of(steps[-1]) is not entry:
                 raise NotSaved(f"Could not {word} {entry.label}: it was not saved.")
-            history.redo(store) if redo else history.undo(store)
+            if redo:
+                history.redo(store)
+            else:
+                history.undo(store)
             try:
                 return store.card(entry.card_id) if entry.card_id else None
             except NotFound:
@@ -251,7 +254,7 @@ class Edits:
             self.screen.notify(f"{'Redone' if redo else 'Undone'}: {entry.label}", markup=False)
 
         def failed(exc: Exception) -> None:  # an UndoError says what and whether the step is dropped
-            self.app.report(exc, prefix="" if "Could not" in str(exc) else f"Could not {word}: ")
+            self.app.report(exc, prefix="" if isinstance(exc, UndoError) else f"Could not {word}: ")
 
         self.save(f"Could not {word}", entry.card_id, None, run, done_, failed, follows=False)
 
