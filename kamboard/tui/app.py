@@ -6,6 +6,7 @@ import datetime as dt
 import gc
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -23,10 +24,12 @@ from kamboard.tui.saver import Saver
 from kamboard.tui.screens.board import HELP_GROUPS, BoardScreen
 from kamboard.tui.styles import APP_STYLES, stylesheets
 from kamboard.tui.styles import styles_dir as styles_dir  # re-exported
-from kamboard.tui.synced import SyncedCopies
 from kamboard.tui.watch import POLL_SECONDS, BoardWatcher, describe
 from kamboard.tui.widgets.text import multiline
 from kamboard.workshop import utc_now
+
+if TYPE_CHECKING:
+    from kamboard.tui.synced import SyncedCopies
 
 
 def css_paths() -> list[Path]:
@@ -83,7 +86,7 @@ class KamboardApp(App[None]):
         self._today = today
         self.watcher = BoardWatcher(store)
         self.saver = Saver(self, store)  # every change of the board is written in the background
-        self.copies = SyncedCopies(self)  # sync tools' conflicted copies beside the board: merged in
+        self.copies: SyncedCopies | None = None  # sync tools' conflicted copies: watched once painted
         self.histories: dict[str, History] = {}
         self._config: dict[str, object] = {}
         self._start_error: BoardError | None = None
@@ -131,6 +134,14 @@ class KamboardApp(App[None]):
         if self._start_error:
             self.report(self._start_error)
         self.set_interval(POLL_SECONDS, self.poll)
+        self.call_after_refresh(self._watch_copies)
+
+    def _watch_copies(self) -> None:
+        """Merge the sync tools' conflicted copies beside the board, now and while the app runs
+        (started after the first paint: its imports and the folder listing are not needed for it)."""
+        from kamboard.tui.synced import SyncedCopies
+
+        self.copies = SyncedCopies(self)
         self.copies.start()
 
     def show_accounts(self) -> None:
