@@ -9,8 +9,9 @@ import orjson
 
 from . import model, records
 from . import workshop as ws_rules
+from .jsonparse import loads_checked
 from .repair import duplicate_lines
-from .storage import loads_checked, read_bytes
+from .storage import read_bytes
 
 RECORD_TABLES = ("accounts", "cards", "workshops")
 

@@ -19,19 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import BoardFileError, LockTimeout
-from .storage import (
-    BACKUP_DIR,
-    Duplicate,
-    NotRegularFileError,
-    Pairs,
-    SharedJSONStorage,
-    check_regular,
-    document_key,
-    duplicates,
-    parse_pairs,
-    plain,
-    read_bytes,
-)
+from .jsonparse import Duplicate, Pairs, duplicates, parse_pairs, plain
+from .storage import BACKUP_DIR, NotRegularFileError, SharedJSONStorage, check_regular, document_key, read_bytes
 
 Doc = dict[str, Any]
 

@@ -23,18 +23,10 @@ import orjson
 
 from . import model, records
 from .errors import BoardError, BoardFileError, BoardNotFound, LockTimeout, NotFound, ReadOnlyError, Unchanged
+from .jsonparse import describe_duplicates, gc_paused
 from .merge_edit import holds, last_count, put_tombstone, replica_id, stamp_change, stamp_delete
 from .model import LANES, SCHEMA_VERSION
-from .storage import (
-    BACKUP_DIR,
-    NotRegularFileError,
-    SharedJSONStorage,
-    describe_duplicates,
-    document_key,
-    event_order,
-    file_kind,
-    gc_paused,
-)
+from .storage import BACKUP_DIR, NotRegularFileError, SharedJSONStorage, document_key, event_order, file_kind
 from .store_accounts import AccountOps
 from .store_bulk import BulkOps
 from .store_cards import CardOps

@@ -11,9 +11,10 @@ import orjson
 
 from . import records
 from .errors import NotFound, Unchanged
+from .jsonparse import describe_duplicates, loads_checked
 from .merge_edit import FieldConflict, list_conflicts, resolve, review
 from .model import ValidationError
-from .storage import describe_duplicates, loads_checked, read_bytes
+from .storage import read_bytes
 
 if TYPE_CHECKING:
     from .merge_board import MergeReport

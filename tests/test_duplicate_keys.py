@@ -19,19 +19,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tinydb import TinyDB
 
-from kamboard import storage as storage_mod
+from kamboard import jsonparse
 from kamboard import store as store_mod
 from kamboard.check import check_board
 from kamboard.cli import cli
 from kamboard.errors import ReadOnlyError
+from kamboard.jsonparse import duplicates, loads_checked
 from kamboard.storage import (
     BACKUP_DIR,
     DuplicateKeysError,
     SharedJSONStorage,
     document_key,
     dumps,
-    duplicates,
-    loads_checked,
 )
 from kamboard.store import BoardStore
 
@@ -204,7 +203,7 @@ BOARDS = st.dictionaries(
 def test_a_duplicate_is_found_wherever_it_is(board: dict[str, Any], pick: int, slice_size: int) -> None:
     raw = dumps(board, indent=2, sort_keys=True)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(storage_mod, "SLICE", slice_size)
+        mp.setattr(jsonparse, "SLICE", slice_size)
         data, found = loads_checked(raw)
         assert data == orjson.loads(raw) and found == []  # no false alarm
         entries = [(t, k) for t in sorted(board) for k in board[t]]

@@ -1,4 +1,4 @@
-"""storage.loads: a big file in our layout is parsed by slices, with exactly orjson's result."""
+"""jsonparse.loads: a big file in our layout is parsed by slices, with exactly orjson's result."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kamboard import storage as storage_mod
-from kamboard.storage import dumps, loads
+from kamboard import jsonparse
+from kamboard.jsonparse import loads
+from kamboard.storage import dumps
 
 # strings that look like the layout's own separators, quotes, escapes, other scripts
 TRICKY = st.sampled_from(['\n    },\n    "', '"', "\\", "\n  }", "}", "{", "é東", "\x00", "\u2028", " "])
@@ -33,15 +34,15 @@ BOARD = st.dictionaries(TEXT, TABLE, min_size=1, max_size=4)
 @pytest.fixture
 def tiny_slices(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Slices of a few dozen bytes, and a record of how many orjson calls a parse made."""
-    monkeypatch.setattr(storage_mod, "SLICE", 24)
+    monkeypatch.setattr(jsonparse, "SLICE", 24)
     calls: list[int] = []
-    real = storage_mod.orjson.loads
+    real = jsonparse.orjson.loads
 
     def counting(raw: Any) -> Any:
         calls.append(len(raw))
         return real(raw)
 
-    monkeypatch.setattr(storage_mod.orjson, "loads", counting)
+    monkeypatch.setattr(jsonparse.orjson, "loads", counting)
     return calls
 
 
@@ -50,7 +51,7 @@ def tiny_slices(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 def test_sliced_parse_equals_one_piece(board: dict[str, Any]) -> None:
     raw = dumps(board, indent=2, sort_keys=True)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(storage_mod, "SLICE", 24)
+        mp.setattr(jsonparse, "SLICE", 24)
         got = loads(raw)
     want = orjson.loads(raw)
     assert got == want
@@ -114,8 +115,8 @@ def test_the_collector_is_paused_while_parsing_and_restored_after(monkeypatch: p
     import gc
 
     seen: list[bool] = []
-    real = storage_mod.orjson.loads
-    monkeypatch.setattr(storage_mod.orjson, "loads", lambda raw: (seen.append(gc.isenabled()), real(raw))[1])
+    real = jsonparse.orjson.loads
+    monkeypatch.setattr(jsonparse.orjson, "loads", lambda raw: (seen.append(gc.isenabled()), real(raw))[1])
     assert gc.isenabled()
     assert loads(b'{"t": {}}') == {"t": {}}
     assert seen == [False] and gc.isenabled()
