@@ -21,15 +21,16 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import orjson
 
-from . import model, records
+from . import model
 from .errors import BoardError, BoardFileError, BoardNotFound, LockTimeout, NotFound, ReadOnlyError, Unchanged
-from .jsonparse import describe_duplicates, gc_paused
+from .jsonparse import gc_paused
 from .merge_edit import holds, last_count, put_tombstone, replica_id, stamp_change, stamp_delete
 from .model import LANES, SCHEMA_VERSION
-from .storage import BACKUP_DIR, NotRegularFileError, SharedJSONStorage, document_key, event_order, file_kind
+from .storage import NotRegularFileError, SharedJSONStorage, document_key, event_order, file_kind
 from .store_accounts import AccountOps
 from .store_bulk import BulkOps
 from .store_cards import CardOps
+from .store_checks import FileChecks
 from .store_merge import MergeOps
 from .store_workshops import WorkshopOps
 
@@ -96,12 +97,11 @@ def _writable(path: str) -> bool:
         return False
 
 
-class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps, MergeOps):
+class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps, MergeOps, FileChecks):
     """Reads and changes one kamboard board file; safe to use from several processes at once."""
 
     #: why the file's records cannot all be used (see records.scan), '' when they can
     damage = ""
-    _undamaged_reason = ""
 
     def __init__(
         self,
@@ -259,108 +259,6 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps, MergeOps):
                 self._data = data  # type: ignore[assignment]
                 _keep_first_board()
         return self._data
-
-    def _backup_hint(self) -> str:
-        """' or restore a copy from DIR' when DIR holds versions of this board, else ''."""
-        folder = os.path.join(os.path.dirname(self.path), BACKUP_DIR)
-        prefix = os.path.basename(self.path) + "."
-        try:
-            if not any(entry.startswith(prefix) for entry in os.listdir(folder)):
-                return ""
-        except OSError:
-            return ""
-        return f" or restore a copy from {os.path.join(os.path.dirname(self.name) or '.', BACKUP_DIR)}"
-
-    def _check_shape(self, data: Any) -> None:
-        if data is None:
-            what = "holds JSON null" if self._raw().strip() else "is empty"
-            raise BoardFileError(f"{self.name} {what}, not a kamboard board; delete it{self._backup_hint()}.")
-        not_board = f"{self.name} is JSON but not a kamboard board"
-        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-            raise BoardFileError(f"{not_board} (expected tables of records); open another file.")
-        metas = [d for d in data.get("meta", {}).values() if isinstance(d, dict) and "schema" in d]
-        if not metas:
-            raise BoardFileError(f"{not_board} (no kamboard meta table); open another file.")
-        if type(metas[0]["schema"]) is not int:
-            where = records.record_label("meta", next(k for k, d in data["meta"].items() if d is metas[0]), metas[0])
-            raise BoardFileError(
-                f"{self.name}: {where} field 'schema' is {records.show_value(metas[0]['schema'])}, not an integer; "
-                f"fix it{self._backup_hint()}."
-            )
-        self._set_damage(data, records.scan(data))  # records of the wrong shape: left out, read-only
-        self._reindex(data)
-        schema = metas[0]["schema"]
-        if schema > SCHEMA_VERSION:
-            self.readonly_reason = (
-                f"{self.name} was written by a newer kamboard (schema {schema}, this one knows {SCHEMA_VERSION}): "
-                "opened read-only; upgrade kamboard to change it."
-            )
-
-    def _reindex(self, data: dict[str, Any]) -> None:
-        """One pass over the records: each must be a record; index those with an id."""
-        index: dict[str, tuple[str, str]] = {}
-        for name, table in data.items():
-            indexed = name in ("accounts", "cards", "workshops")
-            for key, doc in table.items():
-                if not isinstance(doc, dict):
-                    raise BoardFileError(
-                        f"{self.name} is JSON but not a kamboard board (table {name!r} holds a non-record); "
-                        f"fix it{self._backup_hint()}."
-                    )
-                if indexed and "id" in doc:
-                    index[str(doc["id"])] = (name, key)
-        self._index, self._next_key = index, {}
-
-    def _set_damage(self, data: dict[str, Any], problems: list[records.Problem]) -> None:
-        """Records the program cannot use are left out of what this store shows, and the file is
-        read-only with the first problem as the reason (so nothing overwrites it); both end when
-        a later parse finds the file fixed."""
-        if self.damage:
-            self.readonly_reason, self.damage = self._undamaged_reason, ""
-        if problems:
-            more = f" (and {len(problems) - 1} more: `kamboard check` lists them)" if len(problems) > 1 else ""
-            self._undamaged_reason = self.readonly_reason
-            self.damage = self.readonly_reason = f"{self.name}: {problems[0]}{more}; fix it{self._backup_hint()}."
-            for problem in problems:
-                data[problem.table].pop(problem.key, None)
-
-    def _raw(self) -> bytes:
-        """The file's bytes, read again (for an error message); b'' when it cannot be read."""
-        try:
-            with open(self.path, "rb") as handle:
-                return handle.read()
-        except OSError:
-            return b""
-
-    def _not_json(self, exc: Exception) -> str:
-        """What the parser found wrong; an invalid UTF-8 byte where it is (the parser says line 1, column 1)."""
-        text = str(exc)
-        if "UTF-8" in text and "BOM" not in text:
-            return records.utf8_error(self._raw()) or text
-        return text
-
-    def _not_regular(self, kind: str) -> BoardFileError:
-        return BoardFileError(f"{self.name} is not a regular file ({kind}); give the path of a board file.")
-
-    _dup_reason = ""  # the read-only reason duplicate keys gave, and the one it replaced
-    _before_dup = ""
-
-    def _forget_duplicates(self) -> None:
-        """Before a new parse is checked: the last one's duplicate keys no longer hold."""
-        if self._dup_reason and self.readonly_reason == self._dup_reason:
-            self.readonly_reason = self._before_dup
-        self._dup_reason = ""
-
-    def _note_duplicates(self) -> None:
-        """A table holding a key twice (after a merge) hid a record: a save would drop it for
-        good, so the board is read-only until ``kamboard check --repair`` gives each its own key."""
-        found = self.storage.duplicates
-        if found:
-            self._before_dup = self.readonly_reason
-            self.readonly_reason = self._dup_reason = (
-                f"{self.name} is damaged: {describe_duplicates(found)} (two versions merged?), and a save "
-                f"would drop the hidden records: opened read-only; run `kamboard check --repair {self.name}`."
-            )
 
     def _new_key(self, table: str, record_id: Any = None) -> str:
         """A new record's document key, from its id (see storage.document_key)."""
