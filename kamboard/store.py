@@ -7,9 +7,7 @@ Reads take no lock and re-parse only when the file changed.
 
 from __future__ import annotations
 
-import datetime as dt
 import errno
-import functools
 import gc
 import heapq
 import os
@@ -17,7 +15,7 @@ import stat
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any
 
 import orjson
 
@@ -25,18 +23,17 @@ from . import model
 from .errors import BoardError, BoardFileError, BoardNotFound, LockTimeout, NotFound, ReadOnlyError, Unchanged
 from .jsonparse import gc_paused
 from .merge_edit import holds, last_count, put_tombstone, replica_id, stamp_change, stamp_delete
-from .model import LANES, SCHEMA_VERSION
+from .model import SCHEMA_VERSION
 from .storage import NotRegularFileError, SharedJSONStorage, document_key, event_order, file_kind
 from .store_accounts import AccountOps
 from .store_bulk import BulkOps
 from .store_cards import CardOps
 from .store_checks import FileChecks
 from .store_merge import MergeOps
+from .store_reads import ReadOps, _reading
 from .store_workshops import WorkshopOps
 
 Doc = dict[str, Any]
-_T = TypeVar("_T")
-_P = ParamSpec("_P")
 TABLES = ("meta", "accounts", "cards", "workshops", "events", "tombstones")
 EVENT_LIMIT = 1000
 BACKUPS = 10
@@ -77,18 +74,6 @@ def default_user() -> str:
         return "unknown"
 
 
-def _reading(method: Callable[Concatenate[BoardStore, _P], _T]) -> Callable[Concatenate[BoardStore, _P], _T]:
-    """A public read: under the store's thread lock, so it never sees half of a change being
-    applied by another thread (the TUI reads on its UI thread while its saver writes)."""
-
-    @functools.wraps(method)
-    def read(self: BoardStore, *args: _P.args, **kwargs: _P.kwargs) -> _T:
-        with self._mutex:
-            return method(self, *args, **kwargs)
-
-    return read
-
-
 def _writable(path: str) -> bool:
     """Writable by permission bits too (root ignores them, but a 0444 file means 'read-only')."""
     try:
@@ -97,7 +82,7 @@ def _writable(path: str) -> bool:
         return False
 
 
-class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps, MergeOps, FileChecks):
+class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps, MergeOps, FileChecks, ReadOps):
     """Reads and changes one kamboard board file; safe to use from several processes at once."""
 
     #: why the file's records cannot all be used (see records.scan), '' when they can
@@ -474,123 +459,6 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps, MergeOps, FileChecks
         if self._before is not None:  # in a change: kept as it is, for its change stamps
             self._before.setdefault(id(doc), (doc, dict(doc)))
         return doc
-
-    # reads
-    @property
-    @_reading
-    def meta(self) -> Doc:
-        return dict(self._meta(self._load()))
-
-    @_reading
-    def accounts(self, include_archived: bool = False) -> list[Doc]:
-        data = self._load()
-        docs = [dict(d) for d in data.get("accounts", {}).values() if include_archived or not d.get("archived")]
-        return sorted(docs, key=lambda d: str(d.get("name", "")).casefold())
-
-    @_reading
-    def account(self, ref: str) -> Doc:
-        """An account by id, unique id prefix or name (case-insensitive)."""
-        data = self._load()
-        accounts = list(data.get("accounts", {}).values())
-        ref_cf = ref.strip().casefold()
-        for doc in accounts:
-            if doc.get("id") == ref or str(doc.get("name", "")).casefold() == ref_cf:
-                return dict(doc)
-        matches = [d for d in accounts if len(ref) >= 4 and str(d.get("id", "")).startswith(ref)]
-        if len(matches) == 1:
-            return dict(matches[0])
-        raise NotFound(f"No account {ref!r} in {self.name}; `kamboard account list` shows them.")
-
-    @_reading
-    def cards(self, account_id: str | None = None, lane: str | None = None) -> list[Doc]:
-        """Cards ordered by lane (topic, challenge, support) then position."""
-        data = self._load()
-        order = {name: i for i, name in enumerate(LANES)}
-        pool = data.get("cards", {}).values() if account_id is None else self._account_cards(data, account_id)
-        docs = [dict(d) for d in pool if lane is None or d.get("lane") == lane]
-        return sorted(docs, key=lambda d: (order.get(d.get("lane"), 9), d.get("position", 0)))
-
-    @_reading
-    def card(self, ref: str) -> Doc:
-        """A card by id or unique id prefix."""
-        self._load()
-        if self._index.get(ref, ("",))[0] == "cards":
-            return dict(self._get("cards", ref))
-        matches = [i for i, (t, _) in self._index.items() if t == "cards" and i.startswith(ref)] if ref else []
-        if len(matches) == 1:
-            return dict(self._get("cards", matches[0]))
-        if len(matches) > 1:
-            raise NotFound(f"Card prefix {ref!r} matches {len(matches)} cards; give more characters.")
-        raise NotFound(f"No card {ref!r} in {self.name}; `kamboard card list` shows them.")
-
-    @_reading
-    def workshops(self, account_id: str | None = None) -> list[Doc]:
-        data = self._load()
-        docs = [
-            dict(d)
-            for d in data.get("workshops", {}).values()
-            if account_id is None or d.get("account_id") == account_id
-        ]
-        return sorted(docs, key=lambda d: str(d.get("start", "")))
-
-    @_reading
-    def workshop(self, record_id: str) -> Doc:
-        self._load()
-        return dict(self._get("workshops", record_id))
-
-    @_reading
-    def events(self, after: int = 0) -> list[tuple[int, Doc]]:
-        """Activity log entries after the cursor ``after``, oldest first, as (cursor, event).
-
-        The cursor is the event's sequence number (``seq``; an event without one, written by an
-        older kamboard, has its document key, which counted up then): document keys are random."""
-        data = self._load()
-        found = [(event_order(k, v), k, v) for k, v in data.get("events", {}).items()]
-        return [(order, dict(v)) for order, _, v in sorted(f for f in found if f[0] > after)]
-
-    @_reading
-    def last_event_key(self) -> int:
-        """The cursor of the newest event (0 without events): ``events(after=it)`` is what comes next."""
-        data = self._load()
-        return max((event_order(k, v) for k, v in data.get("events", {}).items()), default=0)
-
-    @_reading
-    def summaries(self, today: dt.date | None = None, include_archived: bool = False) -> list[model.AccountSummary]:
-        """Key figures per account, computed in one pass over the cards."""
-        today = today or dt.date.today()
-        data = self._load()
-        accounts = self.accounts(include_archived)
-        counts: dict[str, dict[str, int]] = {a["id"]: dict.fromkeys(LANES, 0) for a in accounts}
-        open_: dict[str, int] = dict.fromkeys(counts, 0)
-        overdue: dict[str, int] = dict.fromkeys(counts, 0)
-        for card in data.get("cards", {}).values():
-            aid = card.get("account_id")
-            if aid not in counts:
-                continue
-            lane = card.get("lane")
-            if lane in counts[aid]:
-                counts[aid][lane] += 1
-            if lane == "support" and card.get("status", "") in ("", *model.OPEN_STATUSES):
-                open_[aid] += 1
-                overdue[aid] += model.is_overdue(card, today)
-        last: dict[str, str] = {}
-        for ws in data.get("workshops", {}).values():
-            start = str(ws.get("start", ""))[:10]
-            if ws.get("account_id") in counts and start <= today.isoformat() and start > last.get(ws["account_id"], ""):
-                last[ws["account_id"]] = start
-        return [
-            model.AccountSummary(
-                id=a["id"],
-                name=a.get("name", ""),
-                owner=a.get("owner", ""),
-                archived=bool(a.get("archived")),
-                counts=counts[a["id"]],
-                open_actions=open_[a["id"]],
-                overdue_actions=overdue[a["id"]],
-                last_workshop=last.get(a["id"], ""),
-            )
-            for a in accounts
-        ]
 
 
 class _Releaser:
