@@ -30,7 +30,7 @@ from kamboard.tui.widgets.timer import AgendaTimer, timer_text
 if TYPE_CHECKING:
     from kamboard.store import BoardStore
     from kamboard.tui.app import KamboardApp
-    from kamboard.tui.screens.board_edit import Edits
+    from kamboard.tui.edits import Edits
 
 Doc = dict[str, Any]
 

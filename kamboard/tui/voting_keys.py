@@ -19,14 +19,14 @@ from textual.widgets.option_list import Option
 
 from kamboard import voting
 from kamboard.model import ValidationError
-from kamboard.tui.screens.board_edit import Spot
+from kamboard.tui.edits import Spot
 from kamboard.tui.styles import WORKSHOP_STYLES
 from kamboard.tui.widgets.text import literal
 
 if TYPE_CHECKING:
     from kamboard.store import BoardStore
     from kamboard.tui.app import KamboardApp
-    from kamboard.tui.screens.board_edit import Edits
+    from kamboard.tui.edits import Edits
     from kamboard.tui.widgets.lane import Lane
 
 Doc = dict[str, Any]

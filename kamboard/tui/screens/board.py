@@ -17,8 +17,9 @@ from textual.widgets import Input, Static
 from kamboard import model
 from kamboard.errors import BoardError
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES, ValidationError
+from kamboard.tui.edits import Edits
 from kamboard.tui.facilitation import FACILITATION_BINDINGS, FACILITATION_GROUPS, FacilitationMixin
-from kamboard.tui.screens.board_edit import BoardEditMixin, Edits
+from kamboard.tui.screens.board_edit import BoardEditMixin
 from kamboard.tui.widgets.filter_input import FilterInput
 from kamboard.tui.widgets.footer import KeyFooter
 from kamboard.tui.widgets.lane import Lane
