@@ -157,9 +157,7 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
             event.refresh_styles = False
 
     def on_mount(self) -> None:
-        # the save status is mounted after the first paint (hidden till a save takes a while;
-        # its widget and styles cost the first paint ~1 ms)
-        self.call_after_refresh(self.mount, SaveStatus(self.app.saver))
+        SaveStatus.mount_after_paint(self)
         self.query_one("#readonly-banner", Static).display = False
         self.reload()
         self.lanes[self.current].focus()

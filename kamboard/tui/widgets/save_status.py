@@ -3,8 +3,9 @@ another save)' while another process holds the lock. Hidden when there is nothin
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
@@ -35,6 +36,18 @@ class SaveStatus(Static):
         display: none;
     }
     """
+
+    @staticmethod
+    def mount_after_paint(screen: Screen[Any]) -> None:
+        """Mount one on ``screen`` once it has painted (hidden till a save takes a while, its
+        widget and styles would cost the first paint ~1 ms); not on a screen already taken down
+        (an app quitting at its first paint raised MountError here)."""
+
+        def mount() -> None:
+            if screen.is_attached:
+                screen.mount(SaveStatus(screen.app.saver))  # type: ignore[attr-defined]
+
+        screen.call_after_refresh(mount)
 
     def __init__(self, saver: Saver) -> None:
         super().__init__("", markup=False, id="save-status")
