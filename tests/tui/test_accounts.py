@@ -55,6 +55,7 @@ async def test_add_account_then_duplicate_is_refused(store: BoardStore) -> None:
         await pilot.pause()
         assert isinstance(app.screen, AccountsScreen)
         assert table_rows(app)[2][:2] == ["Initech", "Ivan"]
+        await wait_for_saves(app)  # shown at once, written in the background
         assert store.account("initech")["owner"] == "Ivan"
         # the new row is selected
         assert app.screen.selected_id() == store.account("Initech")["id"]
@@ -82,6 +83,7 @@ async def test_rename_and_archive(store: BoardStore) -> None:
         await pilot.press("x", "y")
         await pilot.pause()
         assert [r[0] for r in table_rows(app)] == ["ACME"]
+        await wait_for_saves(app)
         assert store.account("Globex Corp")["archived"] is True
 
 
@@ -229,7 +231,7 @@ async def test_archived_accounts_can_be_shown_and_restored(store: BoardStore) ->
         await pilot.press("down", "x")
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
-        await pilot.pause()
+        await wait_for_saves(app)
         assert store.account("Globex")["archived"] is False
         await pilot.press("A")
         await pilot.pause()

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from contextlib import suppress
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -25,10 +27,15 @@ from kamboard.tui.screens.dialogs import ConfirmDialog, TextPrompt
 from kamboard.tui.styles import ACCOUNTS_STYLES
 from kamboard.tui.widgets.filter_input import FilterInput
 from kamboard.tui.widgets.footer import KeyFooter
+from kamboard.tui.widgets.save_status import SaveStatus
 from kamboard.tui.widgets.text import literal, text
 
 if TYPE_CHECKING:
+    from kamboard.store import BoardStore
     from kamboard.tui.app import KamboardApp
+    from kamboard.tui.saver import Done, Failed
+
+Doc = dict[str, Any]
 
 # (key, header, fixed width or None for the flexible name and owner columns)
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
@@ -180,6 +187,9 @@ class AccountsScreen(Screen[None]):
         self.show_archived = False
         self._columns_for: dict[str, int] = {}
         self._stale = True
+        # changes shown before the saver has written them: account id -> fields ("new": an added one)
+        self._unsaved: dict[str, dict[str, Any]] = {}
+        self._shown: dict[str, model.AccountSummary] = {}  # the rows as shown, by account id
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar", classes="title-bar")
@@ -200,6 +210,8 @@ class AccountsScreen(Screen[None]):
         )
         self.query_one("#readonly-banner", Static).display = False
         self.query_one(DataTable).focus()
+        # 'waiting for the file' while another process holds the lock (hidden otherwise)
+        self.call_after_refresh(self.mount, SaveStatus(self.app.saver))
         # the overdue and due colours come from the theme, known only once it is applied
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.reload_from_store())
 
@@ -230,6 +242,8 @@ class AccountsScreen(Screen[None]):
         except BoardError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
+        summaries = self._with_unsaved(summaries)
+        self._shown = {s.id: s for s in summaries}
         words = self.filter_text.casefold().split()
         shown = [s for s in summaries if all(w in f"{s.name} {s.owner}".casefold() for w in words)]
         self._fit_columns(shown)
@@ -262,6 +276,27 @@ class AccountsScreen(Screen[None]):
         table.display = not empty
         if selected:
             self.select(selected)
+
+    def _with_unsaved(self, summaries: list[model.AccountSummary]) -> list[model.AccountSummary]:
+        """The file's accounts with the changes not saved yet applied (added, renamed, archived)."""
+        if not self._unsaved:
+            return summaries
+        known = {s.id for s in summaries}
+        out = [replace(s, **self._fields(s.id)) if s.id in self._unsaved else s for s in summaries]
+        for account_id, changes in self._unsaved.items():
+            if changes.get("new") and account_id not in known:
+                out.append(
+                    model.AccountSummary(
+                        **{"id": account_id, "name": "", "owner": "", "archived": False, **self._fields(account_id)},
+                        counts=dict.fromkeys(LANES, 0),
+                    )
+                )
+        if not self.show_archived:
+            out = [s for s in out if not s.archived]
+        return sorted(out, key=lambda s: s.name.casefold())
+
+    def _fields(self, account_id: str) -> dict[str, Any]:
+        return {k: v for k, v in self._unsaved[account_id].items() if k in ("name", "owner", "archived")}
 
     def _theme_style(self, name: str, fallback: str) -> Style:
         return Style(color=Color.parse(self.app.theme_variables.get(name, fallback)).rich_color, bold=True)
@@ -322,71 +357,146 @@ class AccountsScreen(Screen[None]):
     def action_open(self) -> None:
         account_id = self.selected_id()
         if account_id:
-            self.app.open_board(account_id)
+            self._open(account_id)
 
     def action_plan(self) -> None:
         open_action_plan(self.app, self.selected_id(), show_all=True)
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
-        self.app.open_board(str(event.row_key.value))
+        self._open(str(event.row_key.value))
+
+    def _open(self, account_id: str) -> None:
+        if self._unsaved.get(account_id, {}).get("new"):  # its board opens once the file has it
+            self.app.saver.when_idle(lambda: self.app.open_board(account_id))
+        else:
+            self.app.open_board(account_id)
+
+    def _names(self) -> dict[str, tuple[str, bool]]:
+        """Every account's (name, archived), with the changes not saved yet."""
+        names = {
+            a["id"]: (str(a.get("name", "")), bool(a.get("archived")))
+            for a in self.app.store.accounts(include_archived=True)
+        }
+        for account_id, changes in self._unsaved.items():
+            if account_id in names or changes.get("new"):
+                name, archived = names.get(account_id, ("", False))
+                names[account_id] = (changes.get("name", name), changes.get("archived", archived))
+        return names
 
     def _validate_name(self, except_id: str = "") -> object:
         def check(value: str) -> str:
             name = model.validate_title(value, "name", "Account name")
-            for account in self.app.store.accounts(include_archived=True):
-                if account["id"] != except_id and account["name"].casefold() == name.casefold():
-                    archived = " (archived)" if account.get("archived") else ""
-                    raise ValidationError("name", f"An account named {account['name']!r}{archived} already exists.")
+            for account_id, (other, archived) in self._names().items():
+                if account_id != except_id and other.casefold() == name.casefold():
+                    note = " (archived)" if archived else ""
+                    raise ValidationError("name", f"An account named {other!r}{note} already exists.")
             return name
 
         return check
 
-    def action_add(self) -> None:
+    # changes: shown at once, written by the app's saver in the background
+    def _show_change(self, account_id: str, changes: dict[str, Any]) -> Callable[[], None]:
+        """Show ``changes`` to the account at once; returns what takes them back (a refused save)."""
+        entry = self._unsaved.setdefault(account_id, {})
+        before = {k: entry[k] for k in changes if k in entry}
+        entry.update(changes)
+
+        def take_back() -> None:
+            entry = self._unsaved.get(account_id)
+            if entry is None:
+                return
+            for key in changes:
+                if key in before:
+                    entry[key] = before[key]
+                else:
+                    entry.pop(key, None)
+            if not entry:
+                del self._unsaved[account_id]
+
+        self.reload()
+        return take_back
+
+    def _save(self, label: str, run: Callable[[BoardStore], Any], done: Done | None, failed: Failed) -> None:
+        self.app.saver.submit(label, run, done, failed)
+        self.app.saver.when_idle(self._settle)
+
+    def _settle(self) -> None:
+        """Every save is answered: show the accounts as the file has them."""
+        self._unsaved.clear()
+        self.app.changed()
+        self.reload_from_store()
+
+    def _refused(self, take_back: Callable[[], None], what: str, again: Callable[[], None] | None = None) -> Failed:
+        """A failed save: take the change back off the screen, say so, and (``again``) reopen the
+        prompt with what was typed."""
+
+        def failed(exc: Exception) -> None:
+            take_back()
+            self.reload()
+            message = exc.message if isinstance(exc, ValidationError) else str(exc)
+            self.app.notify(
+                f"{what}: {message} Reloaded.", title="Not saved", severity="error", markup=False, timeout=8
+            )
+            if again is not None and self.is_current:
+                again()
+
+        return failed
+
+    def action_add(self, name: str = "", owner: str | None = None) -> None:
+        """Ask for the name, then the owner (``name``, ``owner``: typed before, a refused add)."""
         if self._refuse_readonly():
             return
 
-        def got_name(name: str | None) -> None:
-            if name:
+        def got_name(value: str | None) -> None:
+            if value:
                 self.app.push_screen(
-                    TextPrompt("Add account", f"Key account manager for {name} (optional)", self.app.store.user),
-                    lambda owner: self._add(name, owner),
+                    TextPrompt(
+                        "Add account",
+                        f"Key account manager for {value} (optional)",
+                        self.app.store.user if owner is None else owner,
+                    ),
+                    lambda typed: self._add(value, typed),
                 )
 
-        self.app.push_screen(TextPrompt("Add account", "Account name", "", self._validate_name()), got_name)  # type: ignore[arg-type]
+        self.app.push_screen(TextPrompt("Add account", "Account name", name, self._validate_name()), got_name)  # type: ignore[arg-type]
 
     def _add(self, name: str, owner: str | None) -> None:
-        if owner is None:
-            owner = ""
-        try:
-            account = self.app.store.add_account(name, owner)
-        except (BoardError, ValidationError) as exc:
-            self.app.report(exc)
-            return
-        self.app.changed()
-        self.reload()
-        self.select(account["id"])
-        self.notify(f"Added account {account['name']}", markup=False)
+        owner = owner or ""
+        account_id = model.new_id()  # the row's key before the file has it
+        take_back = self._show_change(account_id, {"new": True, "name": name, "owner": owner})
+        self.select(account_id)
+
+        def run(store: BoardStore) -> Doc:
+            return store.add_account(name, owner, id=account_id)
+
+        def done(account: Doc) -> None:
+            self.notify(f"Added account {account['name']}", markup=False)
+
+        again = lambda: self.action_add(name, owner)  # noqa: E731
+        self._save(f"account {name!r}", run, done, self._refused(take_back, f"Account {name!r} not added", again))
 
     def action_rename(self) -> None:
         account_id = self.selected_id()
         if account_id is None or self._refuse_readonly():
             return
-        account = self.app.store.account(account_id)
+        if (shown := self._shown.get(account_id)) is not None:
+            self._ask_name(account_id, shown.name, shown.name)
 
+    def _ask_name(self, account_id: str, old: str, value: str) -> None:
         def renamed(name: str | None) -> None:
-            if not name or name == account["name"]:
+            if not name or name == old:
                 return
-            try:
-                self.app.store.rename_account(account_id, name)
-            except (BoardError, ValidationError) as exc:
-                self.app.report(exc)
-                return
-            self.app.changed()
-            self.reload()
+            take_back = self._show_change(account_id, {"name": name})
+
+            def run(store: BoardStore) -> Doc:
+                return store.rename_account(account_id, name)
+
+            again = lambda: self._ask_name(account_id, old, name)  # noqa: E731
+            self._save(f"name of {old!r}", run, None, self._refused(take_back, f"{old!r} not renamed", again))
 
         self.app.push_screen(
-            TextPrompt("Rename account", "New name", account["name"], self._validate_name(account_id)),  # type: ignore[arg-type]
+            TextPrompt("Rename account", "New name", value, self._validate_name(account_id)),  # type: ignore[arg-type]
             renamed,
         )
 
@@ -394,32 +504,33 @@ class AccountsScreen(Screen[None]):
         account_id = self.selected_id()
         if account_id is None or self._refuse_readonly():
             return
-        account = self.app.store.account(account_id)
-        restore = bool(account.get("archived"))
+        if (shown := self._shown.get(account_id)) is None:
+            return
+        name, restore = shown.name, shown.archived
 
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            try:
-                self.app.store.archive_account(account_id, archived=not restore)
-            except (BoardError, ValidationError) as exc:
-                self.app.report(exc)
-                return
-            self.app.changed()
-            self.reload()
-            if restore:
-                self.notify(f"Restored {account['name']}.", markup=False)
-            else:
-                self.notify(f"Archived {account['name']}; its cards are kept (A shows archived).", markup=False)
+            take_back = self._show_change(account_id, {"archived": not restore})
+
+            def run(store: BoardStore) -> Doc:
+                return store.archive_account(account_id, archived=not restore)
+
+            def done(_account: Doc) -> None:
+                if restore:
+                    self.notify(f"Restored {name}.", markup=False)
+                else:
+                    self.notify(f"Archived {name}; its cards are kept (A shows archived).", markup=False)
+
+            verb = "restored" if restore else "archived"
+            self._save(f"{verb} {name!r}", run, done, self._refused(take_back, f"{name!r} not {verb}"))
 
         if restore:
-            dialog = ConfirmDialog(
-                "Restore account", f"Bring {account['name']!r} back to the list?", yes="Restore", no="Cancel"
-            )
+            dialog = ConfirmDialog("Restore account", f"Bring {name!r} back to the list?", yes="Restore", no="Cancel")
         else:
             dialog = ConfirmDialog(
                 "Archive account",
-                f"Archive {account['name']!r}? It leaves this list; its cards and workshops are kept in the file.",
+                f"Archive {name!r}? It leaves this list; its cards and workshops are kept in the file.",
                 yes="Archive",
                 no="Keep",
             )
