@@ -3,6 +3,10 @@
 Shown when a workshop starts. ``d`` marks the highlighted action done, ``c`` carries it over to
 this workshop, ``x`` drops it; the list shrinks as actions are reviewed. Dismisses with the
 number of actions reviewed. Uses the ``.dialog`` classes of styles/dialogs.tcss.
+
+In the app a decision leaves the list at once and is written by the app's saver in the
+background (``app.saver``); a refused one comes back with a notice. Without a saver (a bare
+app) it is written at once.
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ class CommitmentsScreen(ModalScreen[int]):
         self.store = store
         self.workshop_id = workshop_id
         self.reviewed = 0
+        self._unsaved: set[str] = set()  # decided, not in the file yet: left off the list
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -81,7 +86,7 @@ class CommitmentsScreen(ModalScreen[int]):
         try:
             self.store.refresh()
             previous = self.store.previous_workshop(self.workshop_id)
-            cards = self.store.open_commitments(self.workshop_id)
+            cards = [c for c in self.store.open_commitments(self.workshop_id) if c["id"] not in self._unsaved]
         except BoardError as exc:
             message.update(str(exc))
             return
@@ -103,15 +108,52 @@ class CommitmentsScreen(ModalScreen[int]):
         if options.highlighted is None or options.option_count == 0:
             return
         card_id = options.get_option_at_index(options.highlighted).id or ""
-        try:
-            card = self.store.review_commitment(card_id, self.workshop_id, outcome)
-        except (BoardError, ValidationError) as exc:
-            self.notify(str(exc), severity="error", markup=False)
-            self.reload()
+        saver = getattr(self.app, "saver", None)
+        if saver is None:
+            try:
+                card = self.store.review_commitment(card_id, self.workshop_id, outcome)
+            except (BoardError, ValidationError) as exc:
+                self._refused(exc)
+            else:
+                self._reviewed(card, outcome)
             return
+        workshop_id = self.workshop_id
+        self._unsaved.add(card_id)  # off the list at once; the file follows
         self.reviewed += 1
-        self.notify(f"{literal(card.get('title', ''))}: {OUTCOME_WORDS[outcome]}", markup=False)
         self.reload()
+
+        def run(store: Any) -> dict[str, Any]:
+            return store.review_commitment(card_id, workshop_id, outcome)
+
+        def failed(exc: Exception) -> None:
+            self._unsaved.discard(card_id)
+            self.reviewed -= 1
+            self._refused(exc)
+
+        saver.submit(f"review of {card_id}", run, lambda card: self._reviewed(card, outcome, counted=True), failed)
+        saver.when_idle(self._settle)
+
+    def _reviewed(self, card: dict[str, Any], outcome: str, counted: bool = False) -> None:
+        if not counted:
+            self.reviewed += 1
+        self.notify(f"{literal(card.get('title', ''))}: {OUTCOME_WORDS[outcome]}", markup=False)
+        if self.is_attached:
+            self.reload()
+
+    def _refused(self, exc: Exception) -> None:
+        message = exc.message if isinstance(exc, ValidationError) else str(exc)
+        self.app.notify(f"Not saved: {message}", severity="error", markup=False, timeout=8)
+        if self.is_attached:
+            self.reload()
+
+    def _settle(self) -> None:
+        """Every save is answered: the list as the file has it."""
+        self._unsaved.clear()
+        changed = getattr(self.app, "changed", None)
+        if changed is not None:
+            changed()  # our own events are no news for the app's watcher
+        if self.is_attached:
+            self.reload()
 
     def action_close(self) -> None:
         self.dismiss(self.reviewed)
