@@ -211,7 +211,7 @@ class AccountsScreen(Screen[None]):
         self.query_one("#readonly-banner", Static).display = False
         self.query_one(DataTable).focus()
         # 'waiting for the file' while another process holds the lock (hidden otherwise)
-        self.call_after_refresh(self.mount, SaveStatus(self.app.saver))
+        SaveStatus.mount_after_paint(self)
         # the overdue and due colours come from the theme, known only once it is applied
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.reload_from_store())
 
