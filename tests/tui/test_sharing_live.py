@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from board_helpers import TODAY, lane_titles, notifications, wait_for, wait_for_saves
 from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Input, Static, TextArea
 
 from kamboard.store import BoardStore
@@ -218,6 +220,20 @@ def manual_polls(app: KamboardApp) -> Callable[[], None]:
     return lambda: KamboardApp.poll(app)
 
 
+@asynccontextmanager
+async def polled_board(
+    store: BoardStore, board_path: Path
+) -> AsyncIterator[tuple[KamboardApp, Pilot[None], BoardScreen, Callable[[], None], BoardStore, str]]:
+    """The board open, polled only when the test calls ``poll``; bob writes through his own store."""
+    app = board_app(store)
+    poll = manual_polls(app)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        bob, acme = other(board_path)
+        yield app, pilot, board, poll, bob, acme
+
+
 def write_first(store: BoardStore, method: str, write: Callable[[], object]) -> list[object]:
     """Make ``store.<method>`` run ``write`` (another process's change) once before it reads."""
     real = getattr(store, method)
@@ -239,12 +255,7 @@ def count_notices(app: KamboardApp, words: str) -> int:
 async def test_a_write_between_the_reads_of_a_reload_shows_at_the_next_poll(
     store: BoardStore, board_path: Path
 ) -> None:
-    app = board_app(store)
-    poll = manual_polls(app)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = app.screen
-        assert isinstance(board, BoardScreen)
-        bob, acme = other(board_path)
+    async with polled_board(store, board_path) as (app, pilot, board, poll, bob, acme):
         # the board reads the account, its cards, then its workshops: bob writes just before the last read
         written = write_first(store, "workshops", lambda: bob.add_card(acme, "topic", "Landed mid-reload"))
         bob.add_card(acme, "challenge", "First change")
@@ -263,12 +274,7 @@ async def test_a_write_between_the_reads_of_a_reload_shows_at_the_next_poll(
 
 
 async def test_a_change_another_read_picked_up_shows_at_the_next_poll(store: BoardStore, board_path: Path) -> None:
-    app = board_app(store)
-    poll = manual_polls(app)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = app.screen
-        assert isinstance(board, BoardScreen)
-        bob, acme = other(board_path)
+    async with polled_board(store, board_path) as (app, pilot, board, poll, bob, acme):
         bob.add_card(acme, "support", "Read elsewhere")
         store.account(acme)  # any read between two polls (a dialog, an editor) parses bob's change
         poll()
@@ -278,12 +284,7 @@ async def test_a_change_another_read_picked_up_shows_at_the_next_poll(store: Boa
 
 
 async def test_a_write_while_the_poll_reads_the_log_is_announced_once(store: BoardStore, board_path: Path) -> None:
-    app = board_app(store)
-    poll = manual_polls(app)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = app.screen
-        assert isinstance(board, BoardScreen)
-        bob, acme = other(board_path)
+    async with polled_board(store, board_path) as (app, pilot, board, poll, bob, acme):
         written = write_first(store, "last_event_key", lambda: bob.add_card(acme, "topic", "Between two log reads"))
         bob.add_card(acme, "topic", "Before the poll")
         poll()
@@ -299,12 +300,7 @@ async def test_a_write_while_the_poll_reads_the_log_is_announced_once(store: Boa
 
 
 async def test_a_write_during_my_own_change_is_announced_once_and_shown(store: BoardStore, board_path: Path) -> None:
-    app = board_app(store)
-    poll = manual_polls(app)
-    async with app.run_test(size=(100, 30)) as pilot:
-        board = app.screen
-        assert isinstance(board, BoardScreen)
-        bob, acme = other(board_path)
+    async with polled_board(store, board_path) as (app, pilot, board, poll, bob, acme):
         written = write_first(store, "last_event_key", lambda: bob.add_card(acme, "support", "Bob, meanwhile"))
         await pilot.press("n", *"Mine", "enter", "escape")
         await wait_for_saves(app)
