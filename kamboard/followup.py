@@ -11,9 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .model import OPEN_STATUSES, is_overdue
+from .model import STATUSES, is_open_action, is_overdue
 
 Doc = dict[str, Any]
+ACTION_GROUPS = ("", *STATUSES)  # the action plan's groups: "" (no status yet) first
 WORKSHOP_EVERY_MONTHS = 11  # a yearly workshop is due when the last one is more than 11 months ago
 DEFAULT_DAYS = 14
 
@@ -32,22 +33,39 @@ def _date(value: object) -> dt.date | None:
         return None
 
 
-def is_open(card: Doc) -> bool:
-    """A support action not yet done or dropped (no status counts as open)."""
-    return card.get("lane") == "support" and card.get("status", "") in ("", *OPEN_STATUSES)
-
-
 def overdue_actions(cards: Iterable[Doc], today: dt.date) -> list[Doc]:
     """Open support actions whose due date has passed, oldest due first."""
-    found = [c for c in cards if is_open(c) and is_overdue(c, today)]
+    found = [c for c in cards if is_open_action(c) and is_overdue(c, today)]
     return sorted(found, key=lambda c: str(c.get("due", "")))
 
 
 def actions_due_within(cards: Iterable[Doc], today: dt.date, days: int = DEFAULT_DAYS) -> list[Doc]:
     """Open support actions due from today up to and including ``today + days``, soonest first."""
     last = today + dt.timedelta(days=max(0, days))
-    found = [c for c in cards if is_open(c) and (due := _date(c.get("due"))) is not None and today <= due <= last]
+    found = [
+        c for c in cards if is_open_action(c) and (due := _date(c.get("due"))) is not None and today <= due <= last
+    ]
     return sorted(found, key=lambda c: str(c.get("due", "")))
+
+
+def group_actions(cards: Iterable[Doc], owner: str = "", side: str = "") -> list[tuple[str, list[Doc]]]:
+    """Support actions matching the filters, grouped by status (in ACTION_GROUPS order), each group by due date.
+
+    ``owner``: words that must all occur in the owner (case-insensitive); ``side``: '' for both.
+    """
+    words = owner.casefold().split()
+    groups: dict[str, list[Doc]] = {status: [] for status in ACTION_GROUPS}
+    for card in cards:
+        if card.get("lane") != "support":
+            continue
+        if side and card.get("side", "") != side:
+            continue
+        if not all(w in str(card.get("owner", "")).casefold() for w in words):
+            continue
+        status = card.get("status", "")
+        groups[status if status in groups else ""].append(card)
+    order = lambda c: (not c.get("due"), str(c.get("due", "")), str(c.get("title", "")).casefold())  # noqa: E731
+    return [(status, sorted(found, key=order)) for status, found in groups.items() if found]
 
 
 def last_workshop(workshops: Iterable[Doc], today: dt.date) -> dt.date | None:
@@ -91,7 +109,7 @@ def account_health(account: Doc, cards: Iterable[Doc], workshops: Iterable[Doc],
     return AccountHealth(
         account_id=aid,
         name=str(account.get("name", "")),
-        open_actions=sum(is_open(c) for c in own_cards),
+        open_actions=sum(is_open_action(c) for c in own_cards),
         overdue_actions=len(overdue_actions(own_cards, today)),
         last_workshop=last.isoformat() if last else "",
         days_since_workshop=(today - last).days if last else None,

@@ -198,6 +198,11 @@ def validate_card_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def is_open_action(card: dict[str, Any]) -> bool:
+    """A support action not yet done or dropped (no status counts as open)."""
+    return card.get("lane") == "support" and card.get("status", "") in ("", *OPEN_STATUSES)
+
+
 def is_overdue(card: dict[str, Any], today: dt.date) -> bool:
     """An open support action whose due date has passed."""
     due = card.get("due")

@@ -440,6 +440,62 @@ def open_commitments(cards: list[Doc], previous_id: str) -> list[Doc]:
 REVIEW_OUTCOMES = ("done", "carry", "drop")
 
 
+# which workshop: the dates and the running timer, read once here
+def first_day(workshop: Doc) -> str:
+    """The workshop's first day, YYYY-MM-DD ('' when undated)."""
+    return str(workshop.get("start") or "")[:10]
+
+
+def last_day(workshop: Doc) -> str:
+    """The workshop's last day (its end, else its start), YYYY-MM-DD ('' when undated)."""
+    return str(workshop.get("end") or workshop.get("start") or "")[:10]
+
+
+def is_running(workshop: Doc) -> bool:
+    """Its agenda timer runs."""
+    return bool((workshop.get("agenda_state") or {}).get("running"))
+
+
+def is_under_way(workshop: Doc, today: dt.date) -> bool:
+    """Today is one of its days."""
+    first = first_day(workshop)
+    return bool(first) and first <= today.isoformat() <= last_day(workshop)
+
+
+def board_workshop(workshops: list[Doc], today: dt.date) -> Doc | None:
+    """The workshop a board runs: a running one, else one under way today, else the next one
+    (undated ones count as being planned), else the latest held."""
+    day = today.isoformat()
+
+    def start(w: Doc) -> str:
+        return str(w.get("start") or "")
+
+    running = [w for w in workshops if is_running(w)]
+    under_way = [w for w in workshops if is_under_way(w, today)]
+    if running or under_way:
+        return max(running or under_way, key=start)
+    ahead = [w for w in workshops if not first_day(w) or first_day(w) > day]
+    if ahead:
+        return min(ahead, key=lambda w: start(w) or "9999")
+    return max(workshops, key=start, default=None)
+
+
+def timer_shown(workshop: Doc, today: dt.date) -> bool:
+    """The timer line shows while the workshop runs, and until its last day has passed."""
+    if is_running(workshop):
+        return True
+    last = last_day(workshop)
+    return not last or last >= today.isoformat()
+
+
+def capture_workshop_id(workshop: Doc | None, today: dt.date) -> str:
+    """The id of ``workshop`` if it is under way (running, or today is one of its days), else '':
+    new cards record it."""
+    if workshop is None:
+        return ""
+    return str(workshop["id"]) if is_running(workshop) or is_under_way(workshop, today) else ""
+
+
 def pick_workshop(workshops: list[Doc], today: dt.date) -> Doc | None:
     """The workshop to follow: one whose timer runs, else the latest that has started, else the next one."""
     if not workshops:

@@ -132,3 +132,25 @@ def test_due_report_text_and_json(tmp_path: Path) -> None:
 def test_due_text_when_nothing_is_due() -> None:
     report = followup.due_report([], [], [], TODAY)
     assert followup.due_text(report, {}).count("  none") == 3
+
+
+def test_group_actions_orders_groups_and_due_dates() -> None:
+    cards = [
+        {"id": "1", "lane": "support", "title": "b", "status": "agreed", "due": "", "owner": "Bob", "side": "us"},
+        {"id": "2", "lane": "support", "title": "a", "status": "agreed", "due": "2026-01-02", "owner": "Ann"},
+        {"id": "3", "lane": "support", "title": "c", "status": "weird"},
+        {"id": "4", "lane": "topic", "title": "t"},
+        {"id": "5", "lane": "support", "title": "d", "status": "done", "owner": "bob", "side": "us"},
+        {"id": "6", "lane": "support", "title": "B", "status": "agreed", "due": "", "owner": "Cy"},
+    ]
+    groups = followup.group_actions(cards)
+    assert [(s, [c["id"] for c in found]) for s, found in groups] == [
+        ("", ["3"]),  # an unknown status joins the actions without one
+        ("agreed", ["2", "1", "6"]),  # dated first, then by title (case-insensitive, stable)
+        ("done", ["5"]),
+    ]
+    assert [s for s, _ in groups] == [s for s in followup.ACTION_GROUPS if s in ("", "agreed", "done")]
+    assert [c["id"] for _, f in followup.group_actions(cards, owner="BOB") for c in f] == ["1", "5"]
+    assert [c["id"] for _, f in followup.group_actions(cards, owner="bo b") for c in f] == ["1", "5"]
+    assert [c["id"] for _, f in followup.group_actions(cards, side="us") for c in f] == ["1", "5"]
+    assert followup.group_actions([]) == []

@@ -141,6 +141,18 @@ def test_is_overdue() -> None:
     assert model.is_overdue({**base, "due": "2025-12-31"}, today)
 
 
+def test_an_open_action_is_a_support_card_not_done_or_dropped() -> None:
+    base = {"lane": "support", "status": ""}
+    assert model.is_open_action(base)  # no status yet counts as open
+    assert model.is_open_action({"lane": "support"})
+    for status in model.OPEN_STATUSES:
+        assert model.is_open_action({**base, "status": status})
+    assert not model.is_open_action({**base, "status": "done"})
+    assert not model.is_open_action({**base, "status": "dropped"})
+    assert not model.is_open_action({**base, "status": "blocked"})  # unknown (hand-edited file): not open
+    assert not model.is_open_action({"lane": "challenge", "status": "agreed"})
+
+
 def test_ids_and_clock() -> None:
     a, b = model.new_id(), model.new_id()
     assert a != b and len(a) == 32 and int(a, 16) >= 0

@@ -330,3 +330,46 @@ def rules_pick(workshops: list[dict[str, Any]], today: dt.date) -> str:
     found = w.pick_workshop(workshops, today)
     assert found is not None
     return str(found["id"])
+
+
+DAY = dt.date(2026, 3, 16)
+PAST = {"id": "a", "start": "2025-03-10T09:00", "end": "2025-03-11T13:00"}
+LATER = {"id": "b", "start": "2026-09-01T09:00", "end": "2026-09-02T13:00"}
+UNDATED = {"id": "c", "start": "", "end": ""}
+NOW_ON = {"id": "d", "start": "2026-03-15T09:00", "end": "2026-03-16T13:00"}
+RUNNING_PAST = {**PAST, "agenda_state": {"running": True}}
+
+
+def test_the_board_runs_the_running_then_current_then_next_workshop() -> None:
+    def pick(*workshops: dict[str, Any]) -> str:
+        found = w.board_workshop(list(workshops), DAY)
+        assert found is not None
+        return str(found["id"])
+
+    assert w.board_workshop([], DAY) is None
+    assert pick(PAST) == "a"  # only a past one: it is shown (votes, notes)
+    assert pick(PAST, UNDATED, LATER) == "b"  # the next dated one before an undated one
+    assert pick(PAST, UNDATED) == "c"  # undated counts as being planned
+    assert pick(PAST, LATER, NOW_ON) == "d"  # under way today (its second day)
+    assert pick(RUNNING_PAST, LATER, NOW_ON) == "a"  # a running timer wins
+
+
+def test_the_timer_shows_while_running_and_until_the_last_day_has_passed() -> None:
+    assert w.timer_shown(NOW_ON, DAY)  # its last day is today
+    assert w.timer_shown(LATER, DAY)
+    assert w.timer_shown(UNDATED, DAY)
+    assert not w.timer_shown(PAST, DAY)
+    assert w.timer_shown(RUNNING_PAST, DAY)
+    assert w.timer_shown({"id": "e", "start": "2026-03-16T09:00"}, DAY)  # no end: its start is its last day
+    assert not w.timer_shown({"id": "e", "start": "2026-03-15T09:00"}, DAY)
+
+
+def test_new_cards_record_the_workshop_under_way_only() -> None:
+    assert w.capture_workshop_id(None, DAY) == ""
+    assert w.capture_workshop_id(NOW_ON, DAY) == "d"
+    assert w.capture_workshop_id(NOW_ON, dt.date(2026, 3, 15)) == "d"  # its first day
+    assert w.capture_workshop_id(NOW_ON, dt.date(2026, 3, 17)) == ""  # the day after
+    assert w.capture_workshop_id(LATER, DAY) == ""
+    assert w.capture_workshop_id(UNDATED, DAY) == ""
+    assert w.capture_workshop_id(RUNNING_PAST, DAY) == "a"  # its timer runs
+    assert w.capture_workshop_id({"id": "e", "start": "2026-03-16"}, DAY) == "e"  # no end: one day
