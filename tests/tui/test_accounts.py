@@ -245,3 +245,16 @@ async def test_figures_are_fresh_after_coming_back_from_a_board(store: BoardStor
         await wait_for_saves(app)
         assert isinstance(app.screen, AccountsScreen)
         assert table_rows(app)[0][2] == "4/2/2"  # topics: 3 + 1
+
+
+async def test_j_and_k_move_in_the_accounts_table_as_on_the_board(store: BoardStore) -> None:
+
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert table.cursor_row == 0
+        await pilot.press("j")
+        assert table.cursor_row == 1
+        await pilot.press("k")
+        assert table.cursor_row == 0

@@ -437,3 +437,26 @@ async def test_reorder_within_a_filtered_lane_moves_past_the_hidden_cards(store:
         await pilot.press("u")
         await wait_for_saves(app)
         assert stored_titles(store, "topic") == ["Growth in Asia", "New CEO", "Supply chain"]
+
+
+async def test_quick_added_support_action_starts_as_proposed(store: BoardStore) -> None:
+    app = KamboardApp(store, account="ACME", today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("l", "l", "n", *"Site visit", "enter", "escape", "h", "n", *"Energy", "enter")
+        await wait_for_saves(app)
+        acme = store.account("ACME")["id"]
+        support = {c["title"]: c for c in store.cards(acme, "support")}
+        assert support["Site visit"]["status"] == "proposed"
+        challenge = {c["title"]: c for c in store.cards(acme, "challenge")}
+        assert not challenge["Energy"].get("status")
+
+
+async def test_quick_add_hint_shows_whole_at_100_columns(store: BoardStore) -> None:
+
+    app = KamboardApp(store, account="ACME", today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("l", "l", "n")
+        field = app.focused
+        assert isinstance(field, Input) and field.has_class("quick-add")
+        assert "Enter adds" in field.placeholder and "Esc closes" in field.placeholder
+        assert len(field.placeholder) <= field.content_region.width - 1

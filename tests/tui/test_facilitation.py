@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from board_helpers import TODAY, lane_lines, notifications, wait_for, wait_for_saves
+from board_helpers import TODAY, lane_lines, make_store, notifications, wait_for, wait_for_saves
 from textual.color import Color
 from textual.widgets import Digits, OptionList, Static
 
@@ -336,3 +336,68 @@ async def test_cards_added_during_the_workshop_record_it(store: BoardStore) -> N
         await wait_for_saves(app)
         captured = {c["title"]: c.get("workshop_id", "") for c in store.cards(ws["account_id"], "topic")}
         assert captured["Before"] == "" and captured["During"] == ws["id"]
+
+
+async def test_voter_status_says_the_votes_are_the_ones_left(store: BoardStore) -> None:
+    people = [{"name": "Eva", "side": "customer", "role": "CFO"}]
+    store.add_workshop("ACME", "Workshop", start="2026-03-16T09:00", participants=people)
+    app = KamboardApp(store, account="ACME", today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("p", "enter", "v")
+        await pilot.pause()
+        status = str(app.screen.query_one("#vote-status").render())
+        assert "Eva 4/5 votes left" in status
+
+
+async def test_q_closes_the_voter_picker(store: BoardStore) -> None:
+
+    people = [{"name": "Eva", "side": "customer", "role": "CFO"}]
+    store.add_workshop("ACME", "Workshop", start="2026-03-16T09:00", participants=people)
+    app = KamboardApp(store, account="ACME", today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("p")
+        assert isinstance(app.screen, VoterPicker)
+        await pilot.press("q")
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_commitments_review_shows_no_empty_list_and_q_closes_it(store: BoardStore) -> None:
+
+    store.add_workshop("ACME", "First workshop", start="2026-03-16T09:00")
+    app = KamboardApp(store, account="ACME", today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("c")
+        assert isinstance(app.screen, CommitmentsScreen)
+        await pilot.pause()
+        assert "nothing to review" in str(app.screen.query_one("#commitments-message").render())
+        assert not app.screen.query_one("#commitments-list").display
+        await pilot.press("q")
+        assert isinstance(app.screen, BoardScreen)
+
+
+async def test_gaps_view_without_gaps_shows_no_empty_list(tmp_path: Path) -> None:
+
+    store = make_store(tmp_path / "board.json")
+    acme = store.add_account("ACME", "Alice")["id"]
+    topic = store.add_card(acme, "topic", "Growth")
+    store.add_card(
+        acme,
+        "support",
+        "Pilot",
+        owner="Bob",
+        side="us",
+        due="2026-05-01",
+        status="agreed",
+        customer_benefit="Less cost",
+        our_benefit="Reference",
+        links=[topic["id"]],
+    )
+    app = KamboardApp(store, account="ACME", today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("g")
+        assert isinstance(app.screen, GapsScreen)
+        await pilot.pause()
+        assert "No gaps" in str(app.screen.query_one("#gaps-title").render())
+        assert not app.screen.query_one("#gaps-list").display
+        await pilot.press("q")
+        assert isinstance(app.screen, BoardScreen)
