@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .model import is_open_action
+
 Doc = dict[str, Any]
 
 KINDS = ("unanswered", "pitch", "no_benefit", "no_owner", "no_due")
@@ -53,10 +55,6 @@ def _linked(cards: list[Doc]) -> dict[str, set[str]]:
     return pairs
 
 
-def _open(card: Doc) -> bool:
-    return card.get("status", "") not in ("done", "dropped")
-
-
 def find_gaps(cards: list[Doc]) -> list[Gap]:
     """All gaps among one account's ``cards``, grouped by kind (in KINDS order), then board order."""
     by_id = {str(c.get("id")): c for c in cards}
@@ -74,7 +72,7 @@ def find_gaps(cards: list[Doc]) -> list[Gap]:
     for card in cards:
         if card.get("lane") == "challenge" and card["id"] not in answered:
             add("unanswered", card)
-    for card in filter(_open, support):
+    for card in filter(is_open_action, support):
         needs = [by_id[i] for i in links[str(card["id"])] if by_id[i].get("lane") in ("topic", "challenge")]
         if not needs:
             add("pitch", card)

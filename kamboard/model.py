@@ -206,12 +206,7 @@ def is_open_action(card: dict[str, Any]) -> bool:
 def is_overdue(card: dict[str, Any], today: dt.date) -> bool:
     """An open support action whose due date has passed."""
     due = card.get("due")
-    return (
-        card.get("lane") == "support"
-        and bool(due)
-        and card.get("status", "") not in ("done", "dropped")
-        and due < today.isoformat()
-    )
+    return is_open_action(card) and bool(due) and str(due) < today.isoformat()
 
 
 @dataclass(frozen=True)

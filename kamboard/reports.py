@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .gaps import find_gaps
-from .model import LANE_TITLES, OPEN_STATUSES, is_overdue
+from .model import LANE_TITLES, is_overdue
+from .workshop import first_day
 
 Doc = dict[str, Any]
 EXPORT_VERSION = 1
@@ -60,7 +61,11 @@ def answered_by(cards: Sequence[Doc]) -> dict[str, list[Doc]]:
 
 
 def pick_workshop(workshops: Sequence[Doc], today: dt.date, workshop_id: str | None = None) -> Doc | None:
-    """The chosen workshop (id or unique id prefix), else the latest held one, else the next planned one."""
+    """The chosen workshop (id or unique id prefix), else the latest held one, else the next planned one.
+
+    Minutes are of a workshop held, so this prefers the past, unlike ``workshop.board_workshop``
+    (the board works on the next one); an undated workshop counts as held here.
+    """
     if workshop_id:
         matches = [w for w in workshops if w.get("id") == workshop_id]
         matches = matches or [
@@ -70,7 +75,7 @@ def pick_workshop(workshops: Sequence[Doc], today: dt.date, workshop_id: str | N
             return None
         return matches[0]
     dated = sorted(workshops, key=lambda w: str(w.get("start", "")))
-    held = [w for w in dated if str(w.get("start", ""))[:10] <= today.isoformat()]
+    held = [w for w in dated if first_day(w) <= today.isoformat()]
     if held:
         return held[-1]
     return dated[0] if dated else None
@@ -78,10 +83,6 @@ def pick_workshop(workshops: Sequence[Doc], today: dt.date, workshop_id: str | N
 
 def support_actions(cards: Iterable[Doc]) -> list[Doc]:
     return [c for c in cards if c.get("lane") == "support"]
-
-
-def _is_open(card: Doc) -> bool:
-    return card.get("status", "") in ("", *OPEN_STATUSES)
 
 
 # ---------------------------------------------------------------- Markdown

@@ -131,7 +131,7 @@ class ReadOps:
             lane = card.get("lane")
             if lane in counts[aid]:
                 counts[aid][lane] += 1
-            if lane == "support" and card.get("status", "") in ("", *model.OPEN_STATUSES):
+            if model.is_open_action(card):
                 open_[aid] += 1
                 overdue[aid] += model.is_overdue(card, today)
         last: dict[str, str] = {}

@@ -428,13 +428,7 @@ def previous_workshop(workshops: list[Doc], current: Doc) -> Doc | None:
 
 def open_commitments(cards: list[Doc], previous_id: str) -> list[Doc]:
     """Support actions captured in workshop ``previous_id`` that are still open."""
-    return [
-        c
-        for c in cards
-        if c.get("lane") == "support"
-        and c.get("workshop_id") == previous_id
-        and c.get("status", "") in ("", *model.OPEN_STATUSES)
-    ]
+    return [c for c in cards if model.is_open_action(c) and c.get("workshop_id") == previous_id]
 
 
 REVIEW_OUTCOMES = ("done", "carry", "drop")
@@ -497,17 +491,21 @@ def capture_workshop_id(workshop: Doc | None, today: dt.date) -> str:
 
 
 def pick_workshop(workshops: list[Doc], today: dt.date) -> Doc | None:
-    """The workshop to follow: one whose timer runs, else the latest that has started, else the next one."""
+    """The workshop the presenter follows: one whose timer runs, else the latest that has started, else the next.
+
+    Unlike ``board_workshop`` (which plans the next one), a projector started without a
+    workshop shows the one just held until the next one's first day (`kamboard present` help).
+    """
     if not workshops:
         return None
 
     def start(w: Doc) -> str:
         return str(w.get("start", ""))
 
-    running = [w for w in workshops if (w.get("agenda_state") or {}).get("running")]
+    running = [w for w in workshops if is_running(w)]
     if running:
         return max(running, key=start)
-    started = [w for w in workshops if start(w) and start(w)[:10] <= today.isoformat()]
+    started = [w for w in workshops if first_day(w) and first_day(w) <= today.isoformat()]
     if started:
         return max(started, key=start)
     return min(workshops, key=lambda w: start(w) or "9999")

@@ -102,7 +102,7 @@ def test_export_ics_to_file_by_suffix(board: dict[str, Any], tmp_path: Path) -> 
     cal = icalendar.Calendar.from_ical(out.read_bytes())
     uids = {str(e["UID"]) for e in cal.walk("VEVENT")}
     assert f"{board['action']['id']}-due@kamboard" in uids and f"{board['new']['id']}@kamboard" in uids
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".kamboard-export-")]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith((".dates.ics.", ".kamboard-export-"))]  # no temp
 
 
 def test_json_export_then_import_round_trip_and_twice(board: dict[str, Any], tmp_path: Path) -> None:

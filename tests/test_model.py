@@ -137,6 +137,7 @@ def test_is_overdue() -> None:
     assert not model.is_overdue({**base, "due": ""}, today)
     assert not model.is_overdue({**base, "status": "done"}, today)
     assert not model.is_overdue({**base, "status": "dropped"}, today)
+    assert not model.is_overdue({**base, "status": "blocked"}, today)  # unknown: not open (model.is_open_action)
     assert not model.is_overdue({**base, "lane": "challenge"}, today)
     assert model.is_overdue({**base, "due": "2025-12-31"}, today)
 

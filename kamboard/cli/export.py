@@ -8,16 +8,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
-import tempfile
 from typing import Any
 
 import click
 
-from .. import followup, model, reports, transfer
+from .. import exporting, followup, model, transfer
 from .base import CliError, board_options, cli, echo, echo_json, open_store, pass_store, terminal_text
-
-FORMATS = ("md", "csv", "ics", "json")
-_SUFFIXES = {".md": "md", ".markdown": "md", ".csv": "csv", ".ics": "ics", ".ical": "ics", ".json": "json"}
 
 
 def _parse_today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:
@@ -38,7 +34,7 @@ today_option = click.option(
 
 
 def write_output(data: bytes, target: str | None, *, exact: bool = False) -> None:
-    """Write to stdout (None or '-') or atomically to a file (temp file, then replace).
+    """Write to stdout (None or '-') or atomically to a file (``exporting.write_export``).
 
     On a terminal, control characters are escaped (see ``base.echo``) unless ``exact`` (JSON);
     piped or written to a file, the bytes are exact."""
@@ -58,22 +54,7 @@ def write_output(data: bytes, target: str | None, *, exact: bool = False) -> Non
         raise CliError(f"Cannot write {target}: the folder {folder} does not exist.")
     if os.path.isdir(target):
         raise CliError(f"Cannot write {target}: it is a folder; give a file name.")
-    fd, tmp = tempfile.mkstemp(prefix=".kamboard-export-", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    exporting.write_export(target, data, exporting.new_file_mode())  # the CLI gives the usual mode, as before
 
 
 def render(store: Any, account_ref: str, fmt: str, today: dt.date, workshop: str | None = None) -> str:
@@ -81,16 +62,12 @@ def render(store: Any, account_ref: str, fmt: str, today: dt.date, workshop: str
     account = store.account(account_ref)
     cards = store.cards(account["id"])
     workshops = store.workshops(account["id"])
-    if fmt == "md":
-        try:
-            return reports.minutes_markdown(account, cards, workshops, today=today, workshop_id=workshop)
-        except ValueError as exc:
-            raise CliError(f"{exc} `kamboard workshop list` shows them.") from None
-    if fmt == "csv":
-        return reports.actions_csv(account, cards)
-    if fmt == "ics":
-        return reports.calendar_ics(account, cards, workshops, now=dt.datetime.now(dt.UTC))
-    return reports.account_json(account, cards, workshops, exported_at=model.utc_now(), exported_by=store.user)
+    try:
+        return exporting.render(fmt, account, cards, workshops, today=today, user=store.user, workshop_id=workshop)
+    except ValueError as exc:
+        if fmt != "md":  # only the minutes look a workshop up
+            raise
+        raise CliError(f"{exc} `kamboard workshop list` shows them.") from None
 
 
 @cli.command("export")
@@ -98,7 +75,7 @@ def render(store: Any, account_ref: str, fmt: str, today: dt.date, workshop: str
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS, case_sensitive=False),
+    type=click.Choice(exporting.FORMATS, case_sensitive=False),
     default=None,
     help="md: workshop minutes; csv: support actions; ics: due and workshop dates; json: the whole account "
     "(for `kamboard import`). Default: from -o's suffix, else md.",
@@ -112,7 +89,7 @@ def export_command(
 ) -> None:
     """Export ACCOUNT (name, id or id prefix) as Markdown minutes, CSV, iCalendar or JSON."""
     if fmt is None:
-        fmt = _SUFFIXES.get(os.path.splitext(output or "")[1].lower(), "md")
+        fmt = exporting.format_of(output)
     fmt = fmt.lower()
     if workshop and fmt != "md":
         raise CliError("--workshop applies to the Markdown minutes only (--format md).")
