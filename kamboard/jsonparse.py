@@ -6,11 +6,8 @@ orjson keeps the last of two equal keys without a word (as a ``git merge`` can l
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import orjson
@@ -22,18 +19,6 @@ import orjson
 SLICE = 1 << 19
 _TABLE_HEAD = re.compile(rb'\n  ("(?:[^"\\\n]|\\.)*"): \{(\}|\n)')
 _RECORD_END = b'\n    },\n    "'
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (for building big acyclic data: JSON records)."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 class _OtherLayout(Exception):
@@ -64,9 +49,9 @@ def loads_checked(raw: bytes) -> tuple[Any, list[Duplicate]]:
 
     orjson keeps the last of duplicate keys; the list says which records that hid (usually []).
 
-    Big files in our layout are parsed by slices: less memory, and the cyclic garbage collector
-    is paused meanwhile: parsed JSON holds no cycles, and its passes over the growing heap (and
-    the whole app) took half the time of a big parse.
+    Big files in our layout are parsed by slices: less memory. (The cyclic garbage collector is
+    left alone: a program that wants it paused for a big parse pauses it itself, as the TUI's
+    start does, see kamboard.tui.startup.)
 
     A slice ends where a record at depth 2 ends (``\\n    },``); JSON strings cannot hold a raw
     newline, so that is never inside a string. Every slice must parse as a whole object and the
@@ -77,15 +62,14 @@ def loads_checked(raw: bytes) -> tuple[Any, list[Duplicate]]:
     When they differ (a duplicate, or another layout) the exact, slow check of :func:`duplicates`
     runs.
     """
-    with gc_paused():
-        sliced = len(raw) >= 2 * SLICE and raw.startswith(b'{\n  "')
-        try:
-            if not sliced:
-                raise _OtherLayout
-            data, clean = _loads_sliced(raw)
-        except (_OtherLayout, orjson.JSONDecodeError):
-            data = orjson.loads(raw)
-            clean = _heads_match(raw, data)
+    sliced = len(raw) >= 2 * SLICE and raw.startswith(b'{\n  "')
+    try:
+        if not sliced:
+            raise _OtherLayout
+        data, clean = _loads_sliced(raw)
+    except (_OtherLayout, orjson.JSONDecodeError):
+        data = orjson.loads(raw)
+        clean = _heads_match(raw, data)
     return data, ([] if clean else duplicates(raw))
 
 
@@ -154,7 +138,7 @@ def _loads_sliced(raw: bytes) -> tuple[dict[str, Any], bool]:
             raise _OtherLayout
 
 
-class Pairs(list):  # type: ignore[type-arg]
+class Pairs(list[Any]):
     """A JSON object as the list of its (key, value) pairs, duplicates kept."""
 
 

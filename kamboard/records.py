@@ -255,7 +255,7 @@ def record_problems(table: str, doc: Doc) -> list[str]:
 def _field_ok(kind: object, value: Any) -> bool:
     """Whether ``value`` is of ``kind`` (one of the kinds in the field tables above)."""
     if kind.__class__ is frozenset:
-        return value.__class__ in kind  # type: ignore[operator]
+        return value.__class__ in kind
     if kind is _TEXT_LIST:
         return value.__class__ is list and all(item.__class__ is str for item in value)
     if kind is _LANE:
@@ -294,18 +294,18 @@ def _stamp_ok(value: str) -> bool:
 def _participant_ok(person: object) -> bool:
     return (
         person.__class__ is dict
-        and person.get("name").__class__ is str  # type: ignore[attr-defined]
-        and all(person.get(k, "").__class__ is str for k in ("side", "role"))  # type: ignore[attr-defined]
+        and person.get("name").__class__ is str
+        and all(person.get(k, "").__class__ is str for k in ("side", "role"))
     )
 
 
 def _agenda_item_ok(item: object) -> bool:
     return (
         item.__class__ is dict
-        and item.get("title").__class__ is str  # type: ignore[attr-defined]
-        and item.get("id", "").__class__ is str  # type: ignore[attr-defined]
-        and item.get("lane", "") in ("", *LANES)  # type: ignore[attr-defined]
-        and item.get("minutes", 0).__class__ is int  # type: ignore[attr-defined]
+        and item.get("title").__class__ is str
+        and item.get("id", "").__class__ is str
+        and item.get("lane", "") in ("", *LANES)
+        and item.get("minutes", 0).__class__ is int
     )
 
 
@@ -323,9 +323,9 @@ def _agenda_state_ok(state: object) -> bool:
     if state.__class__ is not dict:
         return False
     for field, kinds in _STATE_FIELDS.items():
-        if field in state and state[field].__class__ not in kinds:  # type: ignore[index,operator]
+        if field in state and state[field].__class__ not in kinds:
             return False
-    return _stamp_ok(state.get("started_at") or "1970-01-01T00:00:00")  # type: ignore[attr-defined]
+    return _stamp_ok(state.get("started_at") or "1970-01-01T00:00:00")
 
 
 def _problem(table: str, key: str, doc: Doc, field: str, message: str) -> Problem:

@@ -8,7 +8,6 @@ Reads take no lock and re-parse only when the file changed.
 from __future__ import annotations
 
 import errno
-import gc
 import heapq
 import os
 import stat
@@ -21,7 +20,6 @@ import orjson
 
 from . import model
 from .errors import BoardError, BoardFileError, BoardNotFound, LockTimeout, NotFound, ReadOnlyError, Unchanged
-from .jsonparse import gc_paused
 from .merge_edit import holds, last_count, put_tombstone, replica_id, stamp_change, stamp_delete
 from .model import SCHEMA_VERSION
 from .storage import NotRegularFileError, SharedJSONStorage, document_key, event_order, file_kind
@@ -37,20 +35,7 @@ Doc = dict[str, Any]
 TABLES = ("meta", "accounts", "cards", "workshops", "events", "tombstones")
 EVENT_LIMIT = 1000
 BACKUPS = 10
-_first_board_kept = False
 LOCK_PATIENCE = 0.2  # seconds to wait for the file lock before telling on_lock_wait
-
-
-def _keep_first_board() -> None:
-    """Move the first board a process parses (and what exists by then: modules) out of the
-    collector's passes, once: it is what the process goes on working with, and the collector's
-    first pass after the parse walked its ~30,000 new containers (~7 ms of a 10,000-card start).
-    Later parses (another process changed the file) are left to the collector as usual; a
-    replaced board is freed by reference counting all the same (JSON holds no cycles)."""
-    global _first_board_kept
-    if not _first_board_kept:
-        _first_board_kept = True
-        gc.freeze()
 
 
 def default_user() -> str:
@@ -223,26 +208,24 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps, MergeOps, FileChecks
         """The board's data, re-parsed if the file changed; validated."""
         if self._pinned and self._pinned_here():
             return self._data  # inside snapshot(): the parse its first read made
-        with gc_paused():  # parse and index in one pause: JSON and the index hold no cycles
-            try:
-                data = self.storage.read()
-            except FileNotFoundError:
-                raise BoardNotFound(
-                    f"{self.name} has disappeared (moved or deleted?); open it where it is now{self._backup_hint()}."
-                ) from None
-            except NotRegularFileError as exc:
-                raise self._not_regular(exc.kind) from None
-            except (orjson.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
-                raise BoardFileError(
-                    f"{self.name} is not valid JSON ({self._not_json(exc)}); fix it{self._backup_hint()}."
-                ) from None
-            if self.storage.generation != self._gen:
-                self._forget_duplicates()
-                self._check_shape(data)
-                self._note_duplicates()
-                self._gen = self.storage.generation
-                self._data = data  # type: ignore[assignment]
-                _keep_first_board()
+        try:
+            data = self.storage.read()
+        except FileNotFoundError:
+            raise BoardNotFound(
+                f"{self.name} has disappeared (moved or deleted?); open it where it is now{self._backup_hint()}."
+            ) from None
+        except NotRegularFileError as exc:
+            raise self._not_regular(exc.kind) from None
+        except (orjson.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
+            raise BoardFileError(
+                f"{self.name} is not valid JSON ({self._not_json(exc)}); fix it{self._backup_hint()}."
+            ) from None
+        if self.storage.generation != self._gen:
+            self._forget_duplicates()
+            self._check_shape(data)
+            self._note_duplicates()
+            self._gen = self.storage.generation
+            self._data = data  # type: ignore[assignment]
         return self._data
 
     def _new_key(self, table: str, record_id: Any = None) -> str:
@@ -446,9 +429,9 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps, MergeOps, FileChecks
             self._by_account, self._by_account_for = by_account, (cards, self._index)
         found = []
         for key in self._by_account.get(account_id, ()):
-            doc = cards.get(key)
-            if doc is not None and doc.get("account_id") == account_id:
-                found.append(doc)
+            card = cards.get(key)
+            if card is not None and card.get("account_id") == account_id:
+                found.append(card)
         return found
 
     def _get(self, table: str, record_id: str) -> Doc:

@@ -148,7 +148,12 @@ def test_kamboard_file_opens_without_looking_up_the_user(
 
     lookups: list[int] = []
     opened: list[tuple[BoardStore, str | None]] = []
-    monkeypatch.setattr(store_mod, "default_user", lambda: lookups.append(1) or "lazy")
+
+    def lookup() -> str:
+        lookups.append(1)
+        return "lazy"
+
+    monkeypatch.setattr(store_mod, "default_user", lookup)
     monkeypatch.setattr(cli_board, "_tui_runner", lambda: lambda store, account=None: opened.append((store, account)))
     result = CliRunner().invoke(cli, ["open", str(board), "--account", "ACME", *args])
     assert result.exit_code == 0, result.output
@@ -156,3 +161,38 @@ def test_kamboard_file_opens_without_looking_up_the_user(
     assert account == store.account("ACME")["id"]
     assert lookups == []  # not at start
     assert store.user == expected
+
+
+def test_kamboard_file_pauses_the_collector_from_the_open_to_the_apps_first_paint(
+    board: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TUI's start pauses the collector before the board is parsed (the app resumes it after
+    its first paint); whatever happens, the command leaves it on again."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from kamboard.cli import board as cli_board
+    from kamboard.cli import cli
+
+    seen: dict[str, bool] = {}
+    opening = BoardStore.__init__
+
+    def open_store(store: BoardStore, *args: object, **kwargs: object) -> None:
+        seen["open"] = gc.isenabled()
+        opening(store, *args, **kwargs)  # type: ignore[arg-type]
+
+    def run(store: BoardStore, account: str | None = None) -> int:
+        seen["run"] = gc.isenabled()
+        return 0
+
+    monkeypatch.setattr(BoardStore, "__init__", open_store)
+    monkeypatch.setattr(cli_board, "_tui_runner", lambda: run)
+    assert gc.isenabled()
+    result = CliRunner().invoke(cli, ["open", str(board), "--account", "ACME"])
+    assert result.exit_code == 0, result.output
+    assert seen == {"open": False, "run": False}
+    assert gc.isenabled()
+    result = CliRunner().invoke(cli, ["open", str(board), "--account", "Nobody"])
+    assert result.exit_code != 0 and "No account 'Nobody'" in result.output
+    assert gc.isenabled()  # also when the board never opened in the app

@@ -50,11 +50,19 @@ def open_tui(path: str, account: str | None = None, *, ask: bool = True) -> None
         if not create:
             echo(f"{path} was not created.", err=True)
             raise click.exceptions.Exit(1)
-    # the user is looked up at the first change (git config is a subprocess: not at start)
-    # a file with records of the wrong shape opens read-only, its banner saying why
-    store = BoardStore(path, (conf.user or "").strip() or None, create=True)
-    account_id = store.account(account)["id"] if account else None
-    code = run(store, account=account_id)
+    from ..tui import startup
+
+    # The collector waits from here to the app's first paint (which resumes it): the parsed board
+    # and the new widgets hold no garbage yet, and its passes over them slowed the start.
+    startup.pause_collector()
+    try:
+        # the user is looked up at the first change (git config is a subprocess: not at start)
+        # a file with records of the wrong shape opens read-only, its banner saying why
+        store = BoardStore(path, (conf.user or "").strip() or None, create=True)
+        account_id = store.account(account)["id"] if account else None
+        code = run(store, account=account_id)
+    finally:
+        startup.resume_collector()  # when the app ended before its first paint, or never started
     if code:  # the app crashed (Textual printed the traceback): say so to the shell too
         raise click.exceptions.Exit(code)
 
