@@ -324,11 +324,11 @@ def merge(
             note = _deleted_note(merged.state, merged.tomb)
             out_records[rid] = (merged.table, materialize(merged.state, merged.sources, alive, note))
         if merged.tomb is not None:
-            tomb = dict(merged.tomb)
-            tomb["table"] = tomb.get("table") or merged.table
+            out_tomb = dict(merged.tomb)
+            out_tomb["table"] = out_tomb.get("table") or merged.table
             if not merged.alive and merged.state:
-                tomb["record"] = materialize(merged.state, merged.sources)  # links unfiltered, as stamp_delete
-            out_tombs[rid] = tomb
+                out_tomb["record"] = materialize(merged.state, merged.sources)  # links unfiltered, as stamp_delete
+            out_tombs[rid] = out_tomb
 
     merged_board: dict[str, Any] = {}
     tables = list(dict.fromkeys([*a.tables, *b.tables, *(t for t, _ in out_records.values())]))

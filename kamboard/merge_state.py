@@ -183,7 +183,7 @@ def _item_keys(field: str, items: list[Any]) -> list[str] | None:
         keys = [k.casefold() if isinstance(k, str) else k for k in keys]
     if not all(_clean_key(k) for k in keys) or len(set(keys)) != len(keys):
         return None
-    return keys  # type: ignore[return-value]
+    return keys
 
 
 def flatten(rec: Doc) -> dict[str, Any]:
@@ -240,8 +240,11 @@ def parse(rec: Doc, stamp: tuple[str, str] | None = None) -> State:
     """The merge state of a record as written in the file (``stamp``: the base versions' who and
     when, default the record's own)."""
     flat = flatten(rec)
-    stamps = rec.get("_v") if isinstance(rec.get("_v"), dict) else {}
-    others = rec.get("_conflicts") if isinstance(rec.get("_conflicts"), dict) else {}
+    stamps, others = rec.get("_v"), rec.get("_conflicts")
+    if not isinstance(stamps, dict):
+        stamps = {}
+    if not isinstance(others, dict):
+        others = {}
     at, by = stamp or base_stamp(rec)
     state: State = {}
     for path, entry in stamps.items():

@@ -340,7 +340,8 @@ def ics_escape(value: object) -> str:
 def ics_fold(line: str) -> str:
     """Fold a content line at 75 octets (never inside a UTF-8 sequence); CRLF-terminated."""
     parts: list[str] = []
-    current, size, limit = [], 0, 75
+    current: list[str] = []
+    size, limit = 0, 75
     for ch in line:
         n = len(ch.encode("utf-8"))
         if size + n > limit:
@@ -415,7 +416,7 @@ def calendar_ics(account: Doc, cards: Sequence[Doc], workshops: Sequence[Doc], *
         if kind == "DATE":
             last = end[1] if end and end[0] == "DATE" and end[1] >= begin else begin
             finish: dt.date | dt.datetime = last + dt.timedelta(days=1)  # DTEND of a DATE is exclusive
-        elif end and end[0] == "DATE-TIME" and end[1] > begin:  # type: ignore[operator]
+        elif end and end[0] == "DATE-TIME" and end[1] > begin:
             finish = end[1]
         else:
             total = sum(_minutes(a) for a in w.get("agenda", []) or []) or 60

@@ -6,11 +6,12 @@ from typing import Any
 
 from . import model
 from .model import ValidationError
+from .store_base import StoreBase
 
 Doc = dict[str, Any]
 
 
-class AccountOps:
+class AccountOps(StoreBase):
     """Mixed into :class:`kamboard.store.BoardStore`; uses its transaction helpers."""
 
     # account changes

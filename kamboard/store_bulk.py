@@ -8,11 +8,12 @@ from . import model
 from . import workshop as ws_rules
 from .merge_edit import last_count, stamp_restore
 from .model import ValidationError
+from .store_base import StoreBase
 
 Doc = dict[str, Any]
 
 
-class BulkOps:
+class BulkOps(StoreBase):
     """Mixed into :class:`kamboard.store.BoardStore`; uses its transaction helpers."""
 
     def insert_records(self, records: dict[str, list[Doc]], account: Doc, summary: str) -> int:
@@ -82,7 +83,7 @@ class BulkOps:
             if replace:
                 for table in ("accounts", "cards", "workshops", "events"):
                     data[table] = {}
-                self._index, self._next_key = {}, {}
+                self._index = {}
             names = {str(d.get("name", "")).casefold() for d in data.get("accounts", {}).values()}
             for a in accounts:
                 if a["name"].casefold() in names:

@@ -10,6 +10,7 @@ from .merge_edit import last_count, refresh_links, stamp_restore
 from .merge_state import DELETED, build, encode, parse
 from .model import ValidationError
 from .stale import merge, refuse_changed
+from .store_base import StoreBase
 
 Doc = dict[str, Any]
 _MIN_GAP = 1e-9
@@ -24,7 +25,7 @@ class SavedCard(dict[str, Any]):
         self.dropped_links: list[str] = list(dropped_links or [])
 
 
-class CardOps:
+class CardOps(StoreBase):
     """Mixed into :class:`kamboard.store.BoardStore`; uses its transaction helpers."""
 
     # card changes

@@ -12,9 +12,10 @@ from .errors import BoardFileError
 from .jsonparse import describe_duplicates
 from .model import SCHEMA_VERSION
 from .storage import BACKUP_DIR
+from .store_base import StoreBase
 
 
-class FileChecks:
+class FileChecks(StoreBase):
     """Mixed into :class:`kamboard.store.BoardStore`; run by its ``_load`` on each fresh parse."""
 
     _undamaged_reason = ""  # the read-only reason damaged records replaced
@@ -68,7 +69,7 @@ class FileChecks:
                     )
                 if indexed and "id" in doc:
                     index[str(doc["id"])] = (name, key)
-        self._index, self._next_key = index, {}
+        self._index = index
 
     def _set_damage(self, data: dict[str, Any], problems: list[records.Problem]) -> None:
         """Records the program cannot use are left out of what this store shows, and the file is

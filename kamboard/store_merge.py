@@ -15,6 +15,7 @@ from .jsonparse import describe_duplicates, loads_checked
 from .merge_edit import FieldConflict, list_conflicts, resolve, review
 from .model import ValidationError
 from .storage import read_bytes
+from .store_base import StoreBase
 
 if TYPE_CHECKING:
     from .merge_board import MergeReport
@@ -66,7 +67,7 @@ def conflict_id(conflict: FieldConflict) -> str:
     return hashlib.blake2b(orjson.dumps(conflict.key()), digest_size=4).hexdigest()
 
 
-class MergeOps:
+class MergeOps(StoreBase):
     """Mixed into :class:`kamboard.store.BoardStore`; uses its transaction helpers."""
 
     def merge_from(self, other: Source, base: Source | None = None) -> MergeReport:

@@ -7,35 +7,34 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from . import model
 from .errors import NotFound
 from .model import LANES
 from .storage import event_order
-
-if TYPE_CHECKING:
-    from .store import BoardStore
+from .store_base import StoreBase
 
 Doc = dict[str, Any]
+_S = TypeVar("_S", bound=StoreBase)
 _T = TypeVar("_T")
 _P = ParamSpec("_P")
 
 
-def _reading(method: Callable[Concatenate[BoardStore, _P], _T]) -> Callable[Concatenate[BoardStore, _P], _T]:
+def _reading(method: Callable[Concatenate[_S, _P], _T]) -> Callable[Concatenate[_S, _P], _T]:
     """A public read: under the store's thread lock, so it never sees half of a change being
     applied by another thread (the TUI reads on its UI thread while its saver writes)."""
 
     @functools.wraps(method)
-    def read(self: BoardStore, *args: _P.args, **kwargs: _P.kwargs) -> _T:
+    def read(self: _S, *args: _P.args, **kwargs: _P.kwargs) -> _T:
         with self._mutex:
             return method(self, *args, **kwargs)
 
     return read
 
 
-class ReadOps:
-    """Mixed into :class:`kamboard.store.BoardStore`; uses its ``_load``, ``_index`` and ``_get``."""
+class ReadOps(StoreBase):
+    """Mixed into :class:`kamboard.store.BoardStore`; uses its ``_load``, ``_index`` and ``_get`` (``StoreBase``)."""
 
     @property
     @_reading
@@ -66,7 +65,7 @@ class ReadOps:
     def cards(self, account_id: str | None = None, lane: str | None = None) -> list[Doc]:
         """Cards ordered by lane (topic, challenge, support) then position."""
         data = self._load()
-        order = {name: i for i, name in enumerate(LANES)}
+        order: dict[Any, int] = {name: i for i, name in enumerate(LANES)}
         pool = data.get("cards", {}).values() if account_id is None else self._account_cards(data, account_id)
         docs = [dict(d) for d in pool if lane is None or d.get("lane") == lane]
         return sorted(docs, key=lambda d: (order.get(d.get("lane"), 9), d.get("position", 0)))

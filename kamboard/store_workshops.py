@@ -14,11 +14,12 @@ from . import workshop as ws_rules
 from .errors import Unchanged
 from .model import ValidationError
 from .stale import conflict, merge
+from .store_base import StoreBase
 
 Doc = dict[str, Any]
 
 
-class WorkshopOps:
+class WorkshopOps(StoreBase):
     """Mixed into :class:`kamboard.store.BoardStore`; uses its transaction helpers."""
 
     # workshops

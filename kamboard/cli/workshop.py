@@ -463,6 +463,7 @@ def present(file: str | None, ref: str | None, account: str | None) -> None:
 
     conf = settings()
     store = BoardStore(file or conf.path, conf.author, readonly=True)
+    doc: Doc | None
     if ref:
         doc = find_workshop(store, ref)
     else:
