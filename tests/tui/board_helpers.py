@@ -7,8 +7,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
+from textual import events
+from textual.app import App
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from kamboard.store import BoardStore
 from kamboard.tui.widgets.lane import Lane
@@ -44,8 +48,28 @@ async def wait_for(pilot: Pilot[Any], condition: Callable[[], bool], timeout: fl
     return condition()
 
 
-def notifications(app: Any) -> list[str]:
-    return [n.message for n in app._notifications]
+NOTICES: WeakKeyDictionary[App[Any], list[str]] = WeakKeyDictionary()
+"""What each app under test notified, in order (recorded by the autouse fixture in conftest.py)."""
+
+
+def notifications(app: App[Any]) -> list[str]:
+    """The notices the app showed since it started (or since ``clear_notifications``), as shown to the user."""
+    return list(NOTICES.get(app, []))
+
+
+def clear_notifications(app: App[Any]) -> None:
+    """Forget the notices shown so far (and take the toasts off the screen)."""
+    app.clear_notifications()
+    NOTICES.pop(app, None)
+
+
+async def wheel_down(pilot: Pilot[Any], widget: Widget, offset: tuple[int, int] = (0, 0)) -> None:
+    """One turn of the mouse wheel over ``widget`` at ``offset``, sent to the app as the terminal sends it
+    (Textual's Pilot offers clicks and hovering but no wheel)."""
+    x, y = widget.region.x + offset[0], widget.region.y + offset[1]
+    scroll = events.MouseScrollDown(None, x, y, 0, 1, 0, False, False, False, screen_x=x, screen_y=y)
+    pilot.app.post_message(scroll)
+    await pilot.pause()
 
 
 async def wait_for_saves(app: Any) -> None:

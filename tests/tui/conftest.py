@@ -1,13 +1,39 @@
-"""Fixtures for the TUI tests: a small board built with a fixed clock."""
+"""Fixtures for the TUI tests: a small board built with a fixed clock; every app records its notices."""
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
+from typing import Any
 
 import pytest
-from board_helpers import make_store
+from board_helpers import NOTICES, make_store
+from textual.app import App
+from textual.message import Message
+from textual.notifications import Notify
+from textual.pilot import Pilot
 
 from kamboard.store import BoardStore
+
+
+@pytest.fixture(autouse=True)
+def _record_notices(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every ``run_test`` records the app's notices (Textual's Notify messages, after the app's own
+    ``notify`` made control characters visible) for ``board_helpers.notifications(app)``."""
+    run_test = App.run_test
+
+    def recording_run_test(app: App[Any], **options: Any) -> AbstractAsyncContextManager[Pilot[Any]]:
+        given = options.pop("message_hook", None)
+
+        def hook(message: Message) -> None:
+            if isinstance(message, Notify):
+                NOTICES.setdefault(app, []).append(message.notification.message)
+            if given is not None:
+                given(message)
+
+        return run_test(app, message_hook=hook, **options)
+
+    monkeypatch.setattr(App, "run_test", recording_run_test)
 
 
 @pytest.fixture

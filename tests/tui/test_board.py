@@ -6,8 +6,16 @@ import json
 import time
 from pathlib import Path
 
-from board_helpers import TODAY, lane_lines, lane_titles, make_store, notifications, wait_for_saves
-from textual import events
+from board_helpers import (
+    TODAY,
+    clear_notifications,
+    lane_lines,
+    lane_titles,
+    make_store,
+    notifications,
+    wait_for_saves,
+    wheel_down,
+)
 from textual.widgets import Input
 
 from kamboard.store import BoardStore
@@ -50,8 +58,7 @@ async def test_lanes_show_questions_counts_and_support_details(store: BoardStore
         # keeps the cursor's colours and shows it in reverse)
         board.lanes["support"].cursor = 1
         await pilot.pause()
-        segments = board.lanes["support"].render_line(3)._segments
-        overdue = next(s for s in segments if "overdue" in s.text)
+        overdue = next(s for s in board.lanes["support"].render_line(3) if "overdue" in s.text)
         assert overdue.style.color == board.lanes["support"].get_component_rich_style("lane--overdue").color
 
 
@@ -279,7 +286,7 @@ async def test_readonly_board_explains_every_change_key(store: BoardStore, board
         board = screen(app)
         assert board.query_one("#readonly-banner").display
         for key in ("n", "e", "enter", "d", "H", "L", "K", "J", "u", "ctrl+r"):
-            app.clear_notifications()
+            clear_notifications(app)
             await pilot.press("j", key)
             await pilot.pause()
             assert app.screen is board, key
@@ -377,7 +384,7 @@ async def test_wheel_scrolls_a_long_lane(board_path: Path) -> None:
         lane = screen(app).lanes["topic"]
         assert lane.scroll_y == 0
         for _ in range(3):
-            await pilot._post_mouse_events([events.MouseScrollDown], lane, offset=(3, 3))
+            await wheel_down(pilot, lane, offset=(3, 3))
         await pilot.pause()
         assert lane.scroll_y > 0
         assert "Card 0" not in "\n".join(lane_lines(lane))
@@ -392,7 +399,7 @@ async def test_empty_lane_edit_and_delete_explain(board_path: Path) -> None:
         board = screen(app)
         assert "press n to add one" in " ".join(line.strip() for line in lane_lines(board.lanes["topic"]))
         for key in ("e", "d", "L", "K"):
-            app.clear_notifications()
+            clear_notifications(app)
             await pilot.press(key)
             assert app.screen is board
             assert any("No card selected" in n for n in notifications(app)), key

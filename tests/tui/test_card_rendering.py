@@ -87,7 +87,7 @@ async def test_card_text_is_readable_in_every_theme(tmp_path: Path) -> None:
             app.screen.lanes["topic"].focus()
             await pilot.pause()
             for y in (2, 3, 7, 8, 12, 13):  # owner and status rows of the three cards
-                for segment in lane.render_line(y)._segments:
+                for segment in lane.render_line(y):
                     style = segment.style
                     if segment.text.strip() and style and style.color and style.bgcolor:
                         ratio = contrast(style.color, style.bgcolor)
@@ -101,5 +101,5 @@ async def test_overdue_date_on_the_cursor_is_drawn_in_reverse(tmp_path: Path) ->
         assert isinstance(app.screen, BoardScreen)
         lane = app.screen.lanes["support"]
         assert lane.has_focus and lane.cursor == 0
-        overdue = next(s for s in lane.render_line(3)._segments if "2026-03-13" in s.text)
+        overdue = next(s for s in lane.render_line(3) if "2026-03-13" in s.text)
         assert overdue.style is not None and overdue.style.reverse

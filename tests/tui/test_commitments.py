@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from board_helpers import notifications
 from modal_harness import Harness
 from textual.widgets import OptionList, Static
 
@@ -78,8 +79,6 @@ async def test_a_colleague_reviewed_it_meanwhile(store: BoardStore, board_path: 
         colleague.review_commitment(cards["Pilot"]["id"], new["id"], "drop")
         await pilot.press("d")  # the highlighted Pilot is no longer open: an error notice, list refreshed
         await pilot.pause()
-        assert [n.message for n in app._notifications][-1].endswith(
-            "is not an open commitment from the previous workshop."
-        )
+        assert notifications(app)[-1].endswith("is not an open commitment from the previous workshop.")
         assert _titles(app) == ["Training", "Audit"]
     assert store.card(cards["Pilot"]["id"])["status"] == "dropped"

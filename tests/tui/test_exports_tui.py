@@ -124,7 +124,7 @@ async def test_an_existing_file_is_replaced_only_after_asking(store: BoardStore,
         await pilot.press("escape")
         await pilot.pause()
         assert target.read_text() == "keep me\n"
-        assert not app.workers._workers
+        assert not app.workers  # no export was started
 
         await export_via_palette(pilot, "Export minutes (Markdown)")
         await pilot.press("enter", "y")

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from board_helpers import TODAY, lane_lines, make_store, notifications, wait_for, wait_for_saves
+from board_helpers import TODAY, clear_notifications, lane_lines, make_store, notifications, wait_for, wait_for_saves
 from textual.color import Color
 from textual.widgets import Digits, OptionList, Static
 
@@ -189,7 +189,7 @@ async def test_selecting_a_card_highlights_its_links_in_other_lanes(store: Board
         assert not lane_lines(support)[5].startswith("▌")  # Training: not linked
         row = support.render_line(0)
         linked_bg = support.get_component_rich_style("lane--linked").bgcolor
-        assert {s.style.bgcolor for s in row._segments if s.text.strip()} == {linked_bg}
+        assert {s.style.bgcolor for s in row if s.text.strip()} == {linked_bg}
         await pilot.press("j")  # Skills gap: nothing linked
         await pilot.pause()
         assert support.linked == frozenset()
@@ -276,7 +276,7 @@ async def test_no_workshop_and_readonly_explain_the_keys(store: BoardStore, boar
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         for key in ("w", "W", "t", "right_square_bracket", "left_square_bracket", "plus", "v", "V", "r", "c"):
-            app.clear_notifications()
+            clear_notifications(app)
             await pilot.press(key)
             await pilot.pause()
             assert isinstance(app.screen, BoardScreen), key

@@ -4,6 +4,7 @@ palette titles say what they act on, the key help groups them."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from board_helpers import TODAY, make_store
 
@@ -75,9 +76,8 @@ async def test_q_goes_back_from_every_screen_and_quits_on_the_accounts(store: Bo
 
 def footer_fits(app: KamboardApp, *descriptions: str) -> bool:
     """Each named footer key is drawn whole, left of the palette key at the right."""
-    from textual.widgets._footer import FooterKey
-
-    keys = list(app.screen.query(FooterKey))
+    # Textual does not export its footer's key widget: find the keys by their CSS type name
+    keys: list[Any] = list(app.screen.query("FooterKey"))
     palette = next(k for k in keys if k.has_class("-command-palette"))
     right = palette.region.x
     found = {k.description: k.region for k in keys if k.description in descriptions}
