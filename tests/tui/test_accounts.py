@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from board_helpers import TODAY, make_store, notifications, wait_for, wait_for_saves
+from board_helpers import TODAY, lane_lines, make_store, notifications, wait_for, wait_for_saves
 from textual.widgets import DataTable, Input
 
 from kamboard.config import config_path
@@ -183,7 +183,12 @@ async def test_every_theme_renders(store: BoardStore) -> None:
         for theme in sorted(app.available_themes):
             app.theme = theme
             await pilot.pause()
-            assert app.screen.lanes["topic"].render_line(2)  # no style errors
+            lane = app.screen.lanes["topic"]
+            drawn = [line.strip() for line in lane_lines(lane) if line.strip()]
+            assert drawn == ["Growth in Asia", "New CEO", "Supply chain"], theme
+            # the selected card stands out from the lane in the theme's colours
+            cursor, gap = lane.render_line(0), lane.render_line(2)
+            assert {s.style and s.style.bgcolor for s in cursor} != {s.style and s.style.bgcolor for s in gap}, theme
 
 
 async def test_narrow_terminal_shares_one_column_for_the_lane_counts(store: BoardStore) -> None:
