@@ -1,4 +1,5 @@
-"""Follow-up rules through the year: overdue and upcoming actions, yearly workshop due, account health.
+"""Follow-up rules through the year: overdue and upcoming actions, yearly workshop due, account health,
+and the review of the last workshop's commitments.
 
 Pure functions of record dicts with an explicit ``today``: no I/O, no clock, no textual.
 """
@@ -66,6 +67,28 @@ def group_actions(cards: Iterable[Doc], owner: str = "", side: str = "") -> list
         groups[status if status in groups else ""].append(card)
     order = lambda c: (not c.get("due"), str(c.get("due", "")), str(c.get("title", "")).casefold())  # noqa: E731
     return [(status, sorted(found, key=order)) for status, found in groups.items() if found]
+
+
+# the review of the last workshop's commitments (at the next one)
+def previous_workshop(workshops: list[Doc], current: Doc) -> Doc | None:
+    """The account's latest workshop that started before ``current``."""
+    start = str(current.get("start", ""))
+    earlier = [
+        w
+        for w in workshops
+        if w.get("account_id") == current.get("account_id")
+        and w.get("id") != current.get("id")
+        and str(w.get("start", "")) < start
+    ]
+    return max(earlier, key=lambda w: str(w.get("start", "")), default=None)
+
+
+def open_commitments(cards: list[Doc], previous_id: str) -> list[Doc]:
+    """Support actions captured in workshop ``previous_id`` that are still open."""
+    return [c for c in cards if is_open_action(c) and c.get("workshop_id") == previous_id]
+
+
+REVIEW_OUTCOMES = ("done", "carry", "drop")
 
 
 def last_workshop(workshops: Iterable[Doc], today: dt.date) -> dt.date | None:

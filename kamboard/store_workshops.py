@@ -1,6 +1,6 @@
 """Workshop operations of BoardStore: workshops, agenda, timer, votes, commitments review.
 
-Rules live in ``workshop.py`` and ``voting.py``; this mixin only runs them in store transactions.
+Rules live in ``workshop.py``, ``voting.py`` and ``followup.py`` (the review); this mixin only runs them in store transactions.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from . import model, voting
+from . import followup, model, voting
 from . import workshop as ws_rules
 from .errors import Unchanged
 from .model import ValidationError
@@ -212,7 +212,7 @@ class WorkshopOps(StoreBase):
     def previous_workshop(self, workshop_id: str) -> Doc | None:
         """The account's latest workshop before this one (by start), or None."""
         current = self.workshop(workshop_id)
-        found = ws_rules.previous_workshop(self.workshops(current.get("account_id")), current)
+        found = followup.previous_workshop(self.workshops(current.get("account_id")), current)
         return dict(found) if found else None
 
     def open_commitments(self, workshop_id: str) -> list[Doc]:
@@ -220,18 +220,18 @@ class WorkshopOps(StoreBase):
         previous = self.previous_workshop(workshop_id)
         if previous is None:
             return []
-        return ws_rules.open_commitments(self.cards(previous["account_id"], "support"), previous["id"])
+        return followup.open_commitments(self.cards(previous["account_id"], "support"), previous["id"])
 
     def review_commitment(self, card_ref: str, workshop_id: str, outcome: str) -> Doc:
         """Mark an open commitment from the previous workshop ``done``, ``carry`` it over to this
         workshop, or ``drop`` it. Returns the card."""
-        outcome = model.validate_choice(outcome, "outcome", ws_rules.REVIEW_OUTCOMES, "review outcome")
+        outcome = model.validate_choice(outcome, "outcome", followup.REVIEW_OUTCOMES, "review outcome")
         card_id = self.card(card_ref)["id"]
         with self._change() as data:
             workshop = self._get("workshops", workshop_id)
             doc = self._get("cards", card_id)
-            previous = ws_rules.previous_workshop(list(data["workshops"].values()), workshop)
-            if previous is None or not ws_rules.open_commitments([doc], previous["id"]):
+            previous = followup.previous_workshop(list(data["workshops"].values()), workshop)
+            if previous is None or not followup.open_commitments([doc], previous["id"]):
                 raise ValidationError(
                     "card", f"{doc.get('title', '')!r} is not an open commitment from the previous workshop."
                 )

@@ -1,4 +1,4 @@
-"""Workshops: the default 1.5-day agenda, field validation and the agenda timer.
+"""Workshops: the default 1.5-day agenda, field validation, the agenda timer, and which workshop runs.
 
 Pure, no I/O. The timer is a small JSON-able state dict stored in the workshop record
 (``workshop["agenda_state"]``); every function takes ``now`` so tests need no sleeping
@@ -410,28 +410,6 @@ def format_left(seconds: float) -> str:
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-# commitments review
-def previous_workshop(workshops: list[Doc], current: Doc) -> Doc | None:
-    """The account's latest workshop that started before ``current``."""
-    start = str(current.get("start", ""))
-    earlier = [
-        w
-        for w in workshops
-        if w.get("account_id") == current.get("account_id")
-        and w.get("id") != current.get("id")
-        and str(w.get("start", "")) < start
-    ]
-    return max(earlier, key=lambda w: str(w.get("start", "")), default=None)
-
-
-def open_commitments(cards: list[Doc], previous_id: str) -> list[Doc]:
-    """Support actions captured in workshop ``previous_id`` that are still open."""
-    return [c for c in cards if model.is_open_action(c) and c.get("workshop_id") == previous_id]
-
-
-REVIEW_OUTCOMES = ("done", "carry", "drop")
 
 
 # which workshop: the dates and the running timer, read once here

@@ -154,3 +154,18 @@ def test_group_actions_orders_groups_and_due_dates() -> None:
     assert [c["id"] for _, f in followup.group_actions(cards, owner="bo b") for c in f] == ["1", "5"]
     assert [c["id"] for _, f in followup.group_actions(cards, side="us") for c in f] == ["1", "5"]
     assert followup.group_actions([]) == []
+
+
+def test_the_commitments_to_review_are_the_previous_workshops_open_actions() -> None:
+    old = {"id": "w1", "account_id": "a1", "start": "2025-03-10"}
+    other = {"id": "w9", "account_id": "a2", "start": "2025-06-01"}  # another account's
+    new = {"id": "w2", "account_id": "a1", "start": "2026-03-10"}
+    assert followup.previous_workshop([old, other, new], new) == old
+    assert followup.previous_workshop([old, other, new], old) is None
+    cards = [
+        {**action("", "agreed", cid="kept"), "workshop_id": "w1"},
+        {**action("", "", cid="no status"), "workshop_id": "w1"},
+        {**action("", "done", cid="done"), "workshop_id": "w1"},
+        {**action("", "agreed", cid="later"), "workshop_id": "w2"},
+    ]
+    assert [c["id"] for c in followup.open_commitments(cards, "w1")] == ["kept", "no status"]

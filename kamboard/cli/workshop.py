@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from .. import followup
 from .. import gaps as gap_rules
 from .. import workshop as rules
 from ..errors import NotFound
@@ -400,7 +401,7 @@ def timer(store: Any, ref: str, action: str, minutes: int) -> None:
 @workshop.command("review")
 @click.argument("ref", metavar="WORKSHOP")
 @click.argument("card_ref", metavar="CARD", required=False)
-@click.argument("outcome", type=click.Choice(rules.REVIEW_OUTCOMES), required=False)
+@click.argument("outcome", type=click.Choice(followup.REVIEW_OUTCOMES), required=False)
 @pass_store
 def review(store: Any, ref: str, card_ref: str | None, outcome: str | None) -> None:
     """List the open commitments from the previous workshop, or mark CARD done, carry (over) or drop."""
