@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 from board_helpers import (
@@ -325,20 +324,18 @@ async def test_every_binding_has_an_id_and_tooltip() -> None:
             assert binding.id and binding.tooltip, binding  # type: ignore[union-attr]
 
 
-async def test_a_thousand_card_lane_opens_fast(board_path: Path) -> None:
+async def test_a_thousand_card_lane_draws_without_a_widget_per_card(board_path: Path) -> None:
+    # how fast it opens is measured by tests/perf/bench_tui.py (--lane 1000)
     s = make_store(board_path)
     account = s.add_account("Big")
     s.bulk_insert([], [{"account_id": account["id"], "lane": "topic", "title": f"Card {n}"} for n in range(1000)])
     app = KamboardApp(s, account="Big", today=TODAY)
-    started = time.perf_counter()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        opened = time.perf_counter() - started
         board = screen(app)
         lane = board.lanes["topic"]
         assert len(lane.cards) == 1000
         assert not list(lane.children)  # no widget per card
-        assert opened < 5
         await pilot.press("end")
         await pilot.pause()
         assert lane.selected_card["title"] == "Card 999"
