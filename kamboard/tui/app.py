@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.css.stylesheet import Stylesheet
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
@@ -20,8 +18,10 @@ from kamboard.model import ValidationError
 from kamboard.store import BoardStore
 from kamboard.tui.commands import binding_commands, conflict_commands, followup_commands, keys_of, merged_bindings
 from kamboard.tui.history import History
+from kamboard.tui.internals import give_result_callback, keep_parsed_stylesheet, without_textual_screenshot
 from kamboard.tui.saver import Saver
 from kamboard.tui.screens.board import HELP_GROUPS, BoardScreen
+from kamboard.tui.startup import freeze_startup_objects, pause_collector, resume_collector
 from kamboard.tui.styles import APP_STYLES, stylesheets
 from kamboard.tui.styles import styles_dir as styles_dir  # re-exported
 from kamboard.tui.watch import POLL_SECONDS, BoardWatcher, describe
@@ -38,32 +38,6 @@ def css_paths() -> list[Path]:
     return [path for path in stylesheets(*APP_STYLES) if path.is_file()]
 
 
-_frozen = False
-
-
-def _freeze_startup_objects() -> None:
-    """Keep the garbage collector off what exists when the first app starts (modules, the board's
-    parsed data: 10,000 cards are 30,000 tracked objects): its full passes during the UI's start
-    walked them all (~20 ms). Freed data is still freed by reference counting (JSON has no cycles)."""
-    global _frozen
-    if not _frozen:
-        _frozen = True
-        gc.freeze()
-
-
-class _KeptStylesheet(Stylesheet):
-    """Textual's stylesheet whose ``reparse`` parses in place, keeping what it parsed.
-
-    Textual's ``reparse`` (run when the theme is set: at every start and at each theme change)
-    parses every source in a scratch sheet and keeps only its rules, after ``set_variables``
-    emptied this sheet's cache of parsed sources: the next widget type to mount then parsed
-    every source once more (~3 ms of the first paint). Parsing in place gives the same rules.
-    """
-
-    def reparse(self) -> None:
-        self.parse()
-
-
 class KamboardApp(App[None]):
     """Facilitators' board: accounts, then each account's three lanes."""
 
@@ -78,8 +52,8 @@ class KamboardApp(App[None]):
         clock: Callable[[], dt.datetime] | None = None,
     ) -> None:
         super().__init__()
-        self.stylesheet.__class__ = _KeptStylesheet  # the same sheet, with the reparse above
-        _freeze_startup_objects()
+        keep_parsed_stylesheet(self)  # the theme's reparse keeps what was parsed (~3 ms of the first paint)
+        freeze_startup_objects()
         self.store = store
         self.clock: Callable[[], dt.datetime] = clock or utc_now  # the agenda timer's clock; tests inject one
         self.start_account = account
@@ -90,7 +64,6 @@ class KamboardApp(App[None]):
         self.histories: dict[str, History] = {}
         self._config: dict[str, object] = {}
         self._start_error: BoardError | None = None
-        self._collector_paused = False
 
     @property
     def today(self) -> dt.date:
@@ -115,21 +88,15 @@ class KamboardApp(App[None]):
     # The collector waits while the first screen is built and painted: its passes over Textual's
     # new widgets and styles took ~3 ms of the first paint (nothing there is garbage yet).
     def on_load(self) -> None:
-        self._collector_paused = gc.isenabled()
-        gc.disable()
-
-    def _resume_collector(self) -> None:
-        if self._collector_paused:
-            self._collector_paused = False
-            gc.enable()
+        pause_collector()
 
     def on_unmount(self) -> None:
-        self._resume_collector()  # also when the app ends before its first paint
+        resume_collector()  # also when the app ends before its first paint
         self.saver.close()  # the saves given so far are still written
 
     def on_mount(self) -> None:
         self.saver.start()
-        self.call_after_refresh(self._resume_collector)
+        self.call_after_refresh(resume_collector)
         self._load_theme()
         if self._start_error:
             self.report(self._start_error)
@@ -152,10 +119,7 @@ class KamboardApp(App[None]):
             self.pop_screen()
             return
         if len(self.screen_stack) == 1:
-            # The board the app started on is the default screen, which Textual gives no result
-            # callback, yet switch_screen pops one (Textual issue #2650): give it the one Textual
-            # gives every screen it switches in.
-            self.screen._push_result_callback(self.screen, None)
+            give_result_callback(self.screen)  # the board the app started on (Textual issue #2650)
         self.switch_screen(AccountsScreen())
 
     # theme
@@ -263,10 +227,9 @@ class KamboardApp(App[None]):
     # command palette: every key of the current screen
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         titles = []
-        for command in super().get_system_commands(screen):
-            if command.title != "Screenshot":  # Textual's own saves to ~/Downloads; ours asks where
-                titles.append(command.title)
-                yield command
+        for command in without_textual_screenshot(super().get_system_commands(screen)):
+            titles.append(command.title)
+            yield command
         yield from binding_commands(screen, taken=titles)
         from kamboard.tui.exports import export_commands  # reports and csv: imported when the palette opens
 

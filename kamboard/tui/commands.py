@@ -10,6 +10,8 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
+from kamboard.tui.internals import own_bindings
+
 if TYPE_CHECKING:
     from textual.screen import Screen
 
@@ -47,31 +49,16 @@ def keys_of(binding: Binding) -> str:
     return " / ".join(key_name(k.strip()) for k in binding.key.split(","))
 
 
-def screen_bindings(screen: Screen[object]) -> list[Binding]:
-    """The screen's own bindings (with the user's keymap applied), one per id, in declared order."""
-    seen: set[str] = set()
-    out: list[Binding] = []
-    for bindings in screen._bindings.key_to_bindings.values():
-        for binding in bindings:
-            ident = binding.id or binding.action
-            if ident not in seen:
-                seen.add(ident)
-                out.append(binding)
-    order = {b.id or b.action: i for i, b in enumerate(Binding.make_bindings(getattr(screen, "BINDINGS", [])))}
-    return sorted(out, key=lambda b: order.get(b.id or b.action, len(order)))
-
-
 def merged_bindings(screen: Screen[object]) -> list[Binding]:
-    """Like screen_bindings, but one Binding per id with all its keys joined by commas."""
+    """The screen's own bindings, one per id with all its keys joined by commas, in declared order."""
     keys: dict[str, list[str]] = {}
     first: dict[str, Binding] = {}
-    for binding in screen._bindings.key_to_bindings.values():
-        for b in binding:
-            ident = b.id or b.action
-            first.setdefault(ident, b)
-            if b.key not in keys.setdefault(ident, []):
-                keys[ident].append(b.key)
-    order = {b.id or b.action: i for i, b in enumerate(Binding.make_bindings(getattr(screen, "BINDINGS", [])))}
+    for b in own_bindings(screen):
+        ident = b.id or b.action
+        first.setdefault(ident, b)
+        if b.key not in keys.setdefault(ident, []):
+            keys[ident].append(b.key)
+    order = {b.id or b.action: i for i, b in enumerate(Binding.make_bindings(screen.BINDINGS))}
     merged = [first[i].with_key(",".join(keys[i])) for i in first]
     return sorted(merged, key=lambda b: order.get(b.id or b.action, len(order)))
 

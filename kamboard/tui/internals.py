@@ -1,0 +1,102 @@
+"""Every use of Textual's private API in kamboard, fenced in one module.
+
+Each use below is worth its price (a faster first paint, a Textual bug worked around, a footer
+that does not rebuild for nothing) and has a test in ``tests/tui/test_textual_internals.py``
+that asserts the internal it relies on exists and behaves as assumed: a Textual upgrade that
+changes one fails CI there, not on the user's screen.
+
+Relied on, without a private name (tested there too): Textual dispatches a screen subclass's
+public ``on_screen_resume`` before ``Screen._on_screen_resume``, which honours
+``event.refresh_styles = False`` set there (the board skips its first restyle so).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.css.stylesheet import Stylesheet
+from textual.screen import Screen
+from textual.widgets import Footer
+
+TEXTUAL_SCREENSHOT = "Screenshot"  # the title of Textual's own palette command (saves to ~/Downloads)
+
+
+class KeptStylesheet(Stylesheet):
+    """Textual's stylesheet whose ``reparse`` parses in place, keeping what it parsed.
+
+    Textual's ``reparse`` (run when the theme is set: at every start and at each theme change)
+    parses every source in a scratch sheet and keeps only its rules, after ``set_variables``
+    emptied this sheet's cache of parsed sources: the next widget type to mount then parsed
+    every source once more (~3 ms of the first paint). Parsing in place gives the same rules.
+    """
+
+    def reparse(self) -> None:
+        self.parse()
+
+
+def keep_parsed_stylesheet(app: App[Any]) -> None:
+    """Give ``app``'s stylesheet the in-place reparse above (call in ``__init__``, after Textual's).
+
+    Private: swaps the class of the ``Stylesheet`` Textual made; relies on its ``reparse``."""
+    app.stylesheet.__class__ = KeptStylesheet
+
+
+def give_result_callback(screen: Screen[Any]) -> None:
+    """Give the app's default screen the result callback Textual gives every screen it pushes.
+
+    Textual gives the default screen none, yet ``switch_screen`` pops one from the screen it
+    replaces (Textual issue #2650: IndexError). Private: ``Screen._push_result_callback``."""
+    screen._push_result_callback(screen, None)
+
+
+def own_bindings(screen: Screen[Any]) -> Iterator[Binding]:
+    """The screen's own bindings (its BINDINGS and its base classes', Screen's tab and copy too),
+    one per key: a Binding with keys "e,enter" comes once for "e" and once for "enter".
+
+    Private: ``screen._bindings.key_to_bindings``. The public ``active_bindings`` gives one
+    binding per key for the focus chain, where a focused widget's key hides the screen's."""
+    for bindings in screen._bindings.key_to_bindings.values():
+        yield from bindings
+
+
+def without_textual_screenshot(commands: Iterable[SystemCommand]) -> Iterator[SystemCommand]:
+    """Textual's system commands less its Screenshot (ours asks where to save); found by its title."""
+    for command in commands:
+        if command.title != TEXTUAL_SCREENSHOT:
+            yield command
+
+
+class SteadyFooter(Footer):
+    """Textual's footer, rebuilt only when the keys it would show changed.
+
+    Textual rebuilds every key of the footer whenever the focus moves. Moving a card to the
+    next lane (the focus moves to that lane, whose keys are the same) rebuilt and restyled ~20
+    keys twice: ~12 ms of each L/H before the board repainted.
+
+    Private: overrides ``Footer.bindings_changed``, the callback Textual's footer subscribes to
+    the screen's ``bindings_updated_signal`` and that recomposes it when the app has the focus.
+    """
+
+    _shown: tuple[Any, ...] | None = None
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        shown = tuple(
+            (
+                key,
+                active.binding.action,
+                active.binding.description,
+                active.binding.show,
+                active.binding.group,
+                active.enabled,
+                active.tooltip,
+            )
+            for key, active in screen.active_bindings.items()
+        )
+        if shown == self._shown and self.children:
+            return  # the same keys: nothing to rebuild
+        super().bindings_changed(screen)
+        if screen.app.app_focus and screen is self.screen:  # when Textual rebuilds the keys
+            self._shown = shown
