@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support_actions import add_support_action
 
 from kamboard import reports, transfer
 from kamboard.store import BoardStore
@@ -29,19 +30,7 @@ def source_board(tmp_path: Path) -> tuple[BoardStore, dict[str, Any]]:
     )
     topic = store.add_card(acc["id"], "topic", "Growth 🎉", notes="a\nb")
     challenge = store.add_card(acc["id"], "challenge", "Delays | pipes")
-    store.add_card(
-        acc["id"],
-        "support",
-        HOSTILE,
-        owner="Bo",
-        side="us",
-        due="2026-04-01",
-        status="agreed",
-        customer_benefit="less stock",
-        our_benefit="share",
-        links=[challenge["id"], topic["id"]],
-        workshop_id=ws["id"],
-    )
+    add_support_action(store, acc["id"], HOSTILE, links=[challenge["id"], topic["id"]], workshop_id=ws["id"])
     store.vote(challenge["id"], "Jürgen", ws["id"])
     store.add_workshop(acc["id"], "Last year", start="2025-03-01")
     return store, store.account(acc["id"])

@@ -19,10 +19,25 @@ from kamboard.tui.widgets.lane import Lane
 
 TODAY = dt.date(2026, 3, 16)
 NOW = "2026-03-16T09:00:00Z"
+T0 = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)  # NOW as the workshop clock gives it
 
 
 def fixed_clock() -> str:
     return NOW
+
+
+class FakeClock:
+    """The workshop clock (agenda timer, presenter), standing at T0 until a test moves it on."""
+
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, seconds: float = 0, *, minutes: float = 0) -> dt.datetime:
+        self.now += dt.timedelta(seconds=seconds, minutes=minutes)
+        return self.now
 
 
 def make_store(path: Path, user: str = "tester", **kwargs: Any) -> BoardStore:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from board_helpers import TODAY, lane_lines, make_store
 from rich.color import Color
+from support_actions import add_support_action
 
 from kamboard.store import BoardStore
 from kamboard.tui.app import KamboardApp
@@ -31,17 +32,7 @@ def support_store(tmp_path: Path) -> BoardStore:
     store = make_store(tmp_path / "board.json")
     acme = store.add_account("ACME", "Alice")["id"]
     # an overdue action with both benefits needs the short words at 100 columns; the others do not
-    store.add_card(
-        acme,
-        "support",
-        "Predictive maintenance trial",
-        owner="Jonas Becker",
-        side="us",
-        due="2026-03-13",
-        status="agreed",
-        customer_benefit="Less downtime",
-        our_benefit="Reference",
-    )
+    add_support_action(store, acme, "Predictive maintenance trial", owner="Jonas Becker", due="2026-03-13")
     store.add_card(acme, "support", "CSRD data", owner="Miriam", side="customer", due="2026-06-14", status="proposed")
     store.add_card(
         acme, "support", "Staffing plan", owner="Jonas Becker", side="us", due="2026-03-30", status="in_progress"

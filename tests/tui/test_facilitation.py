@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from board_helpers import TODAY, clear_notifications, lane_lines, make_store, notifications, wait_for, wait_for_saves
+from board_helpers import (
+    T0,
+    TODAY,
+    FakeClock,
+    clear_notifications,
+    lane_lines,
+    make_store,
+    notifications,
+    wait_for,
+    wait_for_saves,
+)
+from support_actions import add_support_action
 from textual.color import Color
 from textual.widgets import Digits, OptionList, Static
 
@@ -21,19 +31,6 @@ from kamboard.tui.screens.gaps import GapsScreen
 from kamboard.tui.screens.presenter import PresenterScreen
 from kamboard.tui.widgets.lane import card_rows
 from kamboard.tui.widgets.timer import AgendaTimer
-
-T0 = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, minutes: float) -> None:
-        self.now += dt.timedelta(minutes=minutes)
 
 
 def add_workshop(store: BoardStore, **fields: Any) -> dict[str, Any]:
@@ -73,15 +70,15 @@ async def test_timer_start_pause_overrun_and_extend_on_the_board(store: BoardSto
         await pilot.press("t")
         await wait_for_saves(app)
         assert store.workshop(ws["id"])["agenda_state"]["running"]
-        clock.advance(10)
+        clock.advance(minutes=10)
         timer.tick()
         assert "▶ 1/4 Welcome  05:00 left" in timer_line(app)
         await pilot.press("t")  # pause: the time left stays
-        clock.advance(30)
+        clock.advance(minutes=30)
         timer.tick()
         assert "⏸ 1/4 Welcome  05:00 left" in timer_line(app)
         await pilot.press("t")
-        clock.advance(6)
+        clock.advance(minutes=6)
         timer.tick()
         await pilot.pause()
         assert "01:00 over" in timer_line(app)
@@ -189,7 +186,7 @@ async def test_selecting_a_card_highlights_its_links_in_other_lanes(store: Board
         assert not lane_lines(support)[5].startswith("▌")  # Training: not linked
         row = support.render_line(0)
         linked_bg = support.get_component_rich_style("lane--linked").bgcolor
-        assert {s.style.bgcolor for s in row if s.text.strip()} == {linked_bg}
+        assert {s.style and s.style.bgcolor for s in row if s.text.strip()} == {linked_bg}
         await pilot.press("j")  # Skills gap: nothing linked
         await pilot.pause()
         assert support.linked == frozenset()
@@ -234,7 +231,7 @@ async def test_presenter_from_the_board_follows_a_second_store(store: BoardStore
         colleague.timer(ws["id"], "next", T0)
         assert await wait_for(pilot, lambda: "2/4 · Topics: Their topics" in str(item.content))
         assert "Growth in Asia" in str(app.screen.query_one("#presenter-lane", Static).content)
-        clock.advance(31)
+        clock.advance(minutes=31)
         assert await wait_for(pilot, lambda: app.screen.query_one(Digits).has_class("-overrun"))
         await pilot.press("escape")
         await pilot.pause()
@@ -380,18 +377,7 @@ async def test_gaps_view_without_gaps_shows_no_empty_list(tmp_path: Path) -> Non
     store = make_store(tmp_path / "board.json")
     acme = store.add_account("ACME", "Alice")["id"]
     topic = store.add_card(acme, "topic", "Growth")
-    store.add_card(
-        acme,
-        "support",
-        "Pilot",
-        owner="Bob",
-        side="us",
-        due="2026-05-01",
-        status="agreed",
-        customer_benefit="Less cost",
-        our_benefit="Reference",
-        links=[topic["id"]],
-    )
+    add_support_action(store, acme, "Pilot", links=[topic["id"]])  # owner, due, both benefits
     app = KamboardApp(store, account="ACME", today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("g")

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-from board_helpers import wait_for
+from board_helpers import FakeClock, wait_for
 from textual.app import App, ComposeResult
 from textual.widgets import Digits, Label, Static
 
@@ -18,18 +17,6 @@ from kamboard.store import BoardStore
 from kamboard.tui.screens.presenter import PresenterScreen
 
 ROOT = Path(__file__).resolve().parents[2]
-T0 = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += dt.timedelta(seconds=seconds)
 
 
 class PresenterHarness(App[None]):

@@ -7,9 +7,9 @@ import threading
 from pathlib import Path
 from typing import Any, ClassVar
 
-from board_helpers import TODAY, lane_lines, lane_titles, notifications, wait_for, wait_for_saves
+from board_helpers import TODAY, FakeClock, lane_lines, lane_titles, notifications, wait_for, wait_for_saves
 from filelock import FileLock
-from test_facilitation import FakeClock, add_workshop
+from test_facilitation import add_workshop
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Input, SelectionList, Static

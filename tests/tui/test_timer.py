@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
+from board_helpers import FakeClock
 from textual.app import App, ComposeResult
 from textual.message import Message
 
 from kamboard import workshop as rules
 from kamboard.store import BoardStore
 from kamboard.tui.widgets.timer import AgendaTimer
-
-T0 = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> dt.datetime:
-        self.now += dt.timedelta(seconds=seconds)
-        return self.now
 
 
 class TimerHarness(App[None]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from board_helpers import TODAY, notifications, wait_for_saves
+from board_helpers import T0, TODAY, notifications, wait_for_saves
 from textual.widgets import Input, Label, OptionList, TextArea
 
 from kamboard import workshop as rules
@@ -20,8 +20,6 @@ from kamboard.tui.screens.workshop_editor import (
     first_working_day,
     new_workshop,
 )
-
-T0 = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)
 
 
 def board_app(store: BoardStore) -> KamboardApp:

@@ -6,13 +6,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from board_helpers import TODAY, make_store
+from board_helpers import T0, TODAY, make_store
+from support_actions import add_support_action
 from textual.pilot import Pilot
 
 from kamboard import workshop as rules
 from kamboard.tui.app import KamboardApp
-
-T0 = dt.datetime(2026, 3, 16, 9, 0, tzinfo=dt.UTC)
 
 
 def running_workshop_app(path: Path) -> KamboardApp:
@@ -23,18 +22,7 @@ def running_workshop_app(path: Path) -> KamboardApp:
         store.add_card(acme, "topic", title)
     cost = store.add_card(acme, "challenge", "Cost pressure in the plants", tags=["cost"])
     skills = store.add_card(acme, "challenge", "Skills gap")
-    store.add_card(
-        acme,
-        "support",
-        "Joint energy pilot",
-        owner="Bob",
-        side="us",
-        due="2026-06-30",
-        status="agreed",
-        customer_benefit="Lower energy bill",
-        our_benefit="Reference customer",
-        links=[cost["id"]],
-    )
+    add_support_action(store, acme, "Joint energy pilot", links=[cost["id"]])
     store.add_card(acme, "support", "Training", owner="Carla", side="customer", status="proposed")
     agenda = [
         rules.new_agenda_item("Welcome", "", 15),
