@@ -2,8 +2,9 @@
 
 ``Edits`` changes the screen's cards at once (optimistic) and gives the app's saver the store
 change with the base it was made from: the card as the screen showed it, or as the pending save
-before it left it. When the saver has nothing left, the screen re-reads the board: a refused or
-failed save is then off the screen too, and its notice said what happened and who changed what.
+before it left it. When the saver has nothing left, the screen re-reads the board (``settled``):
+a refused or failed save is then off the screen too, and its notice said what happened and who
+changed what. No Textual here: the screen is a ``BoardHost``.
 
 Undo and redo are shown at once as well: the screen keeps the undo list as it will be once
 the pending saves are made (``Entry``: how each change looks on the screen), and each undo
@@ -21,9 +22,9 @@ from kamboard.errors import BoardError, NotFound, UndoError
 
 if TYPE_CHECKING:
     from kamboard.store import BoardStore
-    from kamboard.tui.app import KamboardApp
+    from kamboard.tui.board_host import BoardHost
     from kamboard.tui.history import History, Step
-    from kamboard.tui.screens.board import BoardScreen
+    from kamboard.tui.saver import Saver
 
 Card = dict[str, Any]
 _marks = itertools.count(1)
@@ -63,35 +64,31 @@ class Entry:
 
 def entry_of(step: Step) -> Entry:
     """The screen's view of a history step (kept on the step; made once for a step without)."""
-    entry = getattr(step, "entry", None)
-    if not isinstance(entry, Entry):
-        entry = Entry(step.label, "")
-        step.entry = entry  # type: ignore[attr-defined]
-    return entry
+    if not isinstance(step.entry, Entry):
+        step.entry = Entry(step.label, "")
+    return step.entry
 
 
-def _record(history: History, entry: Entry) -> None:
+def record(history: History, entry: Entry) -> None:
     """Tie the step just recorded (in the saver) to the screen's entry."""
-    history.done[-1].entry = entry  # type: ignore[attr-defined]
+    history.done[-1].entry = entry
 
 
 class Edits:
     """The board's changes: on the screen at once, in the file through the app's saver."""
 
-    def __init__(self, screen: BoardScreen) -> None:
-        self.screen = screen
+    def __init__(self, host: BoardHost, saver: Saver, history: History) -> None:
+        self.host = host
+        self.saver = saver
+        self.history = history
         self._pending: dict[str, int] = {}  # card id -> its saves not answered yet (UI thread)
         self._chain: dict[str, Any] = {}  # card id -> the card as its last save left it (saver thread)
         self._done: list[Entry] | None = None  # the undo list once the pending saves are made
         self._undone: list[Entry] | None = None
 
     @property
-    def app(self) -> KamboardApp:
-        return self.screen.app
-
-    @property
     def busy(self) -> bool:
-        return self.app.saver.busy
+        return self.saver.busy
 
     # ---- saving ------------------------------------------------------------------------------
     def save(
@@ -141,11 +138,11 @@ class Edits:
             if failed is not None:
                 failed(exc)
             else:
-                self.app.report(exc, prefix=f"{what}: ")
+                self.host.report(exc, prefix=f"{what}: ")
 
         self._pending[card_id] = self._pending.get(card_id, 0) + 1
-        self.app.saver.submit(what, job, answered, refused)
-        self.app.saver.when_idle(self.settle)
+        self.saver.submit(what, job, answered, refused)
+        self.saver.when_idle(self.settle)
 
     def _answered(self, card_id: str, saved: Any, failed: bool = False) -> None:
         left = self._pending.get(card_id, 0) - 1
@@ -155,25 +152,22 @@ class Edits:
         self._pending.pop(card_id, None)
         if not failed and isinstance(saved, dict) and card_id:
             # the card as saved (revision, position) is the base of its next change
-            for card in self.screen.all_cards.get(saved.get("lane", ""), ()):
+            for card in self.host.all_cards.get(saved.get("lane", ""), ()):
                 if card["id"] == card_id:
                     card.clear()
                     card.update(saved)
 
     def settle(self) -> None:
-        """Every save is answered: every screen shows the board as the file has it (a refused
-        change goes from this one), as after a poll."""
+        """Every save is answered: the screen shows the board as the file has it (a refused
+        change goes from it), as after a poll."""
         self._pending.clear()
         self._chain.clear()
         self._done = self._undone = None
-        self.app.changed()
-        for screen in self.app.screen_stack:
-            if hasattr(screen, "reload_from_store"):
-                screen.reload_from_store()
+        self.host.settled()
 
     # ---- the screen's cards ------------------------------------------------------------------
     def _where(self, card_id: str) -> tuple[str, int] | None:
-        for lane, cards in self.screen.all_cards.items():
+        for lane, cards in self.host.all_cards.items():
             for index, card in enumerate(cards):
                 if card["id"] == card_id:
                     return lane, index
@@ -184,11 +178,11 @@ class Edits:
         if spot is None:
             return None
         where = self._where(card_id)
-        lanes = self.screen.all_cards
+        lanes = self.host.all_cards
         card = lanes[where[0]].pop(where[1]) if where else None
         if spot.fields is None:  # off the board
             if where:
-                self.screen.show_cards(lanes=(where[0],))
+                self.host.show_cards(lanes=(where[0],))
             return None
         if card is None and "account_id" not in spot.fields:
             return None  # only some fields of a card the screen does not show
@@ -200,13 +194,13 @@ class Edits:
             index = where[1]
         index = len(cards) if index is None else max(0, min(index, len(cards)))
         cards.insert(index, card)
-        self.screen.show_cards({lane: card_id}, lanes={lane, where[0]} if where else {lane})
+        self.host.show_cards({lane: card_id}, lanes={lane, where[0]} if where else {lane})
         return lane
 
     # ---- undo and redo -----------------------------------------------------------------------
     def _stacks(self) -> tuple[list[Entry], list[Entry]]:
         if self._done is None or self._undone is None:
-            history = self.screen.history
+            history = self.history
             self._done = [entry_of(step) for step in history.done]
             self._undone = [entry_of(step) for step in history.undone]
         return self._done, self._undone
@@ -222,14 +216,14 @@ class Edits:
         source, target = (undone, done) if redo else (done, undone)
         word = "redo" if redo else "undo"
         if not source:
-            self.screen.notify(f"Nothing to {word}.")
+            self.host.notify(f"Nothing to {word}.")
             return
         entry = source.pop()
         target.append(entry)
         lane = self.show(entry.card_id, entry.after if redo else entry.before)
         if lane:
-            self.screen._focus_lane(lane)
-        history = self.screen.history
+            self.host.focus_lane(lane)
+        history = self.history
 
         def run(store: BoardStore, _base: Card | None) -> Card | None:
             steps = history.undone if redo else history.done
@@ -245,9 +239,9 @@ class Edits:
                 return None
 
         def done_(saved: Card | None) -> None:
-            self.screen.notify(f"{'Redone' if redo else 'Undone'}: {entry.label}", markup=False)
+            self.host.notify(f"{'Redone' if redo else 'Undone'}: {entry.label}", markup=False)
 
         def failed(exc: Exception) -> None:  # an UndoError says what and whether the step is dropped
-            self.app.report(exc, prefix="" if isinstance(exc, UndoError) else f"Could not {word}: ")
+            self.host.report(exc, prefix="" if isinstance(exc, UndoError) else f"Could not {word}: ")
 
         self.save(f"Could not {word}", entry.card_id, None, run, done_, failed, follows=False)

@@ -36,6 +36,7 @@ class Step:
     label: str
     undo: Apply
     redo: Apply
+    entry: object = None  # how the board screen shows this change (kamboard.tui.edits.Entry)
 
 
 def _title(card: Card) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from board_helpers import (
     TODAY,
     clear_notifications,
@@ -15,6 +16,7 @@ from board_helpers import (
     wait_for_saves,
     wheel_down,
 )
+from textual import events
 from textual.widgets import Input
 
 from kamboard.store import BoardStore
@@ -316,6 +318,29 @@ async def test_help_and_command_palette_list_the_board_keys(store: BoardStore) -
         await command.callback()
         await pilot.pause()
         assert app.focused is board.lanes["challenge"]
+
+
+async def test_first_resume_skips_the_restyle_later_resumes_restyle(
+    store: BoardStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The board's first resume comes right after it was composed, every widget styled as it
+    mounted: it does not restyle them all again (~4 ms of the first paint); a later resume that
+    asks for it (a switch back to the board: a theme may have changed meanwhile) does."""
+    restyled: list[bool] = []
+    restyle = BoardScreen.update_node_styles
+
+    def counted(self: BoardScreen, animate: bool = True) -> None:
+        restyled.append(animate)
+        restyle(self, animate)
+
+    monkeypatch.setattr(BoardScreen, "update_node_styles", counted)
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert restyled == []
+        screen(app).post_message(events.ScreenResume(refresh_styles=True))
+        await pilot.pause()
+        assert restyled == [False]  # Screen._on_screen_resume: update_node_styles(animate=False)
 
 
 async def test_every_binding_has_an_id_and_tooltip() -> None:

@@ -23,12 +23,11 @@ from textual.widgets import Digits, OptionList, Static
 from kamboard import workshop as rules
 from kamboard.store import BoardStore
 from kamboard.tui.app import KamboardApp
-from kamboard.tui.commands import PALETTE_TITLES
-from kamboard.tui.facilitation import FACILITATION_BINDINGS, VoterPicker
 from kamboard.tui.screens.board import BoardScreen
 from kamboard.tui.screens.commitments import CommitmentsScreen
 from kamboard.tui.screens.gaps import GapsScreen
 from kamboard.tui.screens.presenter import PresenterScreen
+from kamboard.tui.screens.voter_picker import VoterPicker
 from kamboard.tui.widgets.lane import card_rows
 from kamboard.tui.widgets.timer import AgendaTimer
 
@@ -287,9 +286,11 @@ async def test_new_keys_are_in_the_help_and_the_palette(store: BoardStore) -> No
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         titles = {c.title for c in app.get_system_commands(app.screen)}
-        for binding in FACILITATION_BINDINGS:
-            assert PALETTE_TITLES.get(binding.id, binding.description) in titles  # type: ignore[union-attr]
-            assert binding.id and binding.tooltip  # type: ignore[union-attr]
+        workshop_keys = [k for k in BoardScreen.KEYS if k.group in ("Workshop", "Voting") or k.id == "board.gaps"]
+        assert len(workshop_keys) == 14
+        for key in workshop_keys:
+            assert (key.palette or key.description) in titles
+            assert key.id and key.tooltip
         await pilot.press("question_mark")
         await pilot.pause()
         shown = " ".join(str(label.render()) for label in app.screen.query(".help-desc"))

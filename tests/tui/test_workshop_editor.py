@@ -10,7 +10,6 @@ from textual.widgets import Input, Label, OptionList, TextArea
 from kamboard import workshop as rules
 from kamboard.store import BoardStore
 from kamboard.tui.app import KamboardApp
-from kamboard.tui.facilitation import board_workshop
 from kamboard.tui.screens.board import BoardScreen
 from kamboard.tui.screens.dialogs import ConfirmDialog
 from kamboard.tui.screens.workshop_editor import (
@@ -20,6 +19,7 @@ from kamboard.tui.screens.workshop_editor import (
     first_working_day,
     new_workshop,
 )
+from kamboard.workshop import board_workshop
 
 
 def board_app(store: BoardStore) -> KamboardApp:

@@ -1,4 +1,12 @@
-"""The board of one account: three lanes headed by the workshop's questions."""
+"""The board of one account: three lanes headed by the workshop's questions.
+
+``BoardScreen`` composes the board's widgets (a ``LaneColumn`` per lane: header, cards, quick-add
+field; the ``WorkshopBar``: timer line and vote status) and hands the keys to controllers free of
+Textual, which see it as a ``BoardHost``: ``CardEdits`` (card changes with undo, shown at once and
+saved in the background by ``Edits``), ``Voting`` and ``Facilitation`` (the workshop). Its state
+(``current`` lane, ``filter_text``, ``voter``, ``sorted_lanes``) is reactive: a watcher shows it.
+The keys are one table, ``board_keys.KEYS``.
+"""
 
 from __future__ import annotations
 
@@ -8,31 +16,40 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.binding import BindingType
+from textual.containers import Horizontal
 from textual.events import DescendantFocus, ScreenResume
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from kamboard import model
-from kamboard.errors import BoardError
-from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES, ValidationError
+from kamboard.card_filter import filter_words, matches
+from kamboard.model import LANES
+from kamboard.tui.board_dialogs import Dialogs
+from kamboard.tui.board_voting import Voting, every_card
+from kamboard.tui.card_edits import CardEdits
 from kamboard.tui.edits import Edits
-from kamboard.tui.facilitation import FACILITATION_BINDINGS, FACILITATION_GROUPS, FacilitationMixin
-from kamboard.tui.screens.board_edit import BoardEditMixin
+from kamboard.tui.facilitation import Facilitation
+from kamboard.tui.keys import Key, bindings
+from kamboard.tui.reporting import report, reporting
+from kamboard.tui.screens.board_keys import KEYS
 from kamboard.tui.widgets.filter_input import FilterInput
 from kamboard.tui.widgets.footer import KeyFooter
 from kamboard.tui.widgets.lane import Lane
+from kamboard.tui.widgets.lane_column import LaneColumn, QuickAdd
 from kamboard.tui.widgets.save_status import SaveStatus
 from kamboard.tui.widgets.text import text
+from kamboard.tui.widgets.timer import AgendaTimer
+from kamboard.tui.widgets.workshop_bar import WorkshopBar
 
 if TYPE_CHECKING:
     from kamboard.tui.app import KamboardApp
     from kamboard.tui.history import History
 
 Card = dict[str, Any]
-EMPTY_HINT = "No cards yet: press n to add one."
-NOUNS = {"topic": "topic", "challenge": "challenge", "support": "support action"}
+
+# Help groups by binding name (for app.py's key help until it reads them from the keys).
+HELP_GROUPS = {key.id.partition(".")[2]: key.group for key in KEYS}
 
 
 def count_text(n: int) -> str:
@@ -40,151 +57,111 @@ def count_text(n: int) -> str:
     return f"{n} conflict{'' if n == 1 else 's'} to review"
 
 
-def _b(key: str, action: str, description: str, ident: str, tooltip: str, show: bool = False) -> Binding:
-    return Binding(key, action, description, show=show, id=f"board.{ident}", tooltip=tooltip)
+class BoardScreen(Screen[None]):
+    """Three lanes of cards for one account; every change shows at once, is saved in the
+    background and can be undone."""
 
-
-# Help groups by binding id, for the key help.
-HELP_GROUPS = {
-    "lane_left": "Move around",
-    "lane_right": "Move around",
-    "cursor_up": "Move around",
-    "cursor_down": "Move around",
-    "add": "Cards",
-    "edit": "Cards",
-    "move_left": "Cards",
-    "move_right": "Cards",
-    "move_up": "Cards",
-    "move_down": "Cards",
-    "delete": "Cards",
-    "undo": "Cards",
-    "redo": "Cards",
-    "filter": "View",
-    "focus_mode": "View",
-    "back": "View",
-    "help": "View",
-    "conflicts": "View",
-    **FACILITATION_GROUPS,
-}
-
-
-def matches(card: Card, words: list[str]) -> bool:
-    """Filter: every word must match; '#x' matches a tag, '@x' the owner, else any text of the card."""
-    tags = [str(t).casefold() for t in card.get("tags") or ()]
-    owner = str(card.get("owner") or "").casefold()
-    haystack = " ".join(
-        str(card.get(k) or "") for k in ("title", "notes", "owner", "customer_benefit", "our_benefit", "status")
-    ).casefold()
-    haystack += " " + " ".join(tags)
-    for word in words:
-        if word.startswith("#") and len(word) > 1:
-            if not any(tag.startswith(word[1:]) for tag in tags):
-                return False
-        elif word.startswith("@") and len(word) > 1:
-            if word[1:] not in owner:
-                return False
-        elif word not in haystack:
-            return False
-    return True
-
-
-class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
-    """Three lanes of cards for one account; every change goes through the store and can be undone.
-
-    Card changes live in ``BoardEditMixin`` (board_edit.py), workshop keys in ``FacilitationMixin``;
-    every change shows at once and is saved in the background (``Edits``, the app's saver).
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        _b("left,h", "lane(-1)", "Lane left", "lane_left", "Focus the lane to the left"),
-        _b("right,l", "lane(1)", "Lane right", "lane_right", "Focus the lane to the right"),
-        _b("up,k", "cursor(-1)", "Card up", "cursor_up", "Select the card above"),
-        _b("down,j", "cursor(1)", "Card down", "cursor_down", "Select the card below"),
-        _b("n", "quick_add", "Add", "add", "Quick-add cards to the focused lane (Enter adds, Esc closes)", True),
-        _b("e,enter", "edit", "Edit", "edit", "Edit the selected card", True),
-        _b("H,shift+left", "move_lane(-1)", "Move to lane left", "move_left", "Move the card to the previous lane"),
-        _b("L,shift+right", "move_lane(1)", "Move to lane right", "move_right", "Move the card to the next lane"),
-        _b("K,shift+up", "reorder(-1)", "Move card up", "move_up", "Move the card up in its lane"),
-        _b("J,shift+down", "reorder(1)", "Move card down", "move_down", "Move the card down in its lane"),
-        _b("d", "delete", "Delete", "delete", "Delete the selected card (after asking)", True),
-        _b("u", "undo", "Undo", "undo", "Undo the last change made in this run", True),
-        _b("ctrl+r", "redo", "Redo", "redo", "Redo the last undone change"),
-        _b("slash", "filter", "Filter", "filter", "Filter cards by text, #tag or @owner", True),
-        _b("z", "focus_mode", "Focus lane", "focus_mode", "Show the focused lane large (for a projector)", True),
-        *FACILITATION_BINDINGS,
-        _b("C", "conflicts", "Conflicts", "conflicts", "Review the conflicts merged copies of the board left"),
-        _b("q,escape", "back", "Back", "back", "Close the input or focus mode, else back to the accounts", True),
-        _b("question_mark", "help", "Keys", "help", "Show every key", True),
-    ]
+    KEYS: ClassVar[tuple[Key, ...]] = KEYS
+    BINDINGS: ClassVar[list[BindingType]] = bindings(KEYS)
 
     # Focus the first lane while composing: by default Textual focused the (hidden) filter input
     # first, so the first paint showed no focused lane and the lane's restyles came twice.
     AUTO_FOCUS = "Lane"
 
-    app: KamboardApp  # type: ignore[assignment]
+    # init=False: set before the first paint, they show in the first reload (no extra work)
+    current: var[str] = var("topic", init=False)  # the focused lane
+    filter_text: var[str] = var("", init=False)
+    voter: var[str] = var("", init=False)  # who votes ('': nobody chosen yet)
+    sorted_lanes: var[frozenset[str]] = var(frozenset(), init=False)  # lanes shown by votes
 
-    def __init__(self, account_id: str) -> None:
+    app: KamboardApp
+
+    def __init__(self, account_id: str, history: History | None = None) -> None:
         super().__init__(id="board")
         self.account_id = account_id
-        self.current = "topic"
-        self.filter_text = ""
         self.all_cards: dict[str, list[Card]] = {lane: [] for lane in LANES}
+        self.columns: dict[str, LaneColumn] = {}
         self.lanes: dict[str, Lane] = {}
-        self._heads: dict[str, Text] = {}
-        self.edits = Edits(self)
+        self._title = Static(id="title-bar", classes="title-bar")
+        self._banner = Static(id="readonly-banner", classes="readonly-banner")
+        self._bar: WorkshopBar | None = None
+        self._resumed = False
+        app = self.app
+        dialogs = Dialogs(self)
+        self.edits = Edits(self, app.saver, history or app.history_for(account_id))
+        self.card_edits = CardEdits(self, self.edits, app.store, dialogs)
+        self.voting = Voting(self, self.edits, dialogs)
+        self.facilitation = Facilitation(self, self.edits, app.store, dialogs, app.clock, lambda: app.today)
 
     def compose(self) -> ComposeResult:
-        yield Static(id="title-bar", classes="title-bar")
-        yield Static(id="readonly-banner", classes="readonly-banner")
-        yield from self.compose_workshop_bar()
+        yield self._title
+        yield self._banner
+        # The timer line only for an account with workshops, else mounted when one appears.
+        if self.facilitation.planned():
+            self._bar = WorkshopBar(self.app.clock)
+            yield self._bar
         with Horizontal(id="lanes"):
             for lane in LANES:
-                current = " -current" if lane == self.current else ""  # set now: no restyle on mount
-                with Vertical(id=f"col-{lane}", classes="lane-column" + current):
-                    yield Static(id=f"head-{lane}", classes="lane-header")
-                    self.lanes[lane] = Lane(lane, self.app.today, id=f"lane-{lane}")
-                    yield self.lanes[lane]
+                column = LaneColumn(lane, self.app.today, current=lane == self.current)  # no restyle on mount
+                self.columns[lane], self.lanes[lane] = column, column.card_list
+                yield column
         yield KeyFooter()
 
-    _resumed = False
-
-    def _on_screen_resume(self, event: ScreenResume) -> None:
-        # Runs before Screen's own handler. The first resume comes right after the screen was
-        # composed, every widget styled as it mounted: restyling them all again took ~4 ms of
-        # the first paint. Later resumes (back from a dialog, a theme change meanwhile) restyle.
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        # Runs before Screen's own handler (_on_screen_resume). The first resume comes right
+        # after the screen was composed, every widget styled as it mounted: restyling them all
+        # again took ~4 ms of the first paint. Later resumes (back from a dialog, a theme change
+        # meanwhile) restyle.
         if not self._resumed:
             self._resumed = True
             event.refresh_styles = False
 
     def on_mount(self) -> None:
         SaveStatus.mount_after_paint(self)
-        self.query_one("#readonly-banner", Static).display = False
+        self._banner.display = False
         self.reload()
-        self.lanes[self.current].focus()
-        self._mark_current()
+        self.lane.focus()
 
-    # data
+    # ---- the board's state ---------------------------------------------------------------------
     @property
-    def history(self) -> History:
-        return self.app.history_for(self.account_id)
+    def lane(self) -> Lane:
+        """The focused lane."""
+        return self.lanes[self.current]
 
+    @property
+    def workshop(self) -> Card | None:
+        """The workshop the board runs."""
+        return self.facilitation.workshop
+
+    def watch_current(self, old: str, new: str) -> None:
+        self.columns[old].remove_class("-current")
+        self.columns[new].add_class("-current")
+        self.show_links()
+
+    def watch_filter_text(self) -> None:
+        self.show_cards()
+
+    def watch_voter(self) -> None:
+        self.show_cards()
+
+    def watch_sorted_lanes(self) -> None:
+        self.show_cards()
+
+    # ---- showing the board -----------------------------------------------------------------------
     def reload(self, select: dict[str, str] | None = None) -> None:
         """Re-read this account's cards; each lane keeps its selected card (or takes ``select``).
 
         The account, its cards and its workshops come from one parse of the file: a write landing
         meanwhile is left to the next poll, which sees a parse this screen has not shown."""
         store = self.app.store
-        try:
-            with store.snapshot():
-                self._show(store.account(self.account_id), store.cards(self.account_id), select)
-        except BoardError as exc:
-            self.app.report(exc)
+        with reporting(self), store.snapshot():
+            self._show(store.account(self.account_id), store.cards(self.account_id), select)
 
     def _show(self, account: dict[str, Any], cards: list[Card], select: dict[str, str] | None) -> None:
         """Fill the title, lanes and workshop line (which reads the workshops: call in a snapshot)."""
         store = self.app.store
         conflicts = len(store.conflicts())  # of the whole board: merged copies leave them anywhere
-        self.query_one("#title-bar", Static).update(
+        self._title.update(
             Text.assemble(
                 text(account.get("name", ""), "bold"),
                 ("  owner: ", "dim") if account.get("owner") else "",
@@ -194,41 +171,62 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
                 ("   q: accounts  ?: keys", "dim"),
             )
         )
-        banner = self.query_one("#readonly-banner", Static)
-        if banner.display != store.readonly:  # e.g. a newer kamboard upgraded the file meanwhile
-            banner.display = store.readonly
-            banner.update(text(f"Read-only: {store.readonly_reason}"))
+        if self._banner.display != store.readonly:  # e.g. a newer kamboard upgraded the file meanwhile
+            self._banner.display = store.readonly
+            self._banner.update(text(f"Read-only: {store.readonly_reason}"))
         by_lane: dict[str, list[Card]] = {lane: [] for lane in LANES}
         for card in cards:
             by_lane.setdefault(card.get("lane", ""), []).append(card)
         self.all_cards = by_lane
-        self.load_workshop(cards)
+        self.show_workshop(self.facilitation.find())
         self.show_cards(select)
 
     def show_cards(self, select: dict[str, str] | None = None, lanes: Iterable[str] = LANES) -> None:
         """Show ``all_cards`` again in ``lanes`` (filtered, ordered), without reading the store."""
-        words = self.filter_text.casefold().split()
+        words = filter_words(self.filter_text)
+        workshop = self.workshop
         for lane in lanes:
             every = self.all_cards.get(lane, [])
             shown = [c for c in every if matches(c, words)] if words else every
-            shown = self.view_order(lane, shown)
-            self.lanes[lane].empty_hint = (
-                "No card matches the filter (Esc clears it)." if words and every else EMPTY_HINT
-            )
-            self.lanes[lane].set_cards(shown, (select or {}).get(lane))
-            head = Text.assemble(
-                (LANE_TITLES[lane], "bold"),
-                "  ",
-                (f"{len(shown)} of {len(every)}" if words else str(len(shown)), "bold"),
-                (self.sort_note(lane), "italic"),
-                "\n",
-                (LANE_QUESTIONS[lane], "italic"),
-            )
-            if head != self._heads.get(lane):  # an unchanged header costs no new layout
-                self._heads[lane] = head
-                self.query_one(f"#head-{lane}", Static).update(head)
+            shown = self.voting.view_order(lane, shown, workshop)
+            note = self.voting.sort_note(lane, workshop)
+            self.columns[lane].show(shown, len(every), bool(words), note, (select or {}).get(lane))
         self.show_links()
-        self.show_vote_status()
+        if workshop and workshop.get("participants"):
+            self._show_vote_status()
+
+    def show_workshop(self, workshop: Card | None) -> None:
+        """Show ``workshop`` as the board's workshop: timer line, lanes' vote counts, vote status."""
+        lane = self.facilitation.take(workshop, every_card(self.all_cards))
+        names = [str(p.get("name", "")) for p in (workshop or {}).get("participants") or []]
+        if self.voter not in names:
+            self.voter = ""
+        shown = self.facilitation.timer_shown()
+        if self._bar is None and (shown or self.voter):
+            self._bar = WorkshopBar(self.app.clock)
+            self.mount(self._bar, after=self._banner)
+        if self._bar is not None:
+            self._bar.show(workshop, timer=shown, voting=bool(self.voter))
+        if lane is not None:
+            self.current = lane
+        for widget in self.lanes.values():
+            widget.workshop = workshop  # votes show as this workshop counts them
+        self._show_vote_status()
+
+    def _show_vote_status(self) -> None:
+        if self._bar is not None:
+            self._bar.show_votes(self.workshop, self.voter, every_card(self.all_cards))
+
+    def show_links(self) -> None:
+        """Highlight, in the other lanes, the cards linked with the selected card (either direction)."""
+        ids = self.facilitation.linked_ids(self.lane.selected_card)
+        for name, lane in self.lanes.items():
+            lane.set_linked(ids if name != self.current else frozenset())
+
+    @on(Lane.Selected)
+    def _selected_moved(self, event: Lane.Selected) -> None:
+        if event.lane is self.lanes.get(self.current):
+            self.show_links()
 
     def refresh_view(self, select: dict[str, str] | None = None) -> None:
         """Show the board again: re-read it, or while saves are pending show the screen's own
@@ -242,26 +240,28 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
     def reload_from_store(self) -> None:
         self.refresh_view()
 
-    @property
-    def lane(self) -> Lane:
-        return self.lanes[self.current]
+    def settled(self) -> None:
+        """Every save is answered: every screen shows the board as the file has it."""
+        self.app.changed()
+        for screen in self.app.screen_stack:
+            if hasattr(screen, "reload_from_store"):
+                screen.reload_from_store()
 
-    def _mark_current(self) -> None:
-        for lane in LANES:
-            self.query_one(f"#col-{lane}").set_class(lane == self.current, "-current")
-        self.show_links()
+    def _after_change(self, select: dict[str, str] | None = None) -> None:
+        """Another screen changed the board (its own save): show it."""
+        if self.edits.busy:
+            self.refresh_view(select)  # the board is re-read when the saves are done
+            return
+        self.app.changed()
+        self.reload(select)
 
-    def _focus_lane(self, lane: str) -> None:
+    # ---- for the controllers (BoardHost) ---------------------------------------------------------
+    def report(self, error: Exception, prefix: str = "") -> None:
+        report(self, error, prefix)
+
+    def focus_lane(self, lane: str) -> None:
         self.current = lane
-        self._mark_current()
         self.lanes[lane].focus()
-
-    @on(DescendantFocus)
-    def _focused(self, event: DescendantFocus) -> None:
-        lane = getattr(event.widget, "lane", None)
-        if isinstance(lane, str) and lane in LANES and lane != self.current:
-            self.current = lane
-            self._mark_current()
 
     def _refuse_readonly(self) -> bool:
         if self.app.store.readonly:
@@ -275,109 +275,173 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
             self.notify("No card selected in this lane.", severity="warning")
         return card
 
-    def _after_change(self, select: dict[str, str] | None = None) -> None:
-        """Another screen changed the board (its own save): show it."""
-        if self.edits.busy:
-            self.refresh_view(select)  # the board is re-read when the saves are done
-            return
-        self.app.changed()
-        self.reload(select)
-
-    # navigation
+    # ---- moving around ---------------------------------------------------------------------------
     def action_lane(self, delta: int) -> None:
         index = LANES.index(self.current) + delta
         if 0 <= index < len(LANES):
-            self._focus_lane(LANES[index])
+            self.focus_lane(LANES[index])
 
     def action_cursor(self, delta: int) -> None:
         self.lane.move_cursor(delta)
 
-    # changes
+    @on(DescendantFocus)
+    def _focused(self, event: DescendantFocus) -> None:
+        if isinstance(event.widget, Lane | QuickAdd):
+            self.current = event.widget.lane
+
+    # ---- cards -----------------------------------------------------------------------------------
     def action_quick_add(self) -> None:
+        if not self._refuse_readonly():
+            self.columns[self.current].open_quick_add()
+
+    @on(QuickAdd.Added)
+    def _quick_added(self, event: QuickAdd.Added) -> None:
         if self._refuse_readonly():
             return
-        field = self._quick_field(self.current)
-        field.add_class("-shown")
-        field.focus()
+        card = self.card_edits.quick_add(event.lane, event.title, self.facilitation.capture_id())
+        if card is None:
+            return  # refused: the text stays in the field
+        event.quick_add.value = ""  # shown at once, saved in the background: the next title can be typed now
+        if self.filter_text and not matches(card, filter_words(self.filter_text)):
+            self.notify(f"Added {card['title']!r}; the filter hides it.", markup=False)
 
-    # The filter and quick-add inputs are mounted at their first use: four hidden inputs on the
-    # first screen cost ~6 ms of the first paint.
-    def _mounted_input(self, selector: str) -> Input | None:
-        for field in self.query(selector).results(Input):
-            return field
-        return None
+    @on(QuickAdd.Closed)
+    def _quick_closed(self, event: QuickAdd.Closed) -> None:
+        event.quick_add.close()
+        self.lanes[event.lane].focus()
 
-    def _quick_field(self, lane: str) -> Input:
-        field = self._mounted_input(f"#col-{lane} .quick-add")
-        if field is None:
-            # short enough to show whole in a lane at 80-100 columns (was cut to 'Type a new support action;')
-            field = Input(placeholder="Enter adds · Esc closes", classes="quick-add")
-            field.tooltip = f"Type a new {NOUNS[lane]}; Enter adds it and stays open for the next, Esc closes"
-            field.lane = lane  # type: ignore[attr-defined]
-            self.query_one(f"#col-{lane}").mount(field)
-        return field
+    @on(Lane.Activated)
+    def _activated(self, event: Lane.Activated) -> None:
+        self.action_edit(event.card)
 
+    def action_edit(self, card: Card | None = None) -> None:
+        if self._refuse_readonly():
+            return
+        card = card or self._selected()
+        if card is not None:
+            self.card_edits.edit(card)
+
+    def action_move_lane(self, delta: int) -> None:
+        if not self._refuse_readonly() and (card := self._selected()) is not None:
+            self.card_edits.move_lane(card, delta)
+
+    def action_reorder(self, delta: int) -> None:
+        if self._refuse_readonly() or self.voting.refuse_sorted() or (card := self._selected()) is None:
+            return
+        lane = self.lane
+        neighbour_at = lane.cursor + delta
+        if 0 <= neighbour_at < len(lane.cards):
+            self.card_edits.reorder(card, lane.cards[neighbour_at])
+
+    def action_delete(self) -> None:
+        if not self._refuse_readonly() and (card := self._selected()) is not None:
+            self.card_edits.delete(card)
+
+    def action_undo(self) -> None:
+        if not self._refuse_readonly():
+            self.edits.undo()
+
+    def action_redo(self) -> None:
+        if not self._refuse_readonly():
+            self.edits.undo(redo=True)
+
+    # ---- voting ----------------------------------------------------------------------------------
+    def action_pick_voter(self) -> None:
+        if (ws := self.facilitation.need(people=True)) is not None:
+            self.voting.pick_voter(ws)
+
+    def action_vote(self, delta: int) -> None:
+        if self._refuse_readonly() or (ws := self.facilitation.need(people=True)) is None:
+            return
+        if (card := self._selected()) is None:
+            return
+        if not self.voter:  # ask who votes first, then vote
+            self.voting.pick_voter(ws, then=lambda: self.action_vote(delta))
+            return
+        self.voting.vote(ws, card, delta)
+
+    def action_reveal(self) -> None:
+        if not self._refuse_readonly() and (ws := self.facilitation.need()) is not None:
+            self.voting.reveal(ws)
+
+    def action_sort_votes(self) -> None:
+        if self.voting.toggle_sort(self.workshop):
+            self.lane.scroll_to_cursor()
+
+    # ---- the workshop ----------------------------------------------------------------------------
+    def action_timer(self, action: str) -> None:
+        if not self._refuse_readonly() and (ws := self.facilitation.need(agenda=True)) is not None:
+            self.facilitation.timer(ws, action, on_start=self.action_commitments)
+
+    @on(AgendaTimer.ItemChanged)
+    def _agenda_moved(self, event: AgendaTimer.ItemChanged) -> None:
+        """Someone (maybe a colleague) moved the agenda on: focus the lane the item works on."""
+        if event.lane in LANES and event.lane != self.current and not isinstance(self.focused, Input):
+            self.focus_lane(event.lane)
+
+    @on(AgendaTimer.Overrun)
+    def _overrun(self, event: AgendaTimer.Overrun) -> None:
+        title = str(event.item.get("title", ""))
+        self.notify(f"Time is up for {title!r}: + adds 5 minutes, ] goes on.", severity="warning", markup=False)
+
+    def action_workshop(self, new: bool = False) -> None:
+        if not self._refuse_readonly():
+            self.facilitation.edit_workshop(new)
+
+    def action_gaps(self) -> None:
+        from kamboard.tui.screens.gaps import GapsScreen
+
+        self.app.push_screen(GapsScreen(self.app.store, self.account_id), self.jump_to)
+
+    def jump_to(self, card_id: str | None) -> None:
+        """Select ``card_id`` on the board (clearing a filter that hides it)."""
+        if not card_id:
+            return
+        with reporting(self):
+            card = self.app.store.card(card_id)
+            if self.filter_text:
+                self.query_one("#board-filter", FilterInput).conceal()
+                self.filter_text = ""
+            self.refresh_view({card["lane"]: card["id"]})
+            self.focus_lane(card["lane"])
+
+    def action_presenter(self) -> None:
+        from kamboard.tui.screens.presenter import BoardPresenter
+
+        if (ws := self.facilitation.need(agenda=True)) is not None:
+            presenter = BoardPresenter(self.app.store, ws["id"], self.app.clock)
+            self.app.push_screen(presenter, lambda _: self.refresh_view())
+
+    def action_commitments(self) -> None:
+        if (ws := self.facilitation.need()) is None or self._refuse_readonly():
+            return
+        from kamboard.tui.screens.commitments import CommitmentsScreen
+
+        def closed(reviewed: int | None) -> None:
+            if reviewed:
+                self._after_change()
+
+        self.app.push_screen(CommitmentsScreen(self.app.store, ws["id"]), closed)
+
+    # ---- the view --------------------------------------------------------------------------------
     def _filter_field(self) -> FilterInput:
+        # mounted at its first use: hidden inputs on the first screen cost the first paint
         for field in self.query("#board-filter").results(FilterInput):
             return field
         field = FilterInput(placeholder="Filter: words, #tag or @owner; Enter keeps it, Esc clears", id="board-filter")
         self.mount(field, before=self.query_one("#lanes"))
         return field
 
-    @on(Input.Submitted, ".quick-add")
-    def _quick_added(self, event: Input.Submitted) -> None:
-        field = event.input
-        lane: str = field.lane  # type: ignore[attr-defined]
-        title = event.value.strip()
-        if not title:
-            self._close_quick_add(field)
-            return
-        if self._refuse_readonly():
-            return
-        # a support action captured in the room starts as proposed (was: 'no status')
-        status = {"status": "proposed"} if lane == "support" else {}
-        try:
-            fields = model.validate_card_fields({"title": title, **status})
-        except ValidationError as exc:
-            self.app.report(exc)  # the text stays in the field
-            return
-        workshop_id = self.capturing_workshop()
-        card = {**model.CARD_DEFAULTS, "id": model.new_id(), "account_id": self.account_id, "lane": lane, **fields}
-        card["tags"], card["links"] = [], []
-        if workshop_id:
-            card["workshop_id"] = workshop_id
-        field.value = ""  # shown at once, saved in the background: the next title can be typed now
-        self._add(
-            card,
-            "adding",
-            lambda store: store.add_card(
-                self.account_id, lane, title, id=card["id"], workshop_id=workshop_id, **status
-            ),
-        )
-        if self.filter_text and not matches(card, self.filter_text.casefold().split()):
-            self.notify(f"Added {card['title']!r}; the filter hides it.", markup=False)
-
-    def _close_quick_add(self, field: Input) -> None:
-        field.value = ""
-        field.remove_class("-shown")
-        self.lanes[field.lane].focus()  # type: ignore[attr-defined]
-
-    @on(Lane.Activated)  # @on handlers stay here: Textual collects them only on its own classes
-    def _activated(self, event: Lane.Activated) -> None:
-        self.action_edit(event.card)
-
-    # view
     def action_filter(self) -> None:
         self._filter_field().reveal()
 
     @on(Input.Changed, "#board-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value
-        self.refresh_view()
 
     @on(Input.Submitted, "#board-filter")
     def _filter_done(self) -> None:
-        self.query_one("#board-filter", FilterInput).settle(bool(self.filter_text.strip()))
+        self._filter_field().settle(bool(self.filter_text.strip()))
         self.lane.focus()
 
     def action_focus_mode(self) -> None:
@@ -387,17 +451,17 @@ class BoardScreen(BoardEditMixin, FacilitationMixin, Screen[None]):
 
     def action_back(self) -> None:
         focused = self.focused
-        if isinstance(focused, Input) and focused.has_class("quick-add"):
-            self._close_quick_add(focused)
+        if isinstance(focused, QuickAdd):
+            focused.close()
+            self.lanes[focused.lane].focus()
             return
-        for field in self.query(".quick-add.-shown").results(Input):
-            field.value = ""
-            field.remove_class("-shown")
-        filter_field = self._mounted_input("#board-filter")
-        if isinstance(filter_field, FilterInput) and (filter_field.shown or self.filter_text):
+        for column in self.columns.values():
+            if column.quick_add is not None and column.quick_add.shown:
+                column.quick_add.close()
+        filter_field = next(iter(self.query("#board-filter").results(FilterInput)), None)
+        if filter_field is not None and (filter_field.shown or self.filter_text):
             filter_field.conceal()
             self.filter_text = ""
-            self.refresh_view()
             self.lane.focus()
             return
         lanes = self.query_one("#lanes")

@@ -338,7 +338,7 @@ class Lane(ScrollView, can_focus=True):
         index = (y + int(self.scroll_y)) // self.row_height
         return index if 0 <= index < len(self.cards) else None
 
-    async def _on_click(self, event: events.Click) -> None:
+    async def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
             return
@@ -351,11 +351,11 @@ class Lane(ScrollView, can_focus=True):
             self.post_message(self.Activated(self, self.cards[index]))
 
     # rendering
-    def _on_focus(self, event: events.Focus) -> None:
+    def on_focus(self, event: events.Focus) -> None:
         self._cache.clear()
         self.refresh()
 
-    def _on_blur(self, event: events.Blur) -> None:
+    def on_blur(self, event: events.Blur) -> None:
         self._cache.clear()
         self.refresh()
 

@@ -129,3 +129,26 @@ class AgendaTimer(Static):
             self.post_message(self.Overrun(self, view.item))
         elif not view.overrun and self._overrun_item == item_id:
             self._overrun_item = None  # +5 min: a later overrun is announced again
+
+
+def fitted_timer_text(view: rules.TimerView, width: int) -> Text:
+    """The timer line cut to ``width``: the item title gives way, the time left always shows."""
+    full = timer_text(view)
+    if view.item is None or full.cell_len <= width:
+        return full
+    tail = f"  {view.label} over" if view.overrun else f"  {view.label} left"
+    head = full[: len(full.plain) - len(tail)]
+    head.truncate(max(1, width - len(tail)), overflow="ellipsis")
+    return Text.assemble(head, (tail, "bold"))
+
+
+class BoardTimer(AgendaTimer):
+    """The agenda timer on the board: one line that never hides the time left."""
+
+    def update(self, content: Any = "", **kwargs: Any) -> None:
+        if self.view is not None and self.size.width:
+            content = fitted_timer_text(self.view, self.content_region.width)
+        super().update(content, **kwargs)
+
+    def on_resize(self) -> None:
+        self.tick()

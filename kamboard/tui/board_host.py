@@ -1,0 +1,87 @@
+"""What the board's controllers need from the board screen, as two small typed interfaces.
+
+The controllers (``Edits`` and ``CardEdits``: card changes with undo; ``Voting``; ``Facilitation``:
+the workshop) hold the board's rules and are free of Textual. They see the screen only through
+``BoardHost`` (implemented by ``BoardScreen``) and ask the user through ``BoardDialogs``
+(implemented by ``kamboard.tui.board_dialogs.Dialogs``), so a test can drive them with plain objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+if TYPE_CHECKING:
+    from kamboard.errors import Conflict
+
+Card = dict[str, Any]
+Severity = Literal["information", "warning", "error"]
+
+
+class BoardHost(Protocol):
+    """The board screen as its controllers see it."""
+
+    account_id: str
+    voter: str  # who votes now ('' : nobody chosen); setting it shows the cards
+    sorted_lanes: frozenset[str]  # lanes shown by votes; setting it shows the cards
+
+    @property
+    def current(self) -> str:
+        """The focused lane."""
+        ...
+
+    @property
+    def all_cards(self) -> dict[str, list[Card]]:
+        """The account's cards by lane, as the screen shows them (before the filter and the sort)."""
+        ...
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Severity = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...
+
+    def report(self, error: Exception, prefix: str = "") -> None:
+        """``error`` as an error toast."""
+        ...
+
+    def show_cards(self, select: dict[str, str] | None = None, lanes: Iterable[str] = ...) -> None:
+        """Show ``all_cards`` again in ``lanes`` (each keeps its selection, or selects ``select[lane]``)."""
+        ...
+
+    def show_workshop(self, workshop: Card | None) -> None:
+        """Show ``workshop`` as the board's workshop (timer line, vote counts, vote status)."""
+        ...
+
+    def focus_lane(self, lane: str) -> None: ...
+
+    def settled(self) -> None:
+        """Every save given so far is answered."""
+        ...
+
+
+class BoardDialogs(Protocol):
+    """The questions the board's controllers ask; each answer goes to ``then`` (None: cancelled)."""
+
+    def confirm(self, title: str, question: str, yes: str, no: str, then: Callable[[bool | None], None]) -> None: ...
+
+    def edit_card(self, card: Card, links: list[tuple[str, str]], then: Callable[[Card | None], None]) -> None:
+        """The card editor on ``card``; ``links`` are the cards it may link to (id, label)."""
+        ...
+
+    def resolve_conflict(self, conflict: Conflict, then: Callable[[str | None, dict[str, str]], None]) -> None:
+        """Someone changed the fields of an edit meanwhile: keep 'mine', 'theirs' or 'both' (free
+        text: then also the texts joined, mine first)."""
+        ...
+
+    def pick_voter(
+        self, workshop: Card, cards: list[Card], current: str, then: Callable[[str | None], None]
+    ) -> None: ...
+
+    def edit_workshop(self, workshop: Card | None, account: str, then: Callable[[Card | None], None]) -> None:
+        """The workshop editor on ``workshop`` (None: plan a new one for ``account``)."""
+        ...

@@ -1,0 +1,111 @@
+"""One column of the board: the lane's header (title, count, question), its cards, its quick-add field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from kamboard.model import LANE_QUESTIONS, LANE_TITLES
+from kamboard.tui.widgets.lane import Lane
+
+Card = dict[str, Any]
+EMPTY_HINT = "No cards yet: press n to add one."
+FILTERED_HINT = "No card matches the filter (Esc clears it)."
+NOUNS = {"topic": "topic", "challenge": "challenge", "support": "support action"}
+
+
+class QuickAdd(Input):
+    """The field at the foot of a lane that adds cards to it: Enter adds the title typed and
+    stays open for the next (``Added``), Enter on an empty field closes it (``Closed``)."""
+
+    class Added(Message):
+        def __init__(self, quick_add: QuickAdd, title: str) -> None:
+            super().__init__()
+            self.quick_add = quick_add
+            self.lane = quick_add.lane
+            self.title = title
+
+    class Closed(Message):
+        def __init__(self, quick_add: QuickAdd) -> None:
+            super().__init__()
+            self.quick_add = quick_add
+            self.lane = quick_add.lane
+
+    def __init__(self, lane: str) -> None:
+        # short enough to show whole in a lane at 80-100 columns (was cut to 'Type a new support action;')
+        super().__init__(placeholder="Enter adds · Esc closes", classes="quick-add")
+        self.lane = lane
+        self.tooltip = f"Type a new {NOUNS[lane]}; Enter adds it and stays open for the next, Esc closes"
+
+    @property
+    def shown(self) -> bool:
+        return self.has_class("-shown")
+
+    def open(self) -> None:
+        self.add_class("-shown")
+        self.focus()
+
+    def close(self) -> None:
+        self.value = ""
+        self.remove_class("-shown")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        title = event.value.strip()
+        self.post_message(self.Added(self, title) if title else self.Closed(self))
+
+
+class LaneColumn(Vertical):
+    """The column of ``lane``: the board marks the current one with the ``-current`` class."""
+
+    def __init__(self, lane: str, today: dt.date, current: bool = False) -> None:
+        super().__init__(id=f"col-{lane}", classes="lane-column -current" if current else "lane-column")
+        self.lane = lane
+        self.header = Static(id=f"head-{lane}", classes="lane-header")
+        self.card_list = Lane(lane, today, id=f"lane-{lane}")
+        self._head: Text | None = None
+        self._quick_add: QuickAdd | None = None
+
+    def compose(self) -> ComposeResult:
+        yield self.header
+        yield self.card_list
+
+    def show(self, cards: list[Card], total: int, filtering: bool, note: str, select: str | None = None) -> None:
+        """Show ``cards`` of the lane's ``total`` (``filtering``: the rest is filtered out);
+        ``note`` follows the count ('by votes'); the cursor keeps its card, or takes ``select``."""
+        self.card_list.empty_hint = FILTERED_HINT if filtering and total else EMPTY_HINT
+        self.card_list.set_cards(cards, select)
+        head = Text.assemble(
+            (LANE_TITLES[self.lane], "bold"),
+            "  ",
+            (f"{len(cards)} of {total}" if filtering else str(len(cards)), "bold"),
+            (note, "italic"),
+            "\n",
+            (LANE_QUESTIONS[self.lane], "italic"),
+        )
+        if head != self._head:  # an unchanged header costs no new layout
+            self._head = head
+            self.header.update(head)
+
+    # The quick-add field is mounted at its first use: hidden inputs in every lane cost the
+    # first paint ~6 ms.
+    @property
+    def quick_add(self) -> QuickAdd | None:
+        """The lane's quick-add field, if it was ever opened."""
+        return self._quick_add
+
+    def open_quick_add(self) -> QuickAdd:
+        """Show the quick-add field (mounted now at its first use) and focus it."""
+        if self._quick_add is None:
+            self._quick_add = QuickAdd(self.lane)
+            self.mount(self._quick_add)
+        self._quick_add.open()
+        return self._quick_add
