@@ -2,8 +2,9 @@
 
 The controllers (``Edits`` and ``CardEdits``: card changes with undo; ``Voting``; ``Facilitation``:
 the workshop) hold the board's rules and are free of Textual. They see the screen only through
-``BoardHost`` (implemented by ``BoardScreen``) and ask the user through ``BoardDialogs``
-(implemented by ``kamboard.tui.board_dialogs.Dialogs``), so a test can drive them with plain objects.
+``BoardHost`` (implemented by ``BoardScreen``), save through ``Saves`` (the app's saver) and ask the
+user through ``BoardDialogs`` (implemented by ``kamboard.tui.board_dialogs.Dialogs``), so a test can
+drive them with plain objects (tests/tui/test_board_controllers.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
     from kamboard.errors import Conflict
+    from kamboard.store import BoardStore
 
 Card = dict[str, Any]
 Severity = Literal["information", "warning", "error"]
@@ -61,6 +63,28 @@ class BoardHost(Protocol):
 
     def settled(self) -> None:
         """Every save given so far is answered."""
+        ...
+
+
+class Saves(Protocol):
+    """The app's saver as ``Edits`` uses it (``kamboard.tui.saver.Saver``): jobs run in order, off
+    the UI thread; their answers come back on it."""
+
+    @property
+    def busy(self) -> bool:
+        """Some job is not answered yet."""
+        ...
+
+    def submit(
+        self,
+        label: str,
+        run: Callable[[BoardStore], Any],
+        done: Callable[[Any], None] | None = None,
+        failed: Callable[[Exception], None] | None = None,
+    ) -> None: ...
+
+    def when_idle(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once no job is left (now if none is)."""
         ...
 
 

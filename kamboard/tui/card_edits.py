@@ -20,6 +20,7 @@ from kamboard.tui.edits import Card, Edits, Entry, Spot, record
 if TYPE_CHECKING:
     from kamboard.store import BoardStore
     from kamboard.tui.board_host import BoardDialogs, BoardHost
+    from kamboard.tui.history import History
 
 
 class CardEdits:
@@ -32,7 +33,7 @@ class CardEdits:
         self.dialogs = dialogs
 
     @property
-    def history(self) -> Any:
+    def history(self) -> History:
         return self.edits.history
 
     def _full_index(self, card: Card) -> int:

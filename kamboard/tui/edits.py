@@ -22,9 +22,8 @@ from kamboard.errors import BoardError, NotFound, UndoError
 
 if TYPE_CHECKING:
     from kamboard.store import BoardStore
-    from kamboard.tui.board_host import BoardHost
+    from kamboard.tui.board_host import BoardHost, Saves
     from kamboard.tui.history import History, Step
-    from kamboard.tui.saver import Saver
 
 Card = dict[str, Any]
 _marks = itertools.count(1)
@@ -77,7 +76,7 @@ def record(history: History, entry: Entry) -> None:
 class Edits:
     """The board's changes: on the screen at once, in the file through the app's saver."""
 
-    def __init__(self, host: BoardHost, saver: Saver, history: History) -> None:
+    def __init__(self, host: BoardHost, saver: Saves, history: History) -> None:
         self.host = host
         self.saver = saver
         self.history = history
