@@ -9,7 +9,7 @@ first paint.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePath
 
 APP_STYLES = ("app.tcss", "board.tcss")
 
@@ -24,7 +24,7 @@ def styles_dir() -> Path:
     return here.parent / "styles"
 
 
-def stylesheets(*names: str) -> list[Path]:
+def stylesheets(*names: str) -> list[str | PurePath]:
     """Absolute paths of the named files in the styles folder, for a ``CSS_PATH``."""
     return [styles_dir() / name for name in names]
 

@@ -7,13 +7,11 @@ or None when cancelled. Each invalid field is explained right under it and block
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
@@ -22,6 +20,7 @@ from textual.widgets import Button, Input, Label, Select, SelectionList, Static,
 
 from kamboard import model
 from kamboard.model import ValidationError
+from kamboard.tui.keys import Key, bindings
 from kamboard.tui.screens.dialogs import confirm_discard
 from kamboard.tui.styles import DIALOG_STYLES
 from kamboard.tui.widgets.text import literal, multiline
@@ -71,10 +70,11 @@ class CardEditor(ModalScreen[dict | None]):
 
     CSS_PATH = DIALOG_STYLES  # read when first shown, not at the app's start
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="editor.save", tooltip="Save the card (refused while a field is invalid)"),
-        Binding("escape", "cancel", "Cancel", id="editor.cancel", tooltip="Close; asks first if you changed something"),
-    ]
+    KEYS = (
+        Key("ctrl+s", "save", "Save", "editor.save", "Save the card (refused while a field is invalid)", show=True),
+        Key("escape", "cancel", "Cancel", "editor.cancel", "Close; asks first if you changed something", show=True),
+    )
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, card: dict[str, Any], link_choices: list[tuple[str, str]]) -> None:
         super().__init__(classes="dialog-screen")
@@ -299,8 +299,3 @@ class CardEditor(ModalScreen[dict | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         confirm_discard(self, self.is_dirty(), "Unsaved changes", "Discard your changes?")
-
-    def field_widgets(self) -> Iterator[Widget]:
-        """The editable widgets, in form order (for tests and focus handling)."""
-        for name in self.field_names():
-            yield from self.query(f"#input-{name}")

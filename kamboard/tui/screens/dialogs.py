@@ -7,18 +7,18 @@ literally via ``rich.text.Text``, never parsed as markup.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, Static
 
 from kamboard.errors import Conflict
 from kamboard.model import ValidationError
+from kamboard.tui.keys import Key, bindings
 from kamboard.tui.styles import DIALOG_STYLES
 from kamboard.tui.widgets.text import literal
 
@@ -73,11 +73,12 @@ class ConfirmDialog(ModalScreen[bool]):
 
     CSS_PATH = DIALOG_STYLES  # read when first shown, not at the app's start
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Answer yes"),
-        Binding("n", "answer(False)", "No", id="confirm.no", tooltip="Answer no"),
-        Binding("escape", "answer(False)", "Cancel", id="confirm.cancel", tooltip="Close without doing it"),
-    ]
+    KEYS = (
+        Key("y", "answer(True)", "Yes", "confirm.yes", "Answer yes", show=True),
+        Key("n", "answer(False)", "No", "confirm.no", "Answer no", show=True),
+        Key("escape", "answer(False)", "Cancel", "confirm.cancel", "Close without doing it", show=True),
+    )
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, title: str, message: str, yes: str = "Yes", no: str = "No", *, focus_yes: bool = True) -> None:
         super().__init__(classes="dialog-screen")
@@ -128,9 +129,8 @@ class TextPrompt(ModalScreen[str | None]):
 
     CSS_PATH = DIALOG_STYLES  # read when first shown, not at the app's start
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="prompt.cancel", tooltip="Close without changing anything"),
-    ]
+    KEYS = (Key("escape", "cancel", "Cancel", "prompt.cancel", "Close without changing anything", show=True),)
+    BINDINGS = bindings(KEYS)
 
     def __init__(
         self,
@@ -198,12 +198,13 @@ class ConflictDialog(ModalScreen[str]):
 
     CSS_PATH = DIALOG_STYLES  # read when first shown, not at the app's start
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("m", "choose('mine')", "Keep mine", id="conflict.mine", tooltip="Save your values over theirs"),
-        Binding("t", "choose('theirs')", "Keep theirs", id="conflict.theirs", tooltip="Drop your values, keep theirs"),
-        Binding("b", "choose('both')", "Keep both", id="conflict.both", tooltip="Keep both texts, yours first"),
-        Binding("escape", "explain", "Choose", id="conflict.escape", tooltip="A choice is needed", show=False),
-    ]
+    KEYS = (
+        Key("m", "choose('mine')", "Keep mine", "conflict.mine", "Save your values over theirs", show=True),
+        Key("t", "choose('theirs')", "Keep theirs", "conflict.theirs", "Drop your values, keep theirs", show=True),
+        Key("b", "choose('both')", "Keep both", "conflict.both", "Keep both texts, yours first", show=True),
+        Key("escape", "explain", "Choose", "conflict.escape", "A choice is needed"),
+    )
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, conflict: Conflict) -> None:
         super().__init__(classes="dialog-screen")

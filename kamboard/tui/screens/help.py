@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES
+from kamboard.tui.keys import Key, bindings
 from kamboard.tui.styles import DIALOG_STYLES
 
 HELP_WIDE_MIN = 100  # terminal columns from which key groups sit in two columns
@@ -51,13 +49,12 @@ class KeysHelp(ModalScreen[None]):
 
     CSS_PATH = DIALOG_STYLES  # read when first shown, not at the app's start
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "close", "Close", id="help.close", tooltip="Close the key help"),
-    ]
+    KEYS = (Key("escape,question_mark,q", "close", "Close", "help.close", "Close the key help", show=True),)
+    BINDINGS = bindings(KEYS)
 
-    def __init__(self, bindings: list[tuple[str, str, str]]) -> None:
+    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
         super().__init__(classes="dialog-screen")
-        self._groups = group_bindings(bindings)
+        self._groups = group_bindings(rows)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog"):

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
@@ -25,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from kamboard import workshop as rules
 from kamboard.model import LANE_TITLES, LANES, ValidationError
+from kamboard.tui.keys import Key, bindings
 from kamboard.tui.screens.dialogs import confirm_discard
 from kamboard.tui.styles import WORKSHOP_STYLES
 from kamboard.tui.widgets.text import literal, multiline
@@ -92,13 +92,14 @@ def agenda_lines(agenda: list[Doc], start: str) -> list[Text]:
 class ItemList(OptionList):
     """A list of participants or agenda items with keys to change it (handled by the editor)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a,n,insert", "screen.add_item", "Add", id="workshop_editor.add", tooltip="Add an entry"),
-        Binding("e", "screen.edit_item", "Edit", id="workshop_editor.edit", tooltip="Edit the highlighted entry"),
-        Binding("d,delete", "screen.remove_item", "Remove", id="workshop_editor.remove", tooltip="Remove it"),
-        Binding("K,shift+up", "screen.move_item(-1)", "Up", id="workshop_editor.up", tooltip="Move it up"),
-        Binding("J,shift+down", "screen.move_item(1)", "Down", id="workshop_editor.down", tooltip="Move it down"),
-    ]
+    KEYS = (
+        Key("a,n,insert", "screen.add_item", "Add", "workshop_editor.add", "Add an entry", show=True),
+        Key("e", "screen.edit_item", "Edit", "workshop_editor.edit", "Edit the highlighted entry", show=True),
+        Key("d,delete", "screen.remove_item", "Remove", "workshop_editor.remove", "Remove it", show=True),
+        Key("K,shift+up", "screen.move_item(-1)", "Up", "workshop_editor.up", "Move it up", show=True),
+        Key("J,shift+down", "screen.move_item(1)", "Down", "workshop_editor.down", "Move it down", show=True),
+    )
+    BINDINGS = bindings(KEYS)
 
 
 class _EntryDialog(ModalScreen[Doc | None]):
@@ -106,10 +107,11 @@ class _EntryDialog(ModalScreen[Doc | None]):
 
     CSS_PATH = WORKSHOP_STYLES  # read when first shown, not at the app's start
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="entry.save", tooltip="Save the entry"),
-        Binding("escape", "cancel", "Cancel", id="entry.cancel", tooltip="Close without changing anything"),
-    ]
+    KEYS = (
+        Key("ctrl+s", "save", "Save", "entry.save", "Save the entry", show=True),
+        Key("escape", "cancel", "Cancel", "entry.cancel", "Close without changing anything", show=True),
+    )
+    BINDINGS = bindings(KEYS)
     heading = ""
 
     def __init__(self, entry: Doc | None) -> None:
@@ -208,10 +210,11 @@ class WorkshopEditor(ModalScreen[Doc | None]):
 
     CSS_PATH = WORKSHOP_STYLES  # read when first shown, not at the app's start
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="workshop_editor.save", tooltip="Save (refused while a field is invalid)"),
-        Binding("escape", "cancel", "Cancel", id="workshop_editor.cancel", tooltip="Close; asks first if changed"),
-    ]
+    KEYS = (
+        Key("ctrl+s", "save", "Save", "workshop_editor.save", "Save (refused while a field is invalid)", show=True),
+        Key("escape", "cancel", "Cancel", "workshop_editor.cancel", "Close; asks first if changed", show=True),
+    )
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, workshop: Doc | None, account_name: str, today: dt.date) -> None:
         super().__init__(classes="dialog-screen")
@@ -402,21 +405,21 @@ class WorkshopEditor(ModalScreen[Doc | None]):
         self.action_edit_item()
 
     def action_remove_item(self) -> None:
-        if not (target := self._target()) or target[1].highlighted is None or not target[1].option_count:
+        if not (target := self._target()) or (index := target[1].highlighted) is None or not target[1].option_count:
             return
-        kind, widget = target
+        kind, _ = target
         entries = self.participants if kind == "participants" else self.agenda
-        removed = entries.pop(widget.highlighted)
+        removed = entries.pop(index)
         self._show_lists()
         name = removed.get("name") if kind == "participants" else removed.get("title")
         self.notify(f"Removed {name!r} (Esc without saving brings it back).", markup=False)
 
     def action_move_item(self, delta: int) -> None:
-        if not (target := self._target()) or target[1].highlighted is None:
+        if not (target := self._target()) or (index := target[1].highlighted) is None:
             return
-        kind, widget = target
+        kind, _ = target
         entries = self.participants if kind == "participants" else self.agenda
-        index, other = widget.highlighted, widget.highlighted + delta
+        other = index + delta
         if not 0 <= other < len(entries):
             return
         entries[index], entries[other] = entries[other], entries[index]
