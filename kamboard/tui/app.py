@@ -1,26 +1,33 @@
-"""The kamboard Textual app: accounts screen, boards, live sharing, remembered theme."""
+"""The kamboard Textual app: accounts screen, boards, live sharing, remembered theme.
+
+Screens talk to the app by messages (``OpenBoard``, ``ShowAccounts``, ``OpenActionPlan``,
+``ReviewConflicts``) and hear from it by one signal, ``board_changed``: published after a poll
+found the file changed, after the saver went idle having saved, and so after synced copies
+were merged. A screen showing the board subscribes to it in ``on_mount``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from pathlib import Path
-from typing import TYPE_CHECKING
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
-from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
+from textual.signal import Signal
 
 from kamboard.config import load_config, save_config
 from kamboard.errors import BoardError
-from kamboard.model import ValidationError
 from kamboard.store import BoardStore
-from kamboard.tui.commands import binding_commands, conflict_commands, followup_commands, keys_of, merged_bindings
+from kamboard.tui.commands import OpenActionPlan, ReviewConflicts, binding_commands, show_keys
 from kamboard.tui.history import History
 from kamboard.tui.internals import give_result_callback, keep_parsed_stylesheet, without_textual_screenshot
+from kamboard.tui.messages import OpenBoard, ShowAccounts
+from kamboard.tui.reporting import report
 from kamboard.tui.saver import Saver
-from kamboard.tui.screens.board import HELP_GROUPS, BoardScreen
+from kamboard.tui.screens.board import BoardScreen
 from kamboard.tui.startup import freeze_startup_objects, pause_collector, resume_collector
 from kamboard.tui.styles import APP_STYLES, stylesheets
 from kamboard.tui.styles import styles_dir as styles_dir  # re-exported
@@ -32,17 +39,17 @@ if TYPE_CHECKING:
     from kamboard.tui.synced import SyncedCopies
 
 
-def css_paths() -> list[Path]:
+def css_paths() -> list[str | PurePath]:
     """The stylesheets loaded at the start: the app's and the board's. Every other screen loads
     its own through its ``CSS_PATH`` when first shown (see kamboard.tui.styles)."""
-    return [path for path in stylesheets(*APP_STYLES) if path.is_file()]
+    return [path for path in stylesheets(*APP_STYLES) if Path(path).is_file()]
 
 
 class KamboardApp(App[None]):
     """Facilitators' board: accounts, then each account's three lanes."""
 
     TITLE = "kamboard"
-    CSS_PATH = css_paths()  # type: ignore[assignment]
+    CSS_PATH = css_paths()
 
     def __init__(
         self,
@@ -59,7 +66,9 @@ class KamboardApp(App[None]):
         self.start_account = account
         self._today = today
         self.watcher = BoardWatcher(store)
-        self.saver = Saver(self, store)  # every change of the board is written in the background
+        self.board_changed: Signal[None] = Signal(self, "board-changed")
+        # every change of the board is written in the background; once saved, the screens re-read
+        self.saver = Saver(self, store, on_saved=self._saved)
         self.copies: SyncedCopies | None = None  # sync tools' conflicted copies: watched once painted
         self.histories: dict[str, History] = {}
         self._config: dict[str, object] = {}
@@ -75,7 +84,7 @@ class KamboardApp(App[None]):
         # goes back to it, replacing the board (a faster start on big files).
         if self.start_account:
             try:
-                return BoardScreen(self.store.account(self.start_account)["id"])
+                return self._board(self.store.account(self.start_account)["id"])
             except BoardError as exc:
                 self._start_error = exc
         from kamboard.tui.screens.accounts import AccountsScreen
@@ -99,7 +108,7 @@ class KamboardApp(App[None]):
         self.call_after_refresh(resume_collector)
         self._load_theme()
         if self._start_error:
-            self.report(self._start_error)
+            report(self, self._start_error)
         self.set_interval(POLL_SECONDS, self.poll)
         self.call_after_refresh(self._watch_copies)
 
@@ -110,6 +119,26 @@ class KamboardApp(App[None]):
 
         self.copies = SyncedCopies(self)
         self.copies.start()
+
+    # what the screens ask for
+    def history_for(self, account_id: str) -> History:
+        """The undo history of ``account_id``'s board in this run (kept while its board is closed)."""
+        return self.histories.setdefault(account_id, History())
+
+    def _board(self, account_id: str) -> BoardScreen:
+        return BoardScreen(account_id)
+
+    def open_board(self, account: str) -> None:
+        """Open the board of ``account`` (id or name) over the current screen."""
+        try:
+            account_id = self.store.account(account)["id"]
+        except BoardError as exc:
+            report(self, exc)
+            return
+        self.push_screen(self._board(account_id))
+
+    def on_open_board(self, message: OpenBoard) -> None:
+        self.open_board(message.account_id)
 
     def show_accounts(self) -> None:
         """Back to the accounts screen (built now if the app started on a board)."""
@@ -122,6 +151,29 @@ class KamboardApp(App[None]):
             give_result_callback(self.screen)  # the board the app started on (Textual issue #2650)
         self.switch_screen(AccountsScreen())
 
+    def on_show_accounts(self, _message: ShowAccounts) -> None:
+        self.show_accounts()
+
+    def on_open_action_plan(self, message: OpenActionPlan) -> None:
+        from kamboard.tui.screens.action_plan import AppActionPlan  # imported when first opened
+
+        plan = AppActionPlan(self.store, message.account_id, self.today)
+        plan.show_all = message.show_all
+        self.push_screen(plan)
+
+    def on_review_conflicts(self, _message: ReviewConflicts) -> None:
+        from kamboard.tui.screens.conflicts import ConflictsScreen  # imported when first opened
+
+        self.push_screen(ConflictsScreen())
+
+    def report(self, error: Exception, prefix: str = "") -> None:
+        """Until the board's modules use ``kamboard.tui.reporting``: the error as a toast."""
+        report(self, error, prefix)
+
+    def show_keys(self, screen: Screen[Any]) -> None:
+        """The key help of ``screen`` (until the board calls ``commands.show_keys`` itself)."""
+        show_keys(screen)
+
     # theme
     def _load_theme(self) -> None:
         config, warning = load_config()
@@ -133,12 +185,11 @@ class KamboardApp(App[None]):
             self.theme = theme
         elif theme:
             self.notify(f"Unknown theme {theme!r} in the settings; using the default.", markup=False)
-        self.watch(self, "theme", self._theme_changed, init=False)
+        self.watch(self, "theme", self._save_theme, init=False)
 
-    def _theme_changed(self, theme: str) -> None:
-        for screen in self.screen_stack:
-            if hasattr(screen, "reload_from_store"):
-                screen.reload_from_store()
+    def _save_theme(self, theme: str) -> None:
+        """Remember the theme (a screen drawing with the theme's colours redraws itself on
+        ``theme_changed_signal``)."""
         if self._config.get("theme") == theme:
             return
         self._config["theme"] = theme
@@ -146,18 +197,6 @@ class KamboardApp(App[None]):
             save_config(self._config)
         except OSError as exc:
             self.notify(f"Could not save the theme: {exc.strerror or exc}", severity="warning", markup=False)
-
-    # shared helpers for the screens
-    def history_for(self, account_id: str) -> History:
-        return self.histories.setdefault(account_id, History())
-
-    def open_board(self, account: str) -> None:
-        try:
-            account_id = self.store.account(account)["id"]
-        except BoardError as exc:
-            self.report(exc)
-            return
-        self.push_screen(BoardScreen(account_id))
 
     def notify(
         self,
@@ -172,10 +211,13 @@ class KamboardApp(App[None]):
         would obey an escape sequence in a card title quoted in a notice)."""
         super().notify(multiline(message), title=multiline(title), severity=severity, timeout=timeout, markup=markup)
 
-    def report(self, error: Exception, prefix: str = "") -> None:
-        """A store or validation error as a one-line toast (user text shown literally)."""
-        message = error.message if isinstance(error, ValidationError) else str(error)
-        self.notify(prefix + message, severity="error", markup=False, timeout=8)
+    # live sharing
+    def _saved(self) -> None:
+        """The saver went idle having saved: this process's own events are no news for the
+        watcher (others' read with them still are), and the screens show the file."""
+        self.changed()
+        self.board_changed.publish(None)
+        self._reload_boards()
 
     def changed(self) -> None:
         """This process changed the board: its own events are no news for the watcher."""
@@ -183,59 +225,42 @@ class KamboardApp(App[None]):
         if news:
             self.notify(describe(news), title="Changed by others", markup=False, timeout=5)
 
-    def show_keys(self, screen: Screen[object]) -> None:
-        from kamboard.tui.screens.help import KeysHelp
+    def _reload_boards(self) -> None:
+        """Until the board screen subscribes to ``board_changed`` itself: reload it."""
+        for screen in self.screen_stack:
+            if isinstance(screen, BoardScreen) and screen.is_running:
+                screen.reload_from_store()
 
-        group = getattr(screen, "HELP_GROUP", "Keys")
-
-        def group_of(binding: Binding) -> str:
-            # board keys by kind; other screens' keys under the screen's name (the accounts'
-            # 'a Add' sat under 'Cards'); Textual's own (tab, copy) have no id: 'Other'
-            prefix, _, name = (binding.id or "").partition(".")
-            if not prefix:
-                return "Other"
-            return HELP_GROUPS.get(name, group) if prefix == "board" else group
-
-        rows = [(keys_of(b), b.description, group_of(b)) for b in merged_bindings(screen) if b.description]
-        rows += [("ctrl+p", "Command palette (every action, themes)", "App"), ("ctrl+q", "Quit", "App")]
-        self.push_screen(KeysHelp(rows))
-
-    # live sharing
     def poll(self) -> None:
-        """Pick up changes other processes wrote; refresh every screen without moving the focus.
+        """Pick up changes other processes wrote; the screens showing the board re-read it.
 
-        Every screen is reloaded whenever the store holds a parse they were not reloaded for,
-        whichever read made it: a write landing during a reload shows at the next poll."""
+        ``board_changed`` goes out whenever the store holds a parse the screens were not told
+        of, whichever read made it: a write landing during a re-read shows at the next poll."""
         if self.saver.busy:
             return  # the saves re-read the file; the screens re-read the board when they are done
         if not self.is_running:
             return  # the app is closing: its screens are being taken apart
-        with self.watcher.poll() as change:  # the screens reload from the parse the poll read
+        with self.watcher.poll() as change:
             if change is None:
                 return
             if change.error:
                 self.notify(change.error, title="Board file", severity="error", markup=False, timeout=10)
                 return
-            for screen in self.screen_stack:
-                if hasattr(screen, "reload_from_store") and screen.is_running:
-                    screen.reload_from_store()
+            self.board_changed.publish(None)
+            self._reload_boards()
         # no events and no change found by this poll: another read had parsed it (a reload, a
         # save of ours, announced then): the screens caught up, nothing to say
         if change.events or change.file_changed:
             self.notify(describe(change.events), title="Changed by others", markup=False, timeout=5)
 
-    # command palette: every key of the current screen
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+    # command palette: Textual's own, and every key of the current screen (a screen's own
+    # entries come from its COMMANDS providers)
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         titles = []
         for command in without_textual_screenshot(super().get_system_commands(screen)):
             titles.append(command.title)
             yield command
         yield from binding_commands(screen, taken=titles)
-        from kamboard.tui.exports import export_commands  # reports and csv: imported when the palette opens
-
-        yield from followup_commands(self, screen)
-        yield from conflict_commands(self, screen)
-        yield from export_commands(self, screen)
 
 
 def run(store: BoardStore, account: str | None = None, *, headless: bool = False) -> int:

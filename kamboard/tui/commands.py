@@ -1,21 +1,35 @@
-"""Command palette entries (every key of the current screen, the action plan) and key names for the help."""
+"""The command palette and the key help: every key of a screen, named from its ``Key``
+(kamboard.tui.keys), and each screen's own palette entries (its ``COMMANDS`` providers).
+
+Textual's system commands (themes, quit) and one entry per key of the current screen come
+from the app's ``get_system_commands``; a screen adds its own entries with a provider in its
+``COMMANDS`` built from the pieces here (``ScreenCommands``: the action plan, the conflicts
+to review, the exports). The entries post messages (``OpenActionPlan``, ``ReviewConflicts``)
+that the app answers, so no screen imports another to open it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
-from textual.app import SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import ModalScreen
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.message import Message
 
 from kamboard.tui.internals import own_bindings
+from kamboard.tui.keys import key_for
+from kamboard.tui.widgets.text import conflicts_to_review
 
 if TYPE_CHECKING:
     from textual.screen import Screen
 
     from kamboard.tui.app import KamboardApp
+    from kamboard.tui.screens.board import BoardScreen
+
+Providers = set[type[Provider] | Callable[[], type[Provider]]]  # a screen's COMMANDS
 
 _KEY_NAMES = {
     "left": "←",
@@ -40,7 +54,9 @@ _KEY_NAMES = {
 
 
 def key_name(key: str) -> str:
-    """'shift+left' -> 'shift+←', 'ctrl+r' -> 'ctrl+r', 'question_mark' -> '?'."""
+    """'shift+left' -> 'shift+←', 'ctrl+r' -> 'ctrl+r', 'question_mark' -> '?'.
+
+    Not ``App.get_key_display``: it says 'esc', '⏎' and '^r', which the key help spells out."""
     *mods, base = key.split("+")
     return "+".join([*mods, _KEY_NAMES.get(base, base)])
 
@@ -49,7 +65,7 @@ def keys_of(binding: Binding) -> str:
     return " / ".join(key_name(k.strip()) for k in binding.key.split(","))
 
 
-def merged_bindings(screen: Screen[object]) -> list[Binding]:
+def merged_bindings(screen: Screen[Any]) -> list[Binding]:
     """The screen's own bindings, one per id with all its keys joined by commas, in declared order."""
     keys: dict[str, list[str]] = {}
     first: dict[str, Binding] = {}
@@ -63,54 +79,21 @@ def merged_bindings(screen: Screen[object]) -> list[Binding]:
     return sorted(merged, key=lambda b: order.get(b.id or b.action, len(order)))
 
 
-# Palette names by binding id: the footer's and the key help's short words ("Add", "Edit") say
-# too little in a list of every action of the app.
-PALETTE_TITLES = {
-    "accounts.open": "Open account's board",
-    "accounts.add": "Add account",
-    "accounts.rename": "Rename account",
-    "accounts.archive": "Archive or restore account",
-    "accounts.show_archived": "Show or hide archived accounts",
-    "accounts.filter": "Filter accounts",
-    "accounts.clear": "Clear the account filter",
-    "board.lane_left": "Focus the lane to the left",
-    "board.lane_right": "Focus the lane to the right",
-    "board.cursor_up": "Select the card above",
-    "board.cursor_down": "Select the card below",
-    "board.add": "Add cards (quick-add)",
-    "board.edit": "Edit card",
-    "board.move_left": "Move card to the lane left",
-    "board.move_right": "Move card to the lane right",
-    "board.move_up": "Move card up",
-    "board.move_down": "Move card down",
-    "board.delete": "Delete card",
-    "board.filter": "Filter cards",
-    "board.focus_mode": "Focus mode: the lane large",
-    "board.workshop": "Edit workshop",
-    "board.extend": "Timer: +5 minutes",
-    "board.voter": "Choose who votes",
-    "board.vote": "Vote for the card",
-    "board.sort": "Sort the lane by votes",
-    "board.gaps": "Show gaps",
-    "board.conflicts": "Review conflicts (merged copies)",
-    "board.back": "Back to the accounts",
-    "plan.owner": "Filter by owner",
-    "plan.side": "Filter by side",
-    "plan.scope": "All accounts or this one",
-    "plan.close": "Close the action plan",
-    "gaps.close": "Back to the board",
-    "gaps.reload": "Reload gaps",
-    "conflicts.mine": "Conflict: keep this value",
-    "conflicts.theirs": "Conflict: keep that value",
-    "conflicts.both": "Conflict: keep both texts",
-    "conflicts.next": "Next conflict",
-    "conflicts.previous": "Previous conflict",
-    "conflicts.close": "Back to the board",
-}
 KEY_HELP_TITLE = "Key help"  # ours; Textual's own "Keys" opens its key panel
+REVIEW_TITLE = "Review conflicts (merged copies)"
 
 
-def binding_commands(screen: Screen[object], taken: Iterable[str] = ()) -> Iterable[SystemCommand]:
+def palette_title(binding: Binding) -> str:
+    """The palette's name for a key: its Key's ``palette``, else its description."""
+    key = key_for(binding.id)
+    if key is not None and key.palette:
+        return key.palette
+    if binding.action == "help":
+        return KEY_HELP_TITLE
+    return binding.description
+
+
+def binding_commands(screen: Screen[Any], taken: Iterable[str] = ()) -> Iterable[SystemCommand]:
     """A palette command per key of ``screen`` that is enabled now; none for Textual's own
     screen keys (tab, copy: they have no id) or for a title ``taken`` already (Quit)."""
     seen = set(taken)
@@ -119,7 +102,7 @@ def binding_commands(screen: Screen[object], taken: Iterable[str] = ()) -> Itera
             continue
         if screen.check_action(binding.action.split("(")[0], ()) is False:
             continue
-        title = PALETTE_TITLES.get(binding.id) or (KEY_HELP_TITLE if binding.action == "help" else binding.description)
+        title = palette_title(binding)
         if title in seen:
             continue
         seen.add(title)
@@ -127,71 +110,123 @@ def binding_commands(screen: Screen[object], taken: Iterable[str] = ()) -> Itera
         yield SystemCommand(title, help_text, partial(screen.run_action, binding.action))
 
 
-# ---------------------------------------------------------------- the action plan
-def open_action_plan(app: KamboardApp, account_id: str | None, *, show_all: bool = False) -> None:
-    """Show the support actions of ``account_id`` (or of all accounts, ``show_all`` or no account).
+# ---------------------------------------------------------------- the key help
+def help_group(binding: Binding) -> str:
+    """The key help's group of a key: its Key's ``group``; Textual's own keys (tab, copy: no id)
+    under 'Other'."""
+    if not binding.id:
+        return "Other"
+    key = key_for(binding.id)
+    return key.group if key is not None and key.group else "Keys"
+
+
+def key_rows(screen: Screen[Any]) -> list[tuple[str, str, str]]:
+    """(keys, description, group) of every key of ``screen``, then the app's own."""
+    rows = [(keys_of(b), b.description, help_group(b)) for b in merged_bindings(screen) if b.description]
+    return [*rows, ("ctrl+p", "Command palette (every action, themes)", "App"), ("ctrl+q", "Quit", "App")]
+
+
+def show_keys(screen: Screen[Any]) -> None:
+    """Show the key help of ``screen``."""
+    from kamboard.tui.screens.help import KeysHelp  # imported when first shown
+
+    screen.app.push_screen(KeysHelp(key_rows(screen)))
+
+
+# ---------------------------------------------------------------- messages the entries post
+class OpenActionPlan(Message):
+    """Show the support actions of ``account_id`` (all accounts: ``show_all`` or no account).
 
     With both an account and ``show_all`` the plan starts on all accounts and ``a`` narrows it
-    to that account. When the plan closes every screen below re-reads the board, so status
-    changes made there show at once.
-    """
-    from kamboard.tui.screens.action_plan import AppActionPlan  # imported when first opened
+    to that account."""
 
-    plan = AppActionPlan(app.store, account_id, app.today)
-    plan.show_all = show_all or account_id is None
-
-    def closed(_: object) -> None:
-        app.changed()
-        for screen in app.screen_stack:
-            if hasattr(screen, "reload_from_store"):
-                screen.reload_from_store()
-
-    app.push_screen(plan, closed)
+    def __init__(self, account_id: str | None, show_all: bool = False) -> None:
+        super().__init__()
+        self.account_id = account_id
+        self.show_all = show_all or account_id is None
 
 
-def followup_commands(app: KamboardApp, screen: Screen[object]) -> Iterable[SystemCommand]:
-    """'Action plan: this account' on a board, 'Action plan: all accounts' elsewhere (the accounts
-    screen has its own key, p, which the palette lists already)."""
-    from kamboard.tui.screens.accounts import AccountsScreen
-    from kamboard.tui.screens.action_plan import ActionPlanScreen
-    from kamboard.tui.screens.board import BoardScreen
+def open_action_plan(app: App[Any], account_id: str | None, *, show_all: bool = False) -> None:
+    """Ask the app for the action plan of ``account_id`` (see ``OpenActionPlan``)."""
+    app.post_message(OpenActionPlan(account_id, show_all=show_all))
 
-    if isinstance(screen, ModalScreen | ActionPlanScreen | AccountsScreen):
-        return
-    account_id = screen.account_id if isinstance(screen, BoardScreen) else None
+
+class ReviewConflicts(Message):
+    """Show the conflicts merged copies of the board left to review."""
+
+
+# ---------------------------------------------------------------- a screen's own entries
+class ScreenCommands(Provider):
+    """A screen's own palette entries: put a subclass in the screen's ``COMMANDS`` and list
+    them in ``commands()`` (called when the palette opens and at each search)."""
+
+    @property
+    def kamboard(self) -> KamboardApp:
+        return cast("KamboardApp", self.app)
+
+    def commands(self) -> Iterable[SystemCommand]:
+        return ()
+
+    async def discover(self) -> Hits:
+        for command in sorted(self.commands(), key=lambda c: c.title):
+            if command.discover:
+                yield DiscoveryHit(command.title, command.callback, help=command.help)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in self.commands():
+            if (score := matcher.match(command.title)) > 0:
+                yield Hit(score, matcher.highlight(command.title), command.callback, help=command.help)
+
+
+def plan_commands(app: KamboardApp, account_id: str | None = None) -> Iterator[SystemCommand]:
+    """'Action plan: this account' (with ``account_id``) and 'Action plan: all accounts'."""
     if account_id:
         yield SystemCommand(
             "Action plan: this account",
             "This account's support actions by status; change a status with ] [ or 1-5",
-            partial(open_action_plan, app, account_id),
+            partial(app.post_message, OpenActionPlan(account_id)),
         )
     yield SystemCommand(
         "Action plan: all accounts",
         "Support actions of every account by status, overdue ones first in each group",
-        partial(open_action_plan, app, account_id, show_all=True),
+        partial(app.post_message, OpenActionPlan(account_id, show_all=True)),
     )
 
 
-# ---------------------------------------------------------------- conflicts to review
-def conflict_commands(app: KamboardApp, screen: Screen[object]) -> Iterable[SystemCommand]:
-    """'Review conflicts' where no key opens them (the accounts screen, the action plan) while
-    merged copies left some; a board has its own key, C, which the palette lists already."""
-    from kamboard.tui.screens.board import BoardScreen, count_text
-    from kamboard.tui.screens.conflicts import ConflictsScreen
-
-    if isinstance(screen, ModalScreen | BoardScreen | ConflictsScreen):
-        return
+def conflict_commands(app: KamboardApp) -> Iterator[SystemCommand]:
+    """'Review conflicts' while merged copies left some (for screens with no key for it)."""
     found = len(app.store.conflicts())
-    if not found:
-        return
+    if found:
+        yield SystemCommand(
+            REVIEW_TITLE,
+            f"{conflicts_to_review(found)}: both values side by side; keep this, that or both",
+            partial(app.post_message, ReviewConflicts()),
+        )
 
-    def closed(_: object) -> None:
-        for below in app.screen_stack:
-            if hasattr(below, "reload_from_store"):
-                below.reload_from_store()
 
-    yield SystemCommand(
-        PALETTE_TITLES["board.conflicts"],
-        f"{count_text(found)}: both values side by side; keep this, that or both",
-        lambda: app.push_screen(ConflictsScreen(), closed),
-    )
+def export_commands(app: KamboardApp, account_id: str | None) -> Iterable[SystemCommand]:
+    """The exports of ``account_id`` (none without one) and the screenshot."""
+    from kamboard.tui import exports  # reports and csv: imported when the palette opens
+
+    return exports.export_commands(app, account_id)
+
+
+class BoardCommands(ScreenCommands):
+    """A board's entries: the action plan (this account, all) and the account's exports (its
+    conflicts have a key, C, which the palette lists already)."""
+
+    def commands(self) -> Iterable[SystemCommand]:
+        account_id = cast("BoardScreen", self.screen).account_id
+        yield from plan_commands(self.kamboard, account_id)
+        yield from export_commands(self.kamboard, account_id)
+
+
+class ElsewhereCommands(ScreenCommands):
+    """The entries of a screen about no one account (gaps, presenter): the action plan of all
+    accounts, the conflicts to review, the screenshot."""
+
+    def commands(self) -> Iterable[SystemCommand]:
+        yield from plan_commands(self.kamboard)
+        yield from conflict_commands(self.kamboard)
+        yield from export_commands(self.kamboard, None)

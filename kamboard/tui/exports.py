@@ -9,29 +9,24 @@ notice back with ``call_from_thread``.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
-import stat
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.app import SystemCommand
-from textual.screen import ModalScreen
 
-from kamboard import model, reports
+from kamboard import exporting
 from kamboard.errors import BoardError
 from kamboard.model import ValidationError
-from kamboard.storage import atomic_write
+from kamboard.tui.reporting import reporting
 from kamboard.tui.screens.dialogs import ConfirmDialog, TextPrompt
 
 if TYPE_CHECKING:
-    from textual.screen import Screen
-
     from kamboard.tui.app import KamboardApp
 
 Doc = dict[str, Any]
@@ -77,7 +72,10 @@ def slug(name: str) -> str:
 
 
 def markup_literal(value: str) -> str:
-    """User text for a markup string (the palette's help lines): every '[' escaped."""
+    """User text for a markup string (the palette's help lines): every '[' escaped.
+
+    Not ``textual.markup.escape``: it escapes only what looks like a Rich tag, and Textual's
+    markup still takes '[ACME]' or '[$x]' in a name for a style (the name vanished)."""
     return value.replace("[", "\\[")
 
 
@@ -99,65 +97,21 @@ def check_target(value: str) -> str:
     return path
 
 
-def render_export(fmt: str, account: Doc, cards: list[Doc], workshops: list[Doc], *, today: dt.date, user: str) -> str:
-    """The export of one account in ``fmt`` (md, csv, ics, json), from records already read."""
-    if fmt == "md":
-        return reports.minutes_markdown(account, cards, workshops, today=today)
-    if fmt == "csv":
-        return reports.actions_csv(account, cards)
-    if fmt == "ics":
-        return reports.calendar_ics(account, cards, workshops, now=dt.datetime.now(dt.UTC))
-    return reports.account_json(account, cards, workshops, exported_at=model.utc_now(), exported_by=user)
-
-
-@cache
-def _new_file_mode() -> int:
-    """0o666 less the umask, as a new file would get (read once, on the UI thread)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def file_mode(path: str) -> int:
-    """Keep an existing file's permissions; a new file gets the usual ones (not mkstemp's 0600)."""
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except OSError:
-        return _new_file_mode()
-
-
 # ---------------------------------------------------------------- palette entries
-def current_account(screen: Screen[object]) -> str | None:
-    """The account the screen is about: the board's, the accounts screen's highlighted one,
-    or a one-account action plan's."""
-    from kamboard.tui.screens.accounts import AccountsScreen
-    from kamboard.tui.screens.action_plan import ActionPlanScreen
-    from kamboard.tui.screens.board import BoardScreen
-
-    if isinstance(screen, BoardScreen):
-        return screen.account_id
-    if isinstance(screen, AccountsScreen):
-        return screen.selected_id()
-    if isinstance(screen, ActionPlanScreen) and not screen.show_all:
-        return screen.account_id
-    return None
-
-
-def export_commands(app: KamboardApp, screen: Screen[object]) -> Iterable[SystemCommand]:
-    """The four exports of the current account, and the screenshot."""
-    if isinstance(screen, ModalScreen):
-        return
-    account_id = current_account(screen)
+def export_commands(app: KamboardApp, account_id: str | None) -> Iterator[SystemCommand]:
+    """The four exports of ``account_id`` (none without one), and the screenshot."""
     name = ""
     if account_id:
         with suppress(BoardError):
             name = str(app.store.account(account_id).get("name", ""))
-    if name:
+    if account_id and name:
         for kind in KINDS:
             help_text = kind.help.format(markup_literal(name))
             yield SystemCommand(kind.command, help_text, partial(start_export, app, account_id, kind))
     yield SystemCommand(
-        SCREENSHOT, "This screen as an SVG picture, to a file you choose", partial(start_screenshot, app)
+        SCREENSHOT,
+        "This screen as an SVG picture, to a file you choose",
+        partial(start_screenshot, app, name),
     )
 
 
@@ -191,10 +145,10 @@ def ask_path(app: KamboardApp, title: str, default: str, then: Callable[[str], N
 
 
 def start_export(app: KamboardApp, account_id: str, kind: ExportKind) -> None:
-    try:
+    account: Doc | None = None
+    with reporting(app):
         account = app.store.account(account_id)
-    except BoardError as exc:
-        app.report(exc)
+    if account is None:
         return
     name = str(account.get("name", ""))
     default = default_path(app.store.name, slug(name) + kind.ending)
@@ -204,29 +158,29 @@ def start_export(app: KamboardApp, account_id: str, kind: ExportKind) -> None:
 def write_export(app: KamboardApp, account_id: str, kind: ExportKind, path: str) -> None:
     """Read the account now (UI thread); render and write it in a worker."""
     store = app.store
-    try:
-        account = store.account(account_id)
-        cards, workshops = store.cards(account_id), store.workshops(account_id)
-    except BoardError as exc:
-        app.report(exc)
+    read: tuple[Doc, list[Doc], list[Doc]] | None = None
+    with reporting(app):
+        read = store.account(account_id), store.cards(account_id), store.workshops(account_id)
+    if read is None:
         return
+    account, cards, workshops = read
     today, user = app.today, store.user
 
     def produce() -> bytes:
-        return render_export(kind.fmt, account, cards, workshops, today=today, user=user).encode("utf-8")
+        return exporting.render(kind.fmt, account, cards, workshops, today=today, user=user).encode("utf-8")
 
     write_in_worker(app, path, produce, f"Wrote the {kind.what} of {account.get('name', '')} to {path}")
 
 
-def start_screenshot(app: KamboardApp) -> None:
-    account_id = current_account(app.screen)
-    name = "kamboard"
-    if account_id:
-        with suppress(BoardError):
-            name = slug(str(app.store.account(account_id).get("name", ""))) + "-board"
+def start_screenshot(app: KamboardApp, account_name: str = "") -> None:
+    """Ask where to save a picture of the screen (named after ``account_name``'s board, if any)."""
+    name = slug(account_name) + "-board" if account_name else "kamboard"
     default = default_path(app.store.name, f"{name}.svg")
-    # the prompt must be gone before the picture is taken
-    ask_path(app, SCREENSHOT, default, lambda path: app.set_timer(0.1, partial(save_screenshot, app, path)))
+
+    def later(path: str) -> None:  # the prompt must be gone before the picture is taken
+        app.set_timer(0.1, partial(save_screenshot, app, path))
+
+    ask_path(app, SCREENSHOT, default, later)
 
 
 def save_screenshot(app: KamboardApp, path: str) -> None:
@@ -239,11 +193,11 @@ def write_in_worker(
     app: KamboardApp, path: str, produce: Callable[[], bytes], done: str, title: str = "Export"
 ) -> None:
     """Run ``produce`` and write its bytes atomically to ``path`` off the UI thread; notify the outcome."""
-    mode = file_mode(path)
+    mode = exporting.file_mode(path)  # keeps an existing file's permissions
 
     def work() -> None:
         try:
-            atomic_write(path, produce(), mode=mode)
+            exporting.write_export(path, produce(), mode)
         except OSError as exc:
             message = f"Could not write {path}: {exc.strerror or exc}"
             app.call_from_thread(app.notify, message, title=title, severity="error", markup=False, timeout=10)

@@ -44,15 +44,19 @@ class Job:
 class Saver:
     """Runs store jobs in order on one background thread; results come back on the UI thread.
 
-    ``status`` publishes the saver on every change of ``pending`` or ``waiting``.
+    ``status`` publishes the saver on every change of ``pending`` or ``waiting``; ``on_saved``
+    (given by the app) is called when the saver went idle having run at least one job without
+    an error since it was last idle, after the ``when_idle`` callbacks.
     """
 
-    def __init__(self, app: App[Any], store: BoardStore) -> None:
+    def __init__(self, app: App[Any], store: BoardStore, on_saved: Callable[[], None] | None = None) -> None:
         self.app = app
         self.store = store
+        self.on_saved = on_saved
         self.pending = 0  # jobs given and not yet answered (UI thread)
         self.waiting = False  # the running job waits for another process's lock
         self.status: Signal[Saver] = Signal(app, "saver-status")
+        self._saved = False  # a job ran without an error since the saver was last idle
         self._queue: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
         self._idle_callbacks: list[Callable[[], None]] = []
         self._idle: asyncio.Event | None = None
@@ -149,6 +153,7 @@ class Saver:
     def _answer(self, job: Job, result: Any, error: Exception | None) -> None:
         self.pending -= 1
         self.waiting = False
+        self._saved = self._saved or error is None
         try:
             if error is None:
                 if job.done is not None:
@@ -163,6 +168,10 @@ class Saver:
                 callbacks, self._idle_callbacks = self._idle_callbacks, []
                 for callback in callbacks:
                     callback()
-            if not self.pending and self._idle is not None:  # a callback may have given a new job
+            if not self.pending and self._saved:  # a callback may have given a new job
+                self._saved = False
+                if self.on_saved is not None:
+                    self.on_saved()
+            if not self.pending and self._idle is not None:
                 self._idle.set()
             self.status.publish(self)

@@ -3,7 +3,8 @@ board (``kamboard.sync_copies``) at the start and while the app runs, and say wh
 
 A check is one ``stat`` of the board's folder every ``CHECK_SECONDS``; only when the folder
 changed is it listed. A copy to merge is handed to the app's saver (the merge takes the file
-lock and writes: never on the UI thread); the screens then re-read the board.
+lock and writes: never on the UI thread); once it is saved the app tells the screens
+(``board_changed``), as after any save.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual.notifications import SeverityLevel
+
 from kamboard.sync_copies import CopyResult, Signature, absorb_copies, folder_signature, unseen_copies
+from kamboard.tui.reporting import report
 
 if TYPE_CHECKING:
     from kamboard.store import BoardStore
@@ -60,14 +64,9 @@ class SyncedCopies:
         for result in results:
             conflicts = bool(result.report and result.report.conflicts)
             message = f"{result.message}. {REVIEW_HINT}." if conflicts else result.message
-            severity = "information" if result.merged and not result.reason else "warning"
+            severity: SeverityLevel = "information" if result.merged and not result.reason else "warning"
             self.app.notify(message, title="Synced copy", severity=severity, markup=False, timeout=10)
-        if any(result.merged for result in results):
-            self.app.changed()
-            for screen in self.app.screen_stack:  # a save of ours: no poll reloads them for it
-                if hasattr(screen, "reload_from_store") and screen.is_running:
-                    screen.reload_from_store()
 
     def _failed(self, error: Exception) -> None:
         self._queued = False
-        self.app.report(error, prefix="Could not merge a conflicted copy: ")
+        report(self.app, error, prefix="Could not merge a conflicted copy: ")

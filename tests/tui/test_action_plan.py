@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Label
 
 from kamboard.store import BoardStore
 from kamboard.tui.app import styles_dir
-from kamboard.tui.screens.action_plan import ActionPlanScreen, group_actions
+from kamboard.tui.screens.action_plan import ActionPlanScreen
 
 TODAY = dt.date(2026, 3, 16)
 HOSTILE = "[red]x[/] | Müller 🎉"
@@ -66,24 +66,6 @@ async def move_to(app: Harness, pilot: Any, title: str) -> None:
     index = titles(app).index(title)
     app.screen.query_one(DataTable).move_cursor(row=index, animate=False)
     await pilot.pause()
-
-
-def test_group_actions_orders_groups_and_due_dates() -> None:
-    cards = [
-        {"id": "1", "lane": "support", "title": "b", "status": "agreed", "due": "", "owner": "Bob", "side": "us"},
-        {"id": "2", "lane": "support", "title": "a", "status": "agreed", "due": "2026-01-02", "owner": "Ann"},
-        {"id": "3", "lane": "support", "title": "c", "status": "weird"},
-        {"id": "4", "lane": "topic", "title": "t"},
-        {"id": "5", "lane": "support", "title": "d", "status": "done", "owner": "bob", "side": "us"},
-    ]
-    groups = group_actions(cards)
-    assert [(s, [c["id"] for c in found]) for s, found in groups] == [
-        ("", ["3"]),
-        ("agreed", ["2", "1"]),
-        ("done", ["5"]),
-    ]
-    assert [c["id"] for _, f in group_actions(cards, owner="BOB") for c in f] == ["1", "5"]
-    assert [c["id"] for _, f in group_actions(cards, side="us") for c in f] == ["1", "5"]
 
 
 async def test_grouped_by_status_with_overdue_in_error_colour(tmp_path: Path) -> None:
@@ -234,7 +216,7 @@ async def test_all_accounts_from_the_start_and_read_only(tmp_path: Path) -> None
         assert "Globex action" in titles(app)  # no single account to switch to
 
 
-async def test_reload_from_store_shows_other_changes(tmp_path: Path) -> None:
+async def test_reload_shows_other_changes(tmp_path: Path) -> None:
     store, acc = build(tmp_path / "b.json")
     app = Harness(store, acc["acme"]["id"])
     async with app.run_test(size=(100, 30)) as pilot:
@@ -242,6 +224,6 @@ async def test_reload_from_store_shows_other_changes(tmp_path: Path) -> None:
         other = BoardStore(tmp_path / "b.json", "other")
         other.add_card(acc["acme"]["id"], "support", "Added elsewhere", status="agreed", due="2026-04-01")
         store.refresh()
-        app.screen.reload_from_store()
+        app.screen.reload()
         await pilot.pause()
         assert "Added elsewhere" in titles(app) and "Agreed (3)" in titles(app)

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from board_helpers import TODAY, notifications, wait_for, wait_for_saves
+from test_followup_tui import palette_entries
 from textual.widgets import Button, OptionList, Static
 
 from kamboard.storage import BACKUP_DIR
@@ -238,17 +239,17 @@ async def test_the_palette_lists_the_review(conflicted: BoardStore) -> None:
 async def test_the_accounts_screen_palette_offers_the_review(conflicted: BoardStore) -> None:
     app = KamboardApp(conflicted, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        commands = {c.title: c for c in app.get_system_commands(app.screen)}
-        command = commands["Review conflicts (merged copies)"]
-        assert command.help.startswith("2 conflicts to review")
-        command.callback()
+        await pilot.pause()
+        command = (await palette_entries(app))["Review conflicts (merged copies)"]
+        assert (command.help or "").startswith("2 conflicts to review")
+        command.command()
         await pilot.pause()
         assert isinstance(app.screen, ConflictsScreen)
         await pilot.press("1", "1")
         await wait_for_saves(app)
         await pilot.press("escape")
         await pilot.pause()
-        assert "Review conflicts (merged copies)" not in [c.title for c in app.get_system_commands(app.screen)]
+        assert "Review conflicts (merged copies)" not in await palette_entries(app)
 
 
 # ---- conflicted copies beside the board --------------------------------------------------

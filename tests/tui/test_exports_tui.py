@@ -13,7 +13,7 @@ import icalendar
 import pytest
 from board_helpers import TODAY, make_store, notifications, wait_for
 from markdown_it import MarkdownIt
-from test_followup_tui import run_command
+from test_followup_tui import palette_entries, run_command
 from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Input
@@ -168,7 +168,7 @@ async def test_screenshot_from_the_palette_is_svg_without_the_prompt(store: Boar
     app = KamboardApp(store, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("enter")
-        titles = [c.title for c in app.get_system_commands(app.screen)]
+        titles = await palette_entries(app)
         assert "Save board screenshot (SVG)" in titles and "Screenshot" not in titles  # not Textual's own
         prompt = await export_via_palette(pilot, "Save board screenshot (SVG)")
         target = board_path.parent / "acme-board.svg"
@@ -187,7 +187,7 @@ async def test_hostile_account_names_stay_literal_in_the_palette(board_path: Pat
     app = KamboardApp(s, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        helps = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        helps = {title: hit.help or "" for title, hit in (await palette_entries(app)).items()}
         shown = Content.from_markup(helps["Export minutes (Markdown)"]).plain
         assert shown == f"Minutes of the latest workshop of {HOSTILE}"
         prompt = await export_via_palette(pilot, "Export support actions (CSV)")

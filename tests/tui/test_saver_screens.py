@@ -167,7 +167,7 @@ async def test_review_decisions_show_at_once_while_the_file_is_held(store: Board
     reviewed: list[int | None] = []
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        app.push_screen(CommitmentsScreen(app.store, workshop_id), reviewed.append)
+        app.push_screen(CommitmentsScreen(app.store, workshop_id, app.saver), reviewed.append)
         await pilot.pause()
         assert listed(app) == ["Pilot", "Audit"]
         with FileLock(str(board_path) + ".lock"):
@@ -195,7 +195,7 @@ async def test_a_refused_review_decision_comes_back_with_a_notice(store: BoardSt
     go = threading.Event()
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        app.push_screen(CommitmentsScreen(app.store, workshop_id))
+        app.push_screen(CommitmentsScreen(app.store, workshop_id, app.saver))
         await pilot.pause()
         screen = app.screen
         app.saver.submit("slow", lambda _store: go.wait(DEADLOCK))

@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.app import ComposeResult, SystemCommand
 from textual.color import Color
 from textual.containers import Vertical
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from kamboard import followup, model
 from kamboard.errors import BoardError
 from kamboard.model import LANES, ValidationError
-from kamboard.tui.commands import open_action_plan
+from kamboard.tui.commands import (
+    OpenActionPlan,
+    Providers,
+    ScreenCommands,
+    conflict_commands,
+    export_commands,
+    show_keys,
+)
+from kamboard.tui.keys import Key, bindings
+from kamboard.tui.messages import OpenBoard
+from kamboard.tui.reporting import message_of
 from kamboard.tui.screens.dialogs import ConfirmDialog, TextPrompt
 from kamboard.tui.styles import ACCOUNTS_STYLES
 from kamboard.tui.widgets.accounts_table import (
@@ -44,6 +54,40 @@ if TYPE_CHECKING:
     from kamboard.tui.saver import Done, Failed
 
 Doc = dict[str, Any]
+GROUP = "Accounts"
+
+# fmt: off
+ACCOUNT_KEYS = (
+    # keys, action, description, id, tooltip, group, palette title, shown in the footer
+    Key("enter", "open", "Open board", "accounts.open", "Open the selected account's board",
+        GROUP, "Open account's board", show=True),
+    Key("a", "add", "Add", "accounts.add", "Add a key account", GROUP, "Add account", show=True),
+    Key("r", "rename", "Rename", "accounts.rename", "Rename the selected account", GROUP, "Rename account", show=True),
+    # in the key help and the palette; the footer keeps room for ? and q at 80 columns
+    Key("x", "archive", "Archive", "accounts.archive",
+        "Archive the selected account, or restore an archived one (after asking)",
+        GROUP, "Archive or restore account"),
+    Key("A", "toggle_archived", "Show archived", "accounts.show_archived", "Show or hide archived accounts",
+        GROUP, "Show or hide archived accounts"),
+    Key("p", "plan", "Action plan", "accounts.plan",
+        "Support actions of all accounts by status (a: just the selected account)", GROUP, show=True),
+    Key("slash", "filter", "Filter", "accounts.filter", "Filter accounts by typing", GROUP, "Filter accounts",
+        show=True),
+    Key("escape", "clear_filter", "Clear filter", "accounts.clear", "Clear the filter",
+        GROUP, "Clear the account filter"),
+    Key("question_mark", "help", "Keys", "accounts.help", "Show every key", GROUP, show=True),
+    Key("q", "quit", "Quit", "accounts.quit", "Quit kamboard", GROUP, show=True),
+)
+# fmt: on
+
+
+class AccountsCommands(ScreenCommands):
+    """The accounts screen's palette entries: the conflicts to review (no key here opens them),
+    the highlighted account's exports, the screenshot (the plan has its key, p)."""
+
+    def commands(self) -> Iterable[SystemCommand]:
+        yield from conflict_commands(self.kamboard)
+        yield from export_commands(self.kamboard, cast("AccountsScreen", self.screen).selected_id())
 
 
 class AccountsScreen(Screen[None]):
@@ -51,46 +95,19 @@ class AccountsScreen(Screen[None]):
 
     CSS_PATH = ACCOUNTS_STYLES  # read when first shown (see KamboardApp.get_default_screen)
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open board", id="accounts.open", tooltip="Open the selected account's board"),
-        Binding("a", "add", "Add", id="accounts.add", tooltip="Add a key account"),
-        Binding("r", "rename", "Rename", id="accounts.rename", tooltip="Rename the selected account"),
-        Binding(
-            "x",
-            "archive",
-            "Archive",
-            show=False,  # in the key help and the palette; the footer keeps room for ? and q at 80 columns
-            id="accounts.archive",
-            tooltip="Archive the selected account, or restore an archived one (after asking)",
-        ),
-        Binding(
-            "A",
-            "toggle_archived",
-            "Show archived",
-            show=False,
-            id="accounts.show_archived",
-            tooltip="Show or hide archived accounts",
-        ),
-        Binding(
-            "p",
-            "plan",
-            "Action plan",
-            id="accounts.plan",
-            tooltip="Support actions of all accounts by status (a: just the selected account)",
-        ),
-        Binding("slash", "filter", "Filter", id="accounts.filter", tooltip="Filter accounts by typing"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="accounts.clear", tooltip="Clear the filter"),
-        Binding("question_mark", "help", "Keys", id="accounts.help", tooltip="Show every key"),
-        Binding("q", "quit", "Quit", id="accounts.quit", tooltip="Quit kamboard"),
-    ]
-    HELP_GROUP = "Accounts"
+    KEYS = ACCOUNT_KEYS
+    BINDINGS = bindings(KEYS)
+    COMMANDS: ClassVar[Providers] = {AccountsCommands}
+
+    show_archived: var[bool] = var(False, init=False)
+    """Archived accounts are listed too (A)."""
+    filter_text: var[str] = var("", init=False)
+    """Only the accounts whose name or owner hold every word (/)."""
 
     app: KamboardApp  # type: ignore[assignment]
 
     def __init__(self) -> None:
         super().__init__(id="accounts")
-        self.filter_text = ""
-        self.show_archived = False
         self._columns_for: dict[str, int] = {}
         self._stale = True
         # changes shown before the saver has written them: account id -> fields ("new": an added one)
@@ -118,8 +135,9 @@ class AccountsScreen(Screen[None]):
         self.query_one(DataTable).focus()
         # 'waiting for the file' while another process holds the lock (hidden otherwise)
         SaveStatus.mount_after_paint(self)
+        self.app.board_changed.subscribe(self, self._board_changed)
         # the overdue and due colours come from the theme, known only once it is applied
-        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.reload_from_store())
+        self.app.theme_changed_signal.subscribe(self, self._board_changed)
 
     def on_screen_resume(self) -> None:
         # filled whenever shown: coming back from a board, its figures have changed
@@ -241,11 +259,18 @@ class AccountsScreen(Screen[None]):
         with suppress(Exception):
             table.move_cursor(row=table.get_row_index(account_id), animate=False)
 
-    def reload_from_store(self) -> None:
+    def _board_changed(self, _: object = None) -> None:
+        """The board changed (or the theme): reload now if shown, else when shown again."""
         if self.is_current:
             self.reload()
         else:
             self._stale = True
+
+    def watch_show_archived(self) -> None:
+        self.reload()
+
+    def watch_filter_text(self) -> None:
+        self.reload()
 
     # actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -266,17 +291,20 @@ class AccountsScreen(Screen[None]):
             self._open(account_id)
 
     def action_plan(self) -> None:
-        open_action_plan(self.app, self.selected_id(), show_all=True)
+        self.post_message(OpenActionPlan(self.selected_id(), show_all=True))
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         self._open(str(event.row_key.value))
 
     def _open(self, account_id: str) -> None:
+        def open_board() -> None:
+            self.post_message(OpenBoard(account_id))
+
         if self._unsaved.get(account_id, {}).get("new"):  # its board opens once the file has it
-            self.app.saver.when_idle(lambda: self.app.open_board(account_id))
+            self.app.saver.when_idle(open_board)
         else:
-            self.app.open_board(account_id)
+            open_board()
 
     def _names(self) -> dict[str, tuple[str, bool]]:
         """Every account's (name, archived), with the changes not saved yet."""
@@ -328,10 +356,9 @@ class AccountsScreen(Screen[None]):
         self.app.saver.when_idle(self._settle)
 
     def _settle(self) -> None:
-        """Every save is answered: show the accounts as the file has them."""
+        """Every save is answered: the accounts as the file has them (the app's ``board_changed``
+        follows a save; a refused one was taken back already)."""
         self._unsaved.clear()
-        self.app.changed()
-        self.reload_from_store()
 
     def _refused(self, take_back: Callable[[], None], what: str, again: Callable[[], None] | None = None) -> Failed:
         """A failed save: take the change back off the screen, say so, and (``again``) reopen the
@@ -340,7 +367,7 @@ class AccountsScreen(Screen[None]):
         def failed(exc: Exception) -> None:
             take_back()
             self.reload()
-            message = exc.message if isinstance(exc, ValidationError) else str(exc)
+            message = message_of(exc)
             self.app.notify(
                 f"{what}: {message} Reloaded.", title="Not saved", severity="error", markup=False, timeout=8
             )
@@ -444,7 +471,6 @@ class AccountsScreen(Screen[None]):
 
     def action_toggle_archived(self) -> None:
         self.show_archived = not self.show_archived
-        self.reload()
         self.notify("Showing archived accounts too." if self.show_archived else "Archived accounts hidden.")
 
     def action_filter(self) -> None:
@@ -455,13 +481,11 @@ class AccountsScreen(Screen[None]):
         if field.shown or self.filter_text:
             field.conceal()
             self.filter_text = ""
-            self.reload()
             self.query_one(DataTable).focus()
 
     @on(Input.Changed, "#account-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value
-        self.reload()
 
     @on(Input.Submitted, "#account-filter")
     def _filter_done(self) -> None:
@@ -469,7 +493,7 @@ class AccountsScreen(Screen[None]):
         self.query_one(DataTable).focus()
 
     def action_help(self) -> None:
-        self.app.show_keys(self)
+        show_keys(self)
 
     def action_quit(self) -> None:
         self.app.exit()

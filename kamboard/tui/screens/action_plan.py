@@ -11,27 +11,31 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from contextlib import suppress
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.style import Style
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.app import ComposeResult, SystemCommand
 from textual.color import Color
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from kamboard.errors import BoardError, Conflict
+from kamboard.followup import group_actions
 from kamboard.model import STATUSES, ValidationError, is_overdue
 from kamboard.store import BoardStore
+from kamboard.tui.commands import Providers, ScreenCommands, conflict_commands, export_commands, show_keys
+from kamboard.tui.keys import Key, bindings
 from kamboard.tui.saver import Saver
 from kamboard.tui.styles import PLAN_STYLES
 from kamboard.tui.widgets.filter_input import FilterInput
 from kamboard.tui.widgets.text import text
 
+if TYPE_CHECKING:
+    from kamboard.tui.app import KamboardApp
+
 Doc = dict[str, Any]
-GROUPS = ("", *STATUSES)  # "" (no status yet) first
 GROUP_LABELS = {
     "": "No status",
     "proposed": "Proposed",
@@ -42,26 +46,27 @@ GROUP_LABELS = {
 }
 SIDE_FILTERS = ("", "us", "customer")
 _GROUP_KEY = "group:"
+GROUP = "Action plan"  # the key help's
 
-
-def group_actions(cards: Iterable[Doc], owner: str = "", side: str = "") -> list[tuple[str, list[Doc]]]:
-    """Support actions matching the filters, grouped by status (in GROUPS order), each group by due date.
-
-    ``owner``: words that must all occur in the owner (case-insensitive); ``side``: '' for both.
-    """
-    words = owner.casefold().split()
-    groups: dict[str, list[Doc]] = {status: [] for status in GROUPS}
-    for card in cards:
-        if card.get("lane") != "support":
-            continue
-        if side and card.get("side", "") != side:
-            continue
-        if not all(w in str(card.get("owner", "")).casefold() for w in words):
-            continue
-        status = card.get("status", "")
-        groups[status if status in groups else ""].append(card)
-    order = lambda c: (not c.get("due"), str(c.get("due", "")), str(c.get("title", "")).casefold())  # noqa: E731
-    return [(status, sorted(found, key=order)) for status, found in groups.items() if found]
+# fmt: off
+PLAN_KEYS = (
+    # keys, action, description, id, tooltip, group, palette title, shown in the footer
+    Key("right_square_bracket", "shift_status(1)", "Status →", "plan.next", "Next status", GROUP, show=True),
+    Key("left_square_bracket", "shift_status(-1)", "Status ←", "plan.prev", "Previous status", GROUP, show=True),
+    *[
+        Key(str(i), f"set_status('{status}')", GROUP_LABELS[status], f"plan.status.{status}",
+            f"Mark the action {GROUP_LABELS[status].lower()}", GROUP)
+        for i, status in enumerate(STATUSES, start=1)
+    ],
+    Key("o", "filter_owner", "Owner", "plan.owner", "Filter by owner", GROUP, "Filter by owner", show=True),
+    Key("s", "cycle_side", "Side", "plan.side", "Show both sides, ours, or the customer's", GROUP, "Filter by side",
+        show=True),
+    Key("a", "toggle_scope", "All/one", "plan.scope", "All accounts or just this one", GROUP,
+        "All accounts or this one", show=True),
+    Key("escape,q", "close", "Close", "plan.close", "Clear the owner filter, else close", GROUP,
+        "Close the action plan", show=True),
+)
+# fmt: on
 
 
 class ActionPlanScreen(Screen[None]):
@@ -69,26 +74,8 @@ class ActionPlanScreen(Screen[None]):
 
     CSS_PATH = PLAN_STYLES  # read when first shown, not at the app's start
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right_square_bracket", "shift_status(1)", "Status →", id="plan.next", tooltip="Next status"),
-        Binding("left_square_bracket", "shift_status(-1)", "Status ←", id="plan.prev", tooltip="Previous status"),
-        *[
-            Binding(
-                str(i),
-                f"set_status('{status}')",
-                GROUP_LABELS[status],
-                show=False,
-                id=f"plan.status.{status}",
-                tooltip=f"Mark the action {GROUP_LABELS[status].lower()}",
-            )
-            for i, status in enumerate(STATUSES, start=1)
-        ],
-        Binding("o", "filter_owner", "Owner", id="plan.owner", tooltip="Filter by owner"),
-        Binding("s", "cycle_side", "Side", id="plan.side", tooltip="Show both sides, ours, or the customer's"),
-        Binding("a", "toggle_scope", "All/one", id="plan.scope", tooltip="All accounts or just this one"),
-        Binding("escape,q", "close", "Close", id="plan.close", tooltip="Clear the owner filter, else close"),
-    ]
-    HELP_GROUP = "Action plan"
+    KEYS = PLAN_KEYS
+    BINDINGS = bindings(KEYS)
 
     def __init__(self, store: BoardStore, account_id: str | None, today: dt.date) -> None:
         super().__init__(id="action-plan")
@@ -110,6 +97,7 @@ class ActionPlanScreen(Screen[None]):
     def on_mount(self) -> None:
         self.reload()
         self.query_one(DataTable).focus()
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._fill())  # overdue in the error colour
 
     # data
     def _cards(self) -> tuple[list[Doc], dict[str, str]]:
@@ -194,10 +182,6 @@ class ActionPlanScreen(Screen[None]):
             title.append("  owner: ")
             title.append_text(text(self.owner_filter))
         self.query_one("#plan-title", Static).update(title)
-
-    def reload_from_store(self) -> None:
-        """Called by the app when the file changed."""
-        self.reload()
 
     def selected_id(self) -> str | None:
         table = self.query_one(DataTable)
@@ -308,20 +292,35 @@ def _cut(value: Text, width: int) -> Text:
     return value
 
 
-class AppActionPlan(ActionPlanScreen):
-    """The action plan inside the app: ``?`` lists its keys; its own status changes are no news
-    for the file watcher."""
+class PlanCommands(ScreenCommands):
+    """The action plan's palette entries: the conflicts to review, a one-account plan's exports,
+    the screenshot."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "help", "Keys", id="plan.help", tooltip="Show every key"),
-    ]
+    def commands(self) -> Iterable[SystemCommand]:
+        plan = cast(ActionPlanScreen, self.screen)
+        yield from conflict_commands(self.kamboard)
+        yield from export_commands(self.kamboard, None if plan.show_all else plan.account_id)
+
+
+class AppActionPlan(ActionPlanScreen):
+    """The action plan inside the app: ``?`` lists its keys; its status changes are written by
+    the app's saver; it re-reads the board when the app says it changed."""
+
+    KEYS = (Key("question_mark", "help", "Keys", "plan.help", "Show every key", GROUP, show=True),)
+    BINDINGS = bindings(KEYS)
+    COMMANDS: ClassVar[Providers] = {PlanCommands}
+
+    app: KamboardApp  # type: ignore[assignment]
+
+    def on_mount(self) -> None:
+        self.app.board_changed.subscribe(self, self._board_changed)
 
     def action_help(self) -> None:
-        self.app.show_keys(self)  # type: ignore[attr-defined]
+        show_keys(self)
 
     @property
     def saver(self) -> Saver:
-        return self.app.saver  # type: ignore[attr-defined,no-any-return]
+        return self.app.saver
 
     def _save_status(self, card: Doc, status: str) -> None:
         """In the background, through the app's saver: the table does not wait for the file."""
@@ -330,19 +329,21 @@ class AppActionPlan(ActionPlanScreen):
         def run(store: BoardStore) -> Doc:
             return store.update_card(card_id, {"status": status}, base=card)
 
+        def failed(exc: Exception) -> None:
+            self._status_failed(exc)
+            self.saver.when_idle(self._settle)  # a refused change goes (a save re-reads by board_changed)
+
         self.saver.submit(
-            f"status of {card.get('title', '')!r}", run, lambda _: self._status_saved(card, status), self._status_failed
+            f"status of {card.get('title', '')!r}", run, lambda _: self._status_saved(card, status), failed
         )
-        self.saver.when_idle(self._settle)
 
     def _settle(self) -> None:
-        """Every save is answered: show the plan as the file has it (a refused change goes)."""
-        self.app.changed()  # type: ignore[attr-defined]
+        """Every save is answered: show the plan as the file has it."""
         if self.is_attached:
             self.reload()
 
-    def reload_from_store(self) -> None:
+    def _board_changed(self, _: None) -> None:
         if self.saver.busy:
             self.saver.when_idle(self._settle)  # reading now would wait for the saves
         else:
-            self.reload()
+            self._settle()

@@ -28,6 +28,7 @@ from kamboard.model import LANES
 from kamboard.tui.board_dialogs import Dialogs
 from kamboard.tui.board_voting import Voting, every_card
 from kamboard.tui.card_edits import CardEdits
+from kamboard.tui.commands import BoardCommands, Providers
 from kamboard.tui.edits import Edits
 from kamboard.tui.facilitation import Facilitation
 from kamboard.tui.keys import Key, bindings
@@ -63,6 +64,7 @@ class BoardScreen(Screen[None]):
 
     KEYS: ClassVar[tuple[Key, ...]] = KEYS
     BINDINGS: ClassVar[list[BindingType]] = bindings(KEYS)
+    COMMANDS: ClassVar[Providers] = {BoardCommands}  # the palette's action plan and exports of this account
 
     # Focus the first lane while composing: by default Textual focused the (hidden) filter input
     # first, so the first paint showed no focused lane and the lane's restyles came twice.

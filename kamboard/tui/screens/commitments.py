@@ -4,18 +4,16 @@ Shown when a workshop starts. ``d`` marks the highlighted action done, ``c`` car
 this workshop, ``x`` drops it; the list shrinks as actions are reviewed. Dismisses with the
 number of actions reviewed. Uses the ``.dialog`` classes of styles/dialogs.tcss.
 
-In the app a decision leaves the list at once and is written by the app's saver in the
-background (``app.saver``); a refused one comes back with a notice. Without a saver (a bare
-app) it is written at once.
+Given the app's saver, a decision leaves the list at once and is written in the background; a
+refused one comes back with a notice. Without a saver (a bare app) it is written at once.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
@@ -23,8 +21,13 @@ from textual.widgets.option_list import Option
 
 from kamboard.errors import BoardError
 from kamboard.model import ValidationError
+from kamboard.tui.keys import Key, bindings
+from kamboard.tui.reporting import message_of
 from kamboard.tui.styles import DIALOG_STYLES
 from kamboard.tui.widgets.text import literal
+
+if TYPE_CHECKING:
+    from kamboard.tui.saver import Saver
 
 OUTCOME_WORDS = {"done": "marked done", "carry": "carried over", "drop": "dropped"}
 
@@ -55,17 +58,19 @@ class CommitmentsScreen(ModalScreen[int]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("d", "review('done')", "Done", id="commitments.done", tooltip="Mark the action done"),
-        Binding("c", "review('carry')", "Carry over", id="commitments.carry", tooltip="Carry it over to this workshop"),
-        Binding("x", "review('drop')", "Drop", id="commitments.drop", tooltip="Drop the action"),
-        Binding("escape,q", "close", "Close", id="commitments.close", tooltip="Close the review"),
-    ]
+    KEYS = (
+        Key("d", "review('done')", "Done", "commitments.done", "Mark the action done", show=True),
+        Key("c", "review('carry')", "Carry over", "commitments.carry", "Carry it over to this workshop", show=True),
+        Key("x", "review('drop')", "Drop", "commitments.drop", "Drop the action", show=True),
+        Key("escape,q", "close", "Close", "commitments.close", "Close the review", show=True),
+    )
+    BINDINGS = bindings(KEYS)
 
-    def __init__(self, store: Any, workshop_id: str) -> None:
+    def __init__(self, store: Any, workshop_id: str, saver: Saver | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.store = store
         self.workshop_id = workshop_id
+        self.saver = saver  # the app's: decisions are written in the background
         self.reviewed = 0
         self._unsaved: set[str] = set()  # decided, not in the file yet: left off the list
 
@@ -108,7 +113,7 @@ class CommitmentsScreen(ModalScreen[int]):
         if options.highlighted is None or options.option_count == 0:
             return
         card_id = options.get_option_at_index(options.highlighted).id or ""
-        saver = getattr(self.app, "saver", None)
+        saver = self.saver
         if saver is None:
             try:
                 card = self.store.review_commitment(card_id, self.workshop_id, outcome)
@@ -141,17 +146,13 @@ class CommitmentsScreen(ModalScreen[int]):
             self.reload()
 
     def _refused(self, exc: Exception) -> None:
-        message = exc.message if isinstance(exc, ValidationError) else str(exc)
-        self.app.notify(f"Not saved: {message}", severity="error", markup=False, timeout=8)
+        self.app.notify(f"Not saved: {message_of(exc)}", severity="error", markup=False, timeout=8)
         if self.is_attached:
             self.reload()
 
     def _settle(self) -> None:
         """Every save is answered: the list as the file has it."""
         self._unsaved.clear()
-        changed = getattr(self.app, "changed", None)
-        if changed is not None:
-            changed()  # our own events are no news for the app's watcher
         if self.is_attached:
             self.reload()
 

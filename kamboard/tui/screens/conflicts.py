@@ -12,25 +12,26 @@ deletes it after all. Resolutions are saved in the background (the app's saver).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import orjson
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
-from kamboard.errors import BoardError
 from kamboard.merge_edit import FieldConflict
 from kamboard.store_merge import conflict_id
-from kamboard.tui.screens.board import count_text
+from kamboard.tui.commands import Providers, ScreenCommands, export_commands, plan_commands
+from kamboard.tui.keys import Key, bindings
+from kamboard.tui.reporting import report, reporting
 from kamboard.tui.styles import CONFLICT_STYLES
 from kamboard.tui.widgets.footer import KeyFooter
-from kamboard.tui.widgets.text import literal, multiline, text
+from kamboard.tui.widgets.text import conflicts_to_review, literal, multiline, text
 
 if TYPE_CHECKING:
     from kamboard.store import BoardStore
@@ -38,6 +39,23 @@ if TYPE_CHECKING:
 
 NOUNS = {"cards": "Card", "accounts": "Account", "workshops": "Workshop", "meta": "Board"}
 HINT = "1: the value the board shows now · 2: the value written at the same time on another copy"
+GROUP = "Conflicts"  # the key help's
+
+# fmt: off
+CONFLICT_KEYS = (
+    # keys, action, description, id, tooltip, group, palette title, shown in the footer
+    Key("1", "keep('mine')", "Keep this", "conflicts.mine", "Keep the value the board shows",
+        GROUP, "Conflict: keep this value", show=True),
+    Key("2", "keep('theirs')", "Keep that", "conflicts.theirs", "Keep the other value",
+        GROUP, "Conflict: keep that value", show=True),
+    Key("b", "keep('both')", "Keep both", "conflicts.both", "Keep both texts, joined",
+        GROUP, "Conflict: keep both texts", show=True),
+    Key("n", "step(1)", "Next", "conflicts.next", "The next conflict", GROUP, "Next conflict", show=True),
+    Key("p", "step(-1)", "Previous", "conflicts.previous", "The previous conflict", GROUP, "Previous conflict",
+        show=True),
+    Key("q,escape", "close", "Back", "conflicts.close", "Back to the board", GROUP, "Back to the board", show=True),
+)
+# fmt: on
 
 
 def is_text(conflict: FieldConflict) -> bool:
@@ -86,20 +104,21 @@ def option_line(conflict: FieldConflict) -> Text:
     )
 
 
+class ConflictCommands(ScreenCommands):
+    """The review's palette entries: the action plan of all accounts, the screenshot."""
+
+    def commands(self) -> Iterable[SystemCommand]:
+        yield from plan_commands(self.kamboard)
+        yield from export_commands(self.kamboard, None)
+
+
 class ConflictsScreen(Screen[None]):
     """Every conflict to review on the board, one at a time with both values side by side."""
 
     CSS_PATH = CONFLICT_STYLES  # read when first shown, not at the app's start
-    HELP_GROUP = "Conflicts"
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "keep('mine')", "Keep this", id="conflicts.mine", tooltip="Keep the value the board shows"),
-        Binding("2", "keep('theirs')", "Keep that", id="conflicts.theirs", tooltip="Keep the other value"),
-        Binding("b", "keep('both')", "Keep both", id="conflicts.both", tooltip="Keep both texts, joined"),
-        Binding("n", "step(1)", "Next", id="conflicts.next", tooltip="The next conflict"),
-        Binding("p", "step(-1)", "Previous", id="conflicts.previous", tooltip="The previous conflict"),
-        Binding("q,escape", "close", "Back", id="conflicts.close", tooltip="Back to the board"),
-    ]
+    KEYS = CONFLICT_KEYS
+    BINDINGS = bindings(KEYS)
+    COMMANDS: ClassVar[Providers] = {ConflictCommands}
 
     app: KamboardApp  # type: ignore[assignment]
 
@@ -137,21 +156,19 @@ class ConflictsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.reload()
         self.query_one(OptionList).focus()
+        self.app.board_changed.subscribe(self, self._board_changed)
 
     # data
     def reload(self) -> None:
         """Read the conflicts again (keeping the one selected where it still is)."""
-        try:
+        found: list[FieldConflict] = []
+        with reporting(self):
             found = self.store.conflicts()
-        except BoardError as exc:
-            self.app.report(exc)
-            found = []
         self._show([c for c in found if (c.id, c.path) not in self._busy])
 
-    def reload_from_store(self) -> None:
-        """Another process changed the board (the app's poll)."""
-        if not self.app.saver.busy:
-            self.reload()
+    def _board_changed(self, _: None) -> None:
+        """The board changed (another process, a save): read the conflicts again once no save is pending."""
+        self.app.saver.when_idle(self.reload)
 
     def _show(self, found: list[FieldConflict], index: int | None = None) -> None:
         options = self.query_one(OptionList)
@@ -169,7 +186,7 @@ class ConflictsScreen(Screen[None]):
         self.query_one("#conflicts-title", Static).update(
             Text.assemble(
                 ("Conflicts to review", "bold"),
-                f"  {count_text(len(found))}" if found else "  none left",
+                f"  {conflicts_to_review(len(found))}" if found else "  none left",
                 ("   q: back", "dim"),
             )
         )
@@ -249,13 +266,12 @@ class ConflictsScreen(Screen[None]):
             store.resolve_conflict(ref, choice)
 
         def settled(_: object = None) -> None:
-            self._busy.discard(where)
-            self.app.changed()
-            self.app.saver.when_idle(self.reload)
+            self._busy.discard(where)  # shown again by the re-read after the save (board_changed)
 
         def failed(exc: Exception) -> None:
             settled()
-            self.app.report(exc, prefix="Not resolved: ")
+            self.app.saver.when_idle(self.reload)
+            report(self, exc, prefix="Not resolved: ")
 
         self.app.saver.submit("resolving a conflict", run, settled, failed)
 

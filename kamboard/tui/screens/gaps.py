@@ -13,7 +13,6 @@ from typing import Any, ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
@@ -21,6 +20,8 @@ from textual.widgets.option_list import Option
 from kamboard import gaps as rules
 from kamboard.errors import BoardError
 from kamboard.model import LANE_TITLES
+from kamboard.tui.commands import ElsewhereCommands, Providers
+from kamboard.tui.keys import Key, bindings
 from kamboard.tui.widgets.text import literal
 
 
@@ -60,10 +61,12 @@ class GapsScreen(Screen[str | None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Back", id="gaps.close", tooltip="Back to the board"),
-        Binding("r", "reload", "Reload", id="gaps.reload", tooltip="Re-read the board"),
-    ]
+    KEYS = (
+        Key("escape,q", "close", "Back", "gaps.close", "Back to the board", "Gaps", "Back to the board", show=True),
+        Key("r", "reload", "Reload", "gaps.reload", "Re-read the board", "Gaps", "Reload gaps", show=True),
+    )
+    BINDINGS = bindings(KEYS)
+    COMMANDS: ClassVar[Providers] = {ElsewhereCommands}
 
     def __init__(self, store: Any, account_id: str) -> None:
         super().__init__()

@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Digits, Static
@@ -24,7 +23,12 @@ from kamboard import voting
 from kamboard import workshop as rules
 from kamboard.errors import BoardError
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES
+from kamboard.tui.commands import ElsewhereCommands, Providers
+from kamboard.tui.keys import Key, bindings
 from kamboard.tui.widgets.text import literal
+
+if TYPE_CHECKING:
+    from kamboard.tui.app import KamboardApp
 
 Clock = Callable[[], dt.datetime]
 MAX_CARDS = 200  # a projector shows far fewer; the rest is counted
@@ -107,9 +111,8 @@ class PresenterScreen(Screen[None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close", id="presenter.close", tooltip="Leave the presenter view"),
-    ]
+    KEYS = (Key("escape,q", "close", "Close", "presenter.close", "Leave the presenter view", show=True),)
+    BINDINGS = bindings(KEYS)
 
     def __init__(
         self,
@@ -220,11 +223,15 @@ class PresenterScreen(Screen[None]):
 
 
 class BoardPresenter(PresenterScreen):
-    """The presenter view opened from a board: it shares the app's store, so the app's file
-    watcher reloads it too (``reload_from_store``), and closing it lets the board re-read."""
+    """The presenter view opened from a board: it shares the app's store and re-reads it when
+    the app says the board changed; closing it lets the board re-read."""
 
-    def reload_from_store(self) -> None:
-        self.reload()
+    COMMANDS: ClassVar[Providers] = {ElsewhereCommands}
+
+    app: KamboardApp  # type: ignore[assignment]
+
+    def on_mount(self) -> None:
+        self.app.board_changed.subscribe(self, lambda _: self.reload())
 
     def action_close(self) -> None:
         self.dismiss(None)

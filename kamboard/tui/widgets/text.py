@@ -35,3 +35,8 @@ def multiline(value: object) -> str:
 def text(value: object, style: str = "") -> Text:
     """A rich Text holding ``value`` literally (brackets stay brackets)."""
     return Text(literal(value), style=style, no_wrap=True, end="")
+
+
+def conflicts_to_review(n: int) -> str:
+    """'1 conflict to review', '3 conflicts to review' (the review screen, the palette, the board)."""
+    return f"{n} conflict{'' if n == 1 else 's'} to review"
