@@ -126,7 +126,7 @@ class KamboardApp(App[None]):
         return self.histories.setdefault(account_id, History())
 
     def _board(self, account_id: str) -> BoardScreen:
-        return BoardScreen(account_id)
+        return BoardScreen(account_id, history=self.history_for(account_id))
 
     def open_board(self, account: str) -> None:
         """Open the board of ``account`` (id or name) over the current screen."""

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Input
 from kamboard.config import config_path
 from kamboard.store import BoardStore
 from kamboard.tui.app import KamboardApp, css_paths, styles_dir
+from kamboard.tui.messages import OpenBoard, ShowAccounts
 from kamboard.tui.screens.accounts import AccountsScreen
 from kamboard.tui.screens.board import BoardScreen
 from kamboard.tui.screens.dialogs import ConfirmDialog, TextPrompt
@@ -263,3 +264,36 @@ async def test_j_and_k_move_in_the_accounts_table_as_on_the_board(store: BoardSt
         assert table.cursor_row == 1
         await pilot.press("k")
         assert table.cursor_row == 0
+
+
+async def test_a_theme_change_redraws_the_accounts_screen_once(store: BoardStore) -> None:
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, AccountsScreen)
+        reloads: list[str] = []
+        reload = screen.reload
+        screen.reload = lambda: (reloads.append(app.theme), reload())  # type: ignore[method-assign]
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.pause()
+        assert reloads == ["textual-light"]  # was twice: the theme signal and the app's own reload
+
+
+async def test_screens_ask_the_app_for_a_board_and_back_by_messages(store: BoardStore) -> None:
+    acme = store.account("ACME")["id"]
+    app = KamboardApp(store, account="ACME", today=TODAY)
+    async with app.run_test(size=(120, 30)) as pilot:
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        board.post_message(ShowAccounts())  # the start board is replaced (Textual issue #2650 worked around)
+        assert await wait_for(pilot, lambda: isinstance(app.screen, AccountsScreen))
+        app.screen.post_message(OpenBoard(acme))
+        assert await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen))
+        again = app.screen
+        assert isinstance(again, BoardScreen) and again is not board
+        assert again.edits.history is board.edits.history  # the app passes the account's one history down
+        app.screen.post_message(ShowAccounts())
+        assert await wait_for(pilot, lambda: isinstance(app.screen, AccountsScreen))
+        assert len(app.screen_stack) == 1

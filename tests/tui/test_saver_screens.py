@@ -11,6 +11,7 @@ from board_helpers import TODAY, fixed_clock, notifications, wait_for, wait_for_
 from filelock import FileLock
 from textual.widgets import DataTable, Input, OptionList
 
+from kamboard.errors import BoardError
 from kamboard.store import BoardStore
 from kamboard.tui.app import KamboardApp
 from kamboard.tui.saver import WAITING
@@ -209,3 +210,36 @@ async def test_a_refused_review_decision_comes_back_with_a_notice(store: BoardSt
         assert any(n.endswith("is not an open commitment from the previous workshop.") for n in notifications(app))
         assert listed(app) == ["Audit"] and isinstance(screen, CommitmentsScreen) and screen.reviewed == 0
     assert BoardStore(board_path, user="reader").card(cards["Pilot"])["status"] == "dropped"
+
+
+async def test_the_app_says_the_board_changed_once_its_saves_are_made_not_after_a_refused_one(
+    store: BoardStore, board_path: Path
+) -> None:
+    app = KamboardApp(store, today=TODAY)
+    app.poll = lambda: None  # type: ignore[method-assign]  # the test polls
+    heard: list[None] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.board_changed.subscribe(app.screen, heard.append)
+        app.saver.submit("one", lambda s: s.add_account("Globex"))
+        app.saver.submit("two", lambda s: s.add_account("Initech"))
+        await wait_for_saves(app)
+        assert await wait_for(pilot, lambda: heard == [None])
+        assert names_shown(app) == ["ACME", "Globex", "Initech"]  # the accounts screen heard it too
+
+        def refused(_store: BoardStore) -> None:
+            raise BoardError("refused")
+
+        app.saver.submit("three", refused, failed=lambda _exc: None)
+        await wait_for_saves(app)
+        await pilot.pause()
+        assert heard == [None]  # nothing was saved: nothing to tell
+        KamboardApp.poll(app)
+        await pilot.pause()
+        assert not any("tester:" in n for n in notifications(app))  # our own saves are no news
+        told = len(heard)
+        BoardStore(board_path, user="bob", clock=fixed_clock).add_account("Umbrella")
+        KamboardApp.poll(app)  # bob's is
+        assert await wait_for(pilot, lambda: len(heard) == told + 1)
+        assert any("bob:" in n for n in notifications(app))
+        assert await wait_for(pilot, lambda: "Umbrella" in names_shown(app))
