@@ -104,7 +104,7 @@ class AccountsScreen(Screen[None]):
     filter_text: var[str] = var("", init=False)
     """Only the accounts whose name or owner hold every word (/)."""
 
-    app: KamboardApp  # type: ignore[assignment]
+    app: KamboardApp
 
     def __init__(self) -> None:
         super().__init__(id="accounts")
@@ -318,7 +318,7 @@ class AccountsScreen(Screen[None]):
                 names[account_id] = (changes.get("name", name), changes.get("archived", archived))
         return names
 
-    def _validate_name(self, except_id: str = "") -> object:
+    def _validate_name(self, except_id: str = "") -> Callable[[str], str]:
         def check(value: str) -> str:
             name = model.validate_title(value, "name", "Account name")
             for account_id, (other, archived) in self._names().items():
@@ -392,7 +392,7 @@ class AccountsScreen(Screen[None]):
                     lambda typed: self._add(value, typed),
                 )
 
-        self.app.push_screen(TextPrompt("Add account", "Account name", name, self._validate_name()), got_name)  # type: ignore[arg-type]
+        self.app.push_screen(TextPrompt("Add account", "Account name", name, self._validate_name()), got_name)
 
     def _add(self, name: str, owner: str | None) -> None:
         owner = owner or ""
@@ -429,7 +429,7 @@ class AccountsScreen(Screen[None]):
             self._save(f"name of {old!r}", run, None, self._refused(take_back, f"{old!r} not renamed", again))
 
         self.app.push_screen(
-            TextPrompt("Rename account", "New name", value, self._validate_name(account_id)),  # type: ignore[arg-type]
+            TextPrompt("Rename account", "New name", value, self._validate_name(account_id)),
             renamed,
         )
 

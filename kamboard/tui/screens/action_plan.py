@@ -310,7 +310,7 @@ class AppActionPlan(ActionPlanScreen):
     BINDINGS = bindings(KEYS)
     COMMANDS: ClassVar[Providers] = {PlanCommands}
 
-    app: KamboardApp  # type: ignore[assignment]
+    app: KamboardApp
 
     def on_mount(self) -> None:
         self.app.board_changed.subscribe(self, self._board_changed)

@@ -120,7 +120,7 @@ class ConflictsScreen(Screen[None]):
     BINDINGS = bindings(KEYS)
     COMMANDS: ClassVar[Providers] = {ConflictCommands}
 
-    app: KamboardApp  # type: ignore[assignment]
+    app: KamboardApp
 
     def __init__(self) -> None:
         super().__init__(id="conflicts")

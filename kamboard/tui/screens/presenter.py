@@ -228,7 +228,7 @@ class BoardPresenter(PresenterScreen):
 
     COMMANDS: ClassVar[Providers] = {ElsewhereCommands}
 
-    app: KamboardApp  # type: ignore[assignment]
+    app: KamboardApp
 
     def on_mount(self) -> None:
         self.app.board_changed.subscribe(self, lambda _: self.reload())

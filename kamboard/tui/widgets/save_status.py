@@ -3,7 +3,7 @@ another save)' while another process holds the lock. Hidden when there is nothin
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.screen import Screen
 from textual.timer import Timer
@@ -12,6 +12,7 @@ from textual.widgets import Static
 from kamboard.tui.saver import SAVING
 
 if TYPE_CHECKING:
+    from kamboard.tui.app import KamboardApp
     from kamboard.tui.saver import Saver
 
 SHOW_AFTER = 0.25  # seconds a save may take before 'saving…' shows
@@ -45,7 +46,7 @@ class SaveStatus(Static):
 
         def mount() -> None:
             if screen.is_attached:
-                screen.mount(SaveStatus(screen.app.saver))  # type: ignore[attr-defined]
+                screen.mount(SaveStatus(cast("KamboardApp", screen.app).saver))
 
         screen.call_after_refresh(mount)
 
