@@ -6,6 +6,8 @@ A drop-in for ``tinydb.storages.JSONStorage`` (same constructor arguments) that
 - takes a cross-process lock (``<file>.lock``, via filelock, with the file's permissions) around every write;
 - keeps the parsed data in memory and re-parses only when the file's signature
   (inode, size, mtime, ctime) changed;
+- can give a preview of a big file first: every table but one parsed, whose records are parsed
+  only where asked for (:meth:`SharedJSONStorage.read_preview`); ``read()`` then parses it whole;
 - notices duplicate keys in the top two levels (a table holding a key twice, as a
   ``git merge`` can leave it) on every parse, and refuses to write such data back;
 - refuses files that are not regular files (a FIFO would block every read);
@@ -32,7 +34,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from tinydb.storages import Storage
 
-from .jsonparse import Duplicate, describe_duplicates, duplicates, loads_checked
+from . import jsonparse
+from .jsonparse import Duplicate, Preview, describe_duplicates, duplicates, loads_checked, loads_preview
 
 if TYPE_CHECKING:
     from filelock import FileLock
@@ -243,6 +246,9 @@ class SharedJSONStorage(Storage):
         self.backups = backups
         self.lock_timeout = lock_timeout
         self._lock: FileLock | None = None
+        #: the preview read last (see read_preview), until the file is read whole
+        self.preview: Preview | None = None
+        self._raw: tuple[bytes, Signature | None] | None = None  # the bytes it was read from
         self._data: dict[str, dict[str, Any]] | None = None
         self._signature: Signature | None = None
         #: bumped whenever the data in memory is replaced by a fresh parse
@@ -320,11 +326,13 @@ class SharedJSONStorage(Storage):
 
     # reading
     def changed(self) -> bool:
-        """True when the file differs from what is in memory."""
+        """True when the file differs from what is in memory (a preview's file counts as in memory)."""
+        if self.preview is not None:
+            return file_signature(self.path) != self._signature
         return self._data is None or file_signature(self.path) != self._signature
 
     def read(self) -> dict[str, dict[str, Any]] | None:
-        """The file's data; parsed again only when the file changed.
+        """The file's data; parsed again only when the file changed (or only a preview was read).
 
         The returned dict is the cached one: treat it as read-only unless you write it back.
         Raises :class:`NotRegularFileError` for a FIFO, a device or a folder.
@@ -332,7 +340,9 @@ class SharedJSONStorage(Storage):
         signature = file_signature(self.path)
         if self._data is not None and signature == self._signature:
             return self._data
-        raw = read_bytes(self.path)
+        kept, self._raw, self.preview = self._raw, None, None
+        raw = kept[0] if kept is not None and kept[1] == signature else read_bytes(self.path)
+        del kept
         if not raw or raw.isspace():  # not raw.strip(): that copies the whole file
             self._data, self._signature, self.duplicates = None, signature, []
             return None
@@ -346,10 +356,28 @@ class SharedJSONStorage(Storage):
         self.generation += 1
         return data
 
+    def read_preview(self, table: str) -> Preview | None:
+        """A preview of a big file in our layout (``jsonparse.loads_preview``): a parse of every table
+        but ``table``, whose records it finds where asked; None when the file is small (it parses
+        fast whole) or cannot be previewed: ``read()`` it. ``read()`` later parses the whole file,
+        from the bytes read here while the file is unchanged. (Of the records left out of a preview
+        only the whole parse finds what is wrong: ``write`` is given what a ``read()`` returned.)"""
+        signature = file_signature(self.path)
+        raw = read_bytes(self.path)
+        self._raw, self.preview = (raw, signature), None
+        if len(raw) < 2 * jsonparse.SLICE or self.encoding.lower() not in ("utf-8", "utf8"):
+            return None
+        self.preview = loads_preview(raw, table)
+        if self.preview is not None:
+            self._data, self._signature, self.duplicates = None, signature, []
+            self.generation += 1
+        return self.preview
+
     # writing
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         # TinyDB changes the dict read() returned in place before it calls write():
         # when the write fails, forget it so the next read() shows the file again.
+        self._raw = self.preview = None  # what is written replaces any preview
         if self.readonly:
             self._data, self._signature = None, None
             raise OSError(f'Cannot write to the database. Access mode is "r": {self.path}')
@@ -466,4 +494,4 @@ class SharedJSONStorage(Storage):
         return removed
 
     def close(self) -> None:
-        self._data = None
+        self._data = self._raw = self.preview = None

@@ -28,6 +28,7 @@ from .store_bulk import BulkOps
 from .store_cards import CardOps
 from .store_checks import FileChecks
 from .store_merge import MergeOps
+from .store_preview import PreviewReads
 from .store_reads import ReadOps, _reading
 from .store_workshops import WorkshopOps
 
@@ -67,8 +68,10 @@ def _writable(path: str) -> bool:
         return False
 
 
-class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps, MergeOps, FileChecks, ReadOps):
-    """Reads and changes one kamboard board file; safe to use from several processes at once."""
+class BoardStore(PreviewReads, AccountOps, CardOps, WorkshopOps, BulkOps, MergeOps, FileChecks, ReadOps):
+    """Reads and changes one kamboard board file; safe to use from several processes at once.
+
+    ``preview=True`` opens a big file for one account's board first (see store_preview)."""
 
     #: why the file's records cannot all be used (see records.scan), '' when they can
     damage = ""
@@ -84,6 +87,7 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps, MergeOps, FileChecks
         backups: int = BACKUPS,
         clock: Callable[[], str] = model.utc_now,
         title: str = "Key accounts",
+        preview: bool = False,
     ) -> None:
         self.path = os.path.realpath(os.fspath(path))
         self.name = os.fspath(path)
@@ -132,7 +136,8 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps, MergeOps, FileChecks
         self._replica: str | None = None
         self._last_write: tuple[str, int] | None = None
         self._checked_replica = False  # in this change
-        self._data = self._load()
+        if not (preview and self._open_preview()):
+            self._load()
         if not self.readonly_reason and self.storage.temp_files():
             from filelock import Timeout  # imported only when needed: it is slow to import
 
@@ -205,9 +210,14 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps, MergeOps, FileChecks
             yield
 
     def _load(self) -> dict[str, dict[str, Doc]]:
-        """The board's data, re-parsed if the file changed; validated."""
+        """The board's data, re-parsed if the file changed; validated. (A preview's, inside a read
+        it can answer: see store_preview.)"""
+        if self._previewing and self._preview_reads and not self.storage.changed():
+            return self._data
         if self._pinned and self._pinned_here():
             return self._data  # inside snapshot(): the parse its first read made
+        if self._previewing:  # from here on the whole file (and what is wrong with it) is read
+            self._previewing, self._preview_cards = False, {}
         try:
             data = self.storage.read()
         except FileNotFoundError:
@@ -221,12 +231,16 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps, MergeOps, FileChecks
                 f"{self.name} is not valid JSON ({self._not_json(exc)}); fix it{self._backup_hint()}."
             ) from None
         if self.storage.generation != self._gen:
-            self._forget_duplicates()
-            self._check_shape(data)
-            self._note_duplicates()
-            self._gen = self.storage.generation
-            self._data = data  # type: ignore[assignment]
+            self._accept_parse(data)
         return self._data
+
+    def _accept_parse(self, data: Any) -> None:
+        """Check a fresh parse (``storage.generation``) and make it this store's data."""
+        self._forget_duplicates()
+        self._check_shape(data)
+        self._note_duplicates()
+        self._gen = self.storage.generation
+        self._data = data
 
     def _new_key(self, table: str, record_id: Any = None) -> str:
         """A new record's document key, from its id (see storage.document_key)."""
@@ -253,7 +267,7 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps, MergeOps, FileChecks
         (The thread lock is not held for the block: a change on another thread takes the file
         lock first, then this one.)"""
         me = threading.get_ident()
-        with self._mutex:
+        with self._previewed():  # the preview, if that is what is open (see store_preview)
             if me not in self._pinned:
                 self._load()
             generation = self.storage.generation
@@ -421,6 +435,11 @@ class BoardStore(AccountOps, CardOps, WorkshopOps, BulkOps, MergeOps, FileChecks
 
         This store's own inserts keep the index up to date; a fresh parse or a replaced cards
         table rebuilds it; a deleted card, or one no longer of this account, is skipped."""
+        if self._previewing and data is self._data:
+            previewed = self._preview_account(account_id)
+            if previewed is not None:
+                return previewed
+            data = self._load_whole()
         cards = data.get("cards", {})
         if self._by_account_for[0] is not cards or self._by_account_for[1] is not self._index:
             by_account: dict[Any, list[str]] = {}

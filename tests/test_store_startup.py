@@ -166,8 +166,8 @@ def test_kamboard_file_opens_without_looking_up_the_user(
 def test_kamboard_file_pauses_the_collector_from_the_open_to_the_apps_first_paint(
     board: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The TUI's start pauses the collector before the board is parsed (the app resumes it after
-    its first paint); whatever happens, the command leaves it on again."""
+    """The TUI's start pauses the collector before its imports and the board's parse (the app
+    resumes it after its first paint); whatever happens, the command leaves it on again."""
     import gc
 
     from click.testing import CliRunner
@@ -177,6 +177,12 @@ def test_kamboard_file_pauses_the_collector_from_the_open_to_the_apps_first_pain
 
     seen: dict[str, bool] = {}
     opening = BoardStore.__init__
+    importing = cli_board._tui_runner
+
+    def import_tui() -> object:
+        seen["import"] = gc.isenabled()
+        importing()
+        return run
 
     def open_store(store: BoardStore, *args: object, **kwargs: object) -> None:
         seen["open"] = gc.isenabled()
@@ -187,12 +193,93 @@ def test_kamboard_file_pauses_the_collector_from_the_open_to_the_apps_first_pain
         return 0
 
     monkeypatch.setattr(BoardStore, "__init__", open_store)
-    monkeypatch.setattr(cli_board, "_tui_runner", lambda: run)
+    monkeypatch.setattr(cli_board, "_tui_runner", import_tui)
     assert gc.isenabled()
     result = CliRunner().invoke(cli, ["open", str(board), "--account", "ACME"])
     assert result.exit_code == 0, result.output
-    assert seen == {"open": False, "run": False}
+    assert seen == {"import": False, "open": False, "run": False}  # from the TUI's imports on
     assert gc.isenabled()
     result = CliRunner().invoke(cli, ["open", str(board), "--account", "Nobody"])
     assert result.exit_code != 0 and "No account 'Nobody'" in result.output
     assert gc.isenabled()  # also when the board never opened in the app
+
+
+def test_what_waits_for_the_first_paint_runs_once_when_it_is_done() -> None:
+    from kamboard.tui import startup
+
+    ran: list[str] = []
+    startup.after_first_paint(lambda: ran.append("first"))
+    startup.after_first_paint(lambda: ran.append("second"))
+    assert ran == []
+    startup.resume_collector()  # the app: its first screen is painted
+    startup.resume_collector()  # the app: it ends
+    assert ran == ["first", "second"]
+
+
+@pytest.fixture
+def big_board(board: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[int]]:
+    """The board counts as big (opened for a preview), and each parse of the whole file is recorded."""
+    from kamboard import jsonparse
+
+    monkeypatch.setattr(jsonparse, "SLICE", 64)
+    parses: list[int] = []
+    real = jsonparse.loads_checked
+
+    def counting(raw: bytes) -> object:
+        parses.append(1)
+        return real(raw)
+
+    monkeypatch.setattr("kamboard.storage.loads_checked", counting)
+    return board, parses
+
+
+@pytest.mark.parametrize(("args", "whole_before_paint"), [(["--account", "ACME"], 0), ([], 1)])
+def test_kamboard_file_on_an_account_reads_the_rest_of_a_big_file_after_the_first_paint(
+    big_board: tuple[Path, list[int]], monkeypatch: pytest.MonkeyPatch, args: list[str], whole_before_paint: int
+) -> None:
+    from click.testing import CliRunner
+
+    from kamboard.cli import board as cli_board
+    from kamboard.cli import cli
+
+    board, parses = big_board
+    shown: list[int] = []
+
+    def run(store: BoardStore, account: str | None = None) -> int:  # the app up to its first paint
+        if account:
+            store.cards(account)
+        shown.append(len(parses))
+        return 0
+
+    monkeypatch.setattr(cli_board, "_tui_runner", lambda: run)
+    result = CliRunner().invoke(cli, ["open", str(board), *args])
+    assert result.exit_code == 0, result.output
+    assert shown == [whole_before_paint]
+    assert len(parses) == 1  # after the first paint: the whole file, once
+
+
+async def test_a_damaged_record_of_another_account_shows_its_banner_after_the_first_paint(
+    big_board: tuple[Path, list[int]],
+) -> None:
+    from kamboard.tui import startup
+    from kamboard.tui.app import KamboardApp
+
+    board, _ = big_board
+    data = json.loads(board.read_bytes())
+    other = {**next(iter(data["accounts"].values())), "id": "b" * 32, "name": "Beta"}
+    data["accounts"]["99"] = other
+    data["cards"]["99"] = {"id": "c" * 32, "account_id": other["id"], "lane": "topic", "title": "X", "position": "1"}
+    board.write_text(json.dumps(data, indent=2, sort_keys=True))
+    before = board.read_bytes()
+    store = BoardStore(board, user="alice", preview=True)  # as `kamboard FILE --account ACME` opens it
+    startup.after_first_paint(store.finish_opening)
+    app = KamboardApp(store, account=store.account("ACME")["id"])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        app.poll()  # the next poll shows what the whole file said
+        await pilot.pause()
+        banner = app.screen.query_one("#readonly-banner")
+        assert banner.display and "field 'position' is \"1\", not a number" in str(banner.render())
+        await pilot.press("n")  # quick-add: refused, read-only
+        await pilot.pause()
+    assert board.read_bytes() == before

@@ -10,7 +10,7 @@ import click
 from .base import CliError, board_options, cli, echo, settings
 
 
-def _tui_runner() -> Callable[..., None]:
+def _tui_runner() -> Callable[..., int]:
     """``kamboard.tui.app.run``, imported only now (it pulls in textual)."""
     try:
         from ..tui import app
@@ -28,8 +28,24 @@ def _tui_runner() -> Callable[..., None]:
 
 def open_tui(path: str, account: str | None = None, *, ask: bool = True) -> None:
     """Open ``path`` in the TUI; ask before creating it when it does not exist."""
+    from ..tui import startup
+
+    # The collector waits from here to the app's first paint (which resumes it): the TUI's
+    # imports, the parsed board and the new widgets hold no garbage yet, and its passes over
+    # them slowed the start.
+    startup.pause_collector()
+    try:
+        code = _open_tui(path, account, ask=ask)
+    finally:
+        startup.resume_collector()  # when the app ended before its first paint, or never started
+    if code:  # the app crashed (Textual printed the traceback): say so to the shell too
+        raise click.exceptions.Exit(code)
+
+
+def _open_tui(path: str, account: str | None, *, ask: bool) -> int:
     run = _tui_runner()
     from ..store import BoardStore
+    from ..tui import startup
 
     conf = settings()
     conf.given_user()  # --user / $KAMBOARD_USER checked before anything else happens
@@ -50,21 +66,13 @@ def open_tui(path: str, account: str | None = None, *, ask: bool = True) -> None
         if not create:
             echo(f"{path} was not created.", err=True)
             raise click.exceptions.Exit(1)
-    from ..tui import startup
-
-    # The collector waits from here to the app's first paint (which resumes it): the parsed board
-    # and the new widgets hold no garbage yet, and its passes over them slowed the start.
-    startup.pause_collector()
-    try:
-        # the user is looked up at the first change (git config is a subprocess: not at start)
-        # a file with records of the wrong shape opens read-only, its banner saying why
-        store = BoardStore(path, (conf.user or "").strip() or None, create=True)
-        account_id = store.account(account)["id"] if account else None
-        code = run(store, account=account_id)
-    finally:
-        startup.resume_collector()  # when the app ended before its first paint, or never started
-    if code:  # the app crashed (Textual printed the traceback): say so to the shell too
-        raise click.exceptions.Exit(code)
+    # the user is looked up at the first change (git config is a subprocess: not at start)
+    # a file with records of the wrong shape opens read-only, its banner saying why (a big one
+    # opened on an account: once the account's board is painted, see store_preview)
+    store = BoardStore(path, (conf.user or "").strip() or None, create=True, preview=bool(account))
+    startup.after_first_paint(store.finish_opening)
+    account_id = store.account(account)["id"] if account else None
+    return run(store, account=account_id)
 
 
 @cli.command("open", hidden=True)
