@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 
-from kamboard.tui.internals import own_bindings
+from kamboard.tui.internals import after_other_providers, own_bindings
 from kamboard.tui.keys import key_for
 from kamboard.tui.widgets.text import conflicts_to_review
 
@@ -168,6 +168,7 @@ class ScreenCommands(Provider):
         return ()
 
     async def discover(self) -> Hits:
+        await after_other_providers()  # below Textual's commands and the keys, at every opening
         for command in sorted(self.commands(), key=lambda c: c.title):
             if command.discover:
                 yield DiscoveryHit(command.title, command.callback, help=command.help)

@@ -12,6 +12,7 @@ public ``on_screen_resume`` before ``Screen._on_screen_resume``, which honours
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -67,6 +68,16 @@ def without_textual_screenshot(commands: Iterable[SystemCommand]) -> Iterator[Sy
     for command in commands:
         if command.title != TEXTUAL_SCREENSHOT:
             yield command
+
+
+async def after_other_providers() -> None:
+    """Let the palette's other providers list their hits first (call first in a provider's
+    ``discover``): the palette runs each provider as a task, in the order of a set, and lists
+    the hits with nothing typed in the order they came; Textual's own provider yields all its
+    hits without waiting. So the screen's entries follow the keys, at every opening alike.
+
+    Private: the palette's scheduling (``CommandPalette._search_for``)."""
+    await asyncio.sleep(0)
 
 
 class SteadyFooter(Footer):

@@ -12,6 +12,7 @@ from typing import ClassVar
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hits, Provider
 from textual.css.stylesheet import Stylesheet
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
@@ -20,6 +21,7 @@ from kamboard.tui.internals import (
     TEXTUAL_SCREENSHOT,
     KeptStylesheet,
     SteadyFooter,
+    after_other_providers,
     give_result_callback,
     keep_parsed_stylesheet,
     own_bindings,
@@ -134,6 +136,39 @@ async def test_textuals_palette_offers_a_screenshot_by_that_title() -> None:
         assert TEXTUAL_SCREENSHOT in titles
         kept = [c.title for c in without_textual_screenshot(app.get_system_commands(app.screen))]
         assert kept == [t for t in titles if t != TEXTUAL_SCREENSHOT]
+
+
+# ---------------------------------------------------------------- the palette's order with nothing typed
+class _Own(Provider):
+    async def discover(self) -> Hits:
+        await after_other_providers()
+        for title in ("A screen's own", "Another of its own"):
+            yield DiscoveryHit(title, lambda: None)
+
+    async def search(self, query: str) -> Hits:
+        for title in ():
+            yield DiscoveryHit(title, lambda: None)
+
+
+class _WithOwnEntries(Screen[None]):
+    COMMANDS: ClassVar[set[type[Provider]]] = {_Own}
+
+
+async def test_a_provider_that_waits_lists_its_entries_after_textuals_at_every_opening() -> None:
+    app = App[None]()
+    async with app.run_test() as pilot:
+        await app.push_screen(_WithOwnEntries())
+        for _ in range(4):
+            await pilot.press("ctrl+p")
+            for _ in range(100):
+                await pilot.pause(0.02)
+                if isinstance(app.screen, CommandPalette) and app.screen.has_class("-ready"):
+                    break  # Textual's mark: every provider has answered
+            listed = app.screen.query_one(CommandList)
+            titles = [str(listed.get_option_at_index(i).prompt).split("\n")[0] for i in range(listed.option_count)]
+            assert "Quit" in titles and titles[-2:] == ["A screen's own", "Another of its own"], titles
+            await pilot.press("escape")
+            await pilot.pause()
 
 
 # ---------------------------------------------------------------- the footer's bindings_changed
