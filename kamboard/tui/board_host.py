@@ -62,7 +62,7 @@ class BoardHost(Protocol):
     def focus_lane(self, lane: str) -> None: ...
 
     def settled(self) -> None:
-        """Every save given so far is answered."""
+        """Every save given so far is answered, some refused: show the board as the file has it."""
         ...
 
 

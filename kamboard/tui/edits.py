@@ -2,9 +2,10 @@
 
 ``Edits`` changes the screen's cards at once (optimistic) and gives the app's saver the store
 change with the base it was made from: the card as the screen showed it, or as the pending save
-before it left it. When the saver has nothing left, the screen re-reads the board (``settled``):
-a refused or failed save is then off the screen too, and its notice said what happened and who
-changed what. No Textual here: the screen is a ``BoardHost``.
+before it left it. When the saver has nothing left, the screen re-reads the board (the app's
+``board_changed`` after saves; ``BoardHost.settled`` after a refusal): a refused or failed save
+is then off the screen too, and its notice said what happened and who changed what. No Textual
+here: the screen is a ``BoardHost``.
 
 Undo and redo are shown at once as well: the screen keeps the undo list as it will be once
 the pending saves are made (``Entry``: how each change looks on the screen), and each undo
@@ -84,6 +85,7 @@ class Edits:
         self._chain: dict[str, Any] = {}  # card id -> the card as its last save left it (saver thread)
         self._done: list[Entry] | None = None  # the undo list once the pending saves are made
         self._undone: list[Entry] | None = None
+        self._refused = False  # a save was refused since the saver was last idle
 
     @property
     def busy(self) -> bool:
@@ -132,6 +134,7 @@ class Edits:
 
         def refused(exc: Exception) -> None:
             self._answered(card_id, None, failed=True)
+            self._refused = True
             if isinstance(exc, NotSaved):
                 return  # the refusal of the change it built on was reported
             if failed is not None:
@@ -157,12 +160,15 @@ class Edits:
                     card.update(saved)
 
     def settle(self) -> None:
-        """Every save is answered: the screen shows the board as the file has it (a refused
-        change goes from it), as after a poll."""
+        """Every save is answered. The saves made have the screen re-read the board through the
+        app (``board_changed``); after a refusal the screen re-reads it itself (``settled``): the
+        refused change goes from it even when nothing was saved."""
         self._pending.clear()
         self._chain.clear()
         self._done = self._undone = None
-        self.host.settled()
+        if self._refused:
+            self._refused = False
+            self.host.settled()
 
     # ---- the screen's cards ------------------------------------------------------------------
     def _where(self, card_id: str) -> tuple[str, int] | None:

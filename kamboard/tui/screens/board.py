@@ -28,10 +28,12 @@ from kamboard.model import LANES
 from kamboard.tui.board_dialogs import Dialogs
 from kamboard.tui.board_voting import Voting, every_card
 from kamboard.tui.card_edits import CardEdits
-from kamboard.tui.commands import BoardCommands, Providers
+from kamboard.tui.commands import BoardCommands, Providers, show_keys
 from kamboard.tui.edits import Edits
 from kamboard.tui.facilitation import Facilitation
+from kamboard.tui.history import History
 from kamboard.tui.keys import Key, bindings
+from kamboard.tui.messages import ShowAccounts
 from kamboard.tui.reporting import report, reporting
 from kamboard.tui.screens.board_keys import KEYS
 from kamboard.tui.widgets.filter_input import FilterInput
@@ -45,12 +47,8 @@ from kamboard.tui.widgets.workshop_bar import WorkshopBar
 
 if TYPE_CHECKING:
     from kamboard.tui.app import KamboardApp
-    from kamboard.tui.history import History
 
 Card = dict[str, Any]
-
-# Help groups by binding name (for app.py's key help until it reads them from the keys).
-HELP_GROUPS = {key.id.partition(".")[2]: key.group for key in KEYS}
 
 
 def count_text(n: int) -> str:
@@ -90,7 +88,7 @@ class BoardScreen(Screen[None]):
         self._resumed = False
         app = self.app
         dialogs = Dialogs(self)
-        self.edits = Edits(self, app.saver, history or app.history_for(account_id))
+        self.edits = Edits(self, app.saver, history or History())
         self.card_edits = CardEdits(self, self.edits, app.store, dialogs)
         self.voting = Voting(self, self.edits, dialogs)
         self.facilitation = Facilitation(self, self.edits, app.store, dialogs, app.clock, lambda: app.today)
@@ -123,6 +121,7 @@ class BoardScreen(Screen[None]):
         self._banner.display = False
         self.reload()
         self.lane.focus()
+        self.app.board_changed.subscribe(self, self._board_changed)
 
     # ---- the board's state ---------------------------------------------------------------------
     @property
@@ -232,30 +231,22 @@ class BoardScreen(Screen[None]):
 
     def refresh_view(self, select: dict[str, str] | None = None) -> None:
         """Show the board again: re-read it, or while saves are pending show the screen's own
-        cards (reading would wait for the saves); the board is re-read once they are done."""
+        cards (reading would wait for the saves: the board is re-read once they are made)."""
         if self.edits.busy:
             self.show_cards(select)
-            self.app.saver.when_idle(self.edits.settle)
         else:
             self.reload(select)
 
-    def reload_from_store(self) -> None:
+    def _board_changed(self, _: None) -> None:
+        """The app's ``board_changed``: a poll found news, saves were made, copies merged."""
+        self.refresh_view()
+
+    def reload_from_store(self) -> None:  # until the app's poll publishes board_changed only
         self.refresh_view()
 
     def settled(self) -> None:
-        """Every save is answered: every screen shows the board as the file has it."""
-        self.app.changed()
-        for screen in self.app.screen_stack:
-            if hasattr(screen, "reload_from_store"):
-                screen.reload_from_store()
-
-    def _after_change(self, select: dict[str, str] | None = None) -> None:
-        """Another screen changed the board (its own save): show it."""
-        if self.edits.busy:
-            self.refresh_view(select)  # the board is re-read when the saves are done
-            return
-        self.app.changed()
-        self.reload(select)
+        """Every save is answered, some refused: the board as the file has it."""
+        self.reload()
 
     # ---- for the controllers (BoardHost) ---------------------------------------------------------
     def report(self, error: Exception, prefix: str = "") -> None:
@@ -419,11 +410,8 @@ class BoardScreen(Screen[None]):
             return
         from kamboard.tui.screens.commitments import CommitmentsScreen
 
-        def closed(reviewed: int | None) -> None:
-            if reviewed:
-                self._after_change()
-
-        self.app.push_screen(CommitmentsScreen(self.app.store, ws["id"]), closed)
+        # its decisions are saved by the app's saver: board_changed re-reads the board then
+        self.app.push_screen(CommitmentsScreen(self.app.store, ws["id"], self.app.saver))
 
     # ---- the view --------------------------------------------------------------------------------
     def _filter_field(self) -> FilterInput:
@@ -471,10 +459,10 @@ class BoardScreen(Screen[None]):
             lanes.remove_class("-focus-mode")
             self.lane.focus()
             return
-        self.app.show_accounts()
+        self.post_message(ShowAccounts())
 
     def action_help(self) -> None:
-        self.app.show_keys(self)
+        show_keys(self)
 
     def action_conflicts(self) -> None:
         from kamboard.tui.screens.conflicts import ConflictsScreen
