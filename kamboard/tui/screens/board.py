@@ -85,6 +85,8 @@ class BoardScreen(Screen[None]):
         self._title = Static(id="title-bar", classes="title-bar")
         self._banner = Static(id="readonly-banner", classes="readonly-banner")
         self._bar: WorkshopBar | None = None
+        self._lanes = Horizontal(id="lanes")
+        self._filter: FilterInput | None = None  # mounted at its first use (/)
         self._resumed = False
         app = self.app
         dialogs = Dialogs(self)
@@ -100,7 +102,7 @@ class BoardScreen(Screen[None]):
         if self.facilitation.planned():
             self._bar = WorkshopBar(self.app.clock)
             yield self._bar
-        with Horizontal(id="lanes"):
+        with self._lanes:
             for lane in LANES:
                 column = LaneColumn(lane, self.app.today, current=lane == self.current)  # no restyle on mount
                 self.columns[lane], self.lanes[lane] = column, column.card_list
@@ -392,8 +394,8 @@ class BoardScreen(Screen[None]):
             return
         with reporting(self):
             card = self.app.store.card(card_id)
-            if self.filter_text:
-                self.query_one("#board-filter", FilterInput).conceal()
+            if self.filter_text and self._filter is not None:
+                self._filter.conceal()
                 self.filter_text = ""
             self.refresh_view({card["lane"]: card["id"]})
             self.focus_lane(card["lane"])
@@ -416,11 +418,11 @@ class BoardScreen(Screen[None]):
     # ---- the view --------------------------------------------------------------------------------
     def _filter_field(self) -> FilterInput:
         # mounted at its first use: hidden inputs on the first screen cost the first paint
-        for field in self.query("#board-filter").results(FilterInput):
-            return field
-        field = FilterInput(placeholder="Filter: words, #tag or @owner; Enter keeps it, Esc clears", id="board-filter")
-        self.mount(field, before=self.query_one("#lanes"))
-        return field
+        if self._filter is None:
+            placeholder = "Filter: words, #tag or @owner; Enter keeps it, Esc clears"
+            self._filter = FilterInput(placeholder=placeholder, id="board-filter")
+            self.mount(self._filter, before=self._lanes)
+        return self._filter
 
     def action_filter(self) -> None:
         self._filter_field().reveal()
@@ -435,7 +437,7 @@ class BoardScreen(Screen[None]):
         self.lane.focus()
 
     def action_focus_mode(self) -> None:
-        self.query_one("#lanes").toggle_class("-focus-mode")
+        self._lanes.toggle_class("-focus-mode")
         self.lane.focus()
         self.call_after_refresh(self.lane.scroll_to_cursor)
 
@@ -448,15 +450,14 @@ class BoardScreen(Screen[None]):
         for column in self.columns.values():
             if column.quick_add is not None and column.quick_add.shown:
                 column.quick_add.close()
-        filter_field = next(iter(self.query("#board-filter").results(FilterInput)), None)
+        filter_field = self._filter
         if filter_field is not None and (filter_field.shown or self.filter_text):
             filter_field.conceal()
             self.filter_text = ""
             self.lane.focus()
             return
-        lanes = self.query_one("#lanes")
-        if lanes.has_class("-focus-mode"):
-            lanes.remove_class("-focus-mode")
+        if self._lanes.has_class("-focus-mode"):
+            self._lanes.remove_class("-focus-mode")
             self.lane.focus()
             return
         self.post_message(ShowAccounts())
