@@ -10,9 +10,10 @@ parses the few of those one board shows (the TUI's first paint; see BoardStore's
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
@@ -70,11 +71,87 @@ def loads_checked(raw: bytes) -> tuple[Any, list[Duplicate]]:
     try:
         if not sliced:
             raise _OtherLayout
-        data, clean = _loads_sliced(raw)
+        data, clean = _loads_sliced(_Window(raw))
     except (_OtherLayout, orjson.JSONDecodeError):
-        data = orjson.loads(raw)
-        clean = _heads_match(raw, data)
+        return _loads_whole(raw)
     return data, ([] if clean else duplicates(raw))
+
+
+def load_checked(handle: IO[bytes]) -> tuple[Any, list[Duplicate]] | None:
+    """:func:`loads_checked` of the file open in ``handle`` (None when it is empty or whitespace).
+
+    A big file in our layout is read a slice at a time, so that its bytes are never all in memory
+    (the TUI reads one after its first screen is built); it is read again whole (``handle`` must
+    seek) when it is not in our layout after all, is broken, or may hold a key twice."""
+    raw = handle.read(5)
+    if raw == b'{\n  "' and os.fstat(handle.fileno()).st_size >= 2 * SLICE:
+        try:
+            data, clean = _loads_sliced(_Window(bytearray(raw), handle))
+        except (_OtherLayout, orjson.JSONDecodeError):
+            handle.seek(0)
+            return _loads_whole(handle.read())
+        if clean:
+            return data, []
+        handle.seek(0)
+        return data, duplicates(handle.read())
+    raw += handle.read()
+    return None if not raw or raw.isspace() else loads_checked(raw)  # (not strip(): that copies it)
+
+
+def _loads_whole(raw: bytes) -> tuple[Any, list[Duplicate]]:
+    data = orjson.loads(raw)
+    return data, ([] if _heads_match(raw, data) else duplicates(raw))
+
+
+class _Window:
+    """A file's bytes by their positions in it: all of ``raw``, or read from ``handle`` as far as
+    asked, those before :meth:`forget`'s position dropped (a big file is never all in memory)."""
+
+    def __init__(self, raw: bytes | bytearray, handle: IO[bytes] | None = None) -> None:
+        self.buf = raw  # the bytes from position ``base`` on
+        self.base = 0
+        self.handle = handle  # None once the end of the file is in ``buf``
+
+    def _more(self) -> bool:
+        if self.handle is None:
+            return False
+        data = self.handle.read(SLICE)
+        if not data:
+            self.handle = None
+            return False
+        self.buf += data  # a bytearray: extended in place
+        return True
+
+    def find(self, sub: bytes, start: int, end: int = -1) -> int:
+        """``raw.find(sub, start, end)``; ``end`` -1: to the end of the file."""
+        scanned = start
+        while True:
+            stop = len(self.buf) if end < 0 else min(end - self.base, len(self.buf))
+            found = self.buf.find(sub, scanned - self.base, stop)
+            if found >= 0:
+                return found + self.base
+            if 0 <= end <= self.base + len(self.buf) or not self._more():
+                return -1
+            scanned = max(start, self.base + stop - len(sub) + 1)
+
+    def get(self, start: int, end: int = -1) -> bytes | bytearray:
+        """``raw[start:end]``; ``end`` -1: to the end of the file."""
+        while (end < 0 or end > self.base + len(self.buf)) and self._more():
+            pass
+        return self.buf[start - self.base : None if end < 0 else end - self.base]
+
+    def head(self, pos: int) -> tuple[bytes, bytes, int] | None:
+        """A table's head line at ``pos`` (``_TABLE_HEAD``): its name, "}" or "\n", where it ends."""
+        while self.buf.find(b"\n", pos - self.base + 1) < 0 and self._more():
+            pass
+        found = _TABLE_HEAD.match(self.buf, pos - self.base)
+        return None if found is None else (found.group(1), found.group(2), found.end() + self.base)
+
+    def forget(self, pos: int) -> None:
+        """Drop the bytes before ``pos`` (read from a file: nothing before it is asked for again)."""
+        if isinstance(self.buf, bytearray) and pos - self.base >= SLICE:
+            del self.buf[: pos - self.base]  # cheap at the start of a bytearray
+            self.base = pos
 
 
 def _heads_match(raw: bytes, data: Any) -> bool:
@@ -93,50 +170,52 @@ def _take(table: dict[str, Any], chunk: bytes) -> bool:
     return len(table) == before + len(part) and chunk.count(_HEAD) == len(part)
 
 
-def _loads_sliced(raw: bytes) -> tuple[dict[str, Any], bool]:
+def _loads_sliced(raw: _Window) -> tuple[dict[str, Any], bool]:
     """The parsed file and True when no table held a key twice (False: maybe)."""
     out: dict[str, Any] = {}
     clean = True
     step = max(SLICE // 4, 1)
     pos = 1  # the newline before the first table
     while True:
-        head = _TABLE_HEAD.match(raw, pos)
+        head = raw.head(pos)
         if head is None:
             raise _OtherLayout
-        name = orjson.loads(head.group(1))
+        name = orjson.loads(head[0])
         if name in out:
             raise _OtherLayout
         table: dict[str, Any] = {}
         out[name] = table
-        if head.group(2) == b"}":  # an empty table: "name": {}
-            end = head.end()
+        if head[1] == b"}":  # an empty table: "name": {}
+            end = head[2]
         else:
-            start = head.end() - 1  # the newline before the first record
+            start = head[2] - 1  # the newline before the first record
             first = True
             while True:  # each byte is searched about once
                 cut = raw.find(_RECORD_END, start + step)  # a record's end, a slice further on
                 close = -1
                 if first or cut < 0:  # a small table ends in its first slice; none ends past the last cut
-                    close = raw.find(_TABLE_END, start, len(raw) if cut < 0 else cut)
+                    close = raw.find(_TABLE_END, start, cut)  # (cut -1: to the end of the file)
                     if close < 0 and cut < 0:
                         raise _OtherLayout
                 first = False
                 if close < 0:
                     try:
-                        clean = _take(table, b"{" + raw[start : cut + 6] + b"}") and clean
+                        clean = _take(table, b"{" + raw.get(start, cut + 6) + b"}") and clean
                     except orjson.JSONDecodeError:  # the table ends in this slice, another follows
                         close = raw.find(_TABLE_END, start, cut)
                         if close < 0:
                             raise
                     else:
                         start = cut + 7  # past the comma
+                        raw.forget(start)
                         continue
-                clean = _take(table, b"{" + raw[start:close] + b"}") and clean
+                clean = _take(table, b"{" + raw.get(start, close) + b"}") and clean
                 end = close + 4
                 break
-        if raw[end : end + 1] == b",":
+        if raw.get(end, end + 1) == b",":
             pos = end + 1
-        elif raw[end:].strip() == b"}":
+            raw.forget(pos)
+        elif raw.get(end).strip() == b"}":
             return out, clean
         else:
             raise _OtherLayout

@@ -27,15 +27,15 @@ import secrets
 import stat
 import tempfile
 import time
-from collections.abc import Container
+from collections.abc import Container, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
 from tinydb.storages import Storage
 
 from . import jsonparse
-from .jsonparse import Duplicate, Preview, describe_duplicates, duplicates, loads_checked, loads_preview
+from .jsonparse import Duplicate, Preview, describe_duplicates, duplicates, load_checked, loads_preview
 
 if TYPE_CHECKING:
     from filelock import FileLock
@@ -145,12 +145,19 @@ def check_regular(path: str | os.PathLike[str]) -> None:
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """The bytes of the regular file at ``path``; never blocks on a FIFO or device (refused instead)."""
+    with open_regular(path) as handle:
+        return handle.read()
+
+
+@contextlib.contextmanager
+def open_regular(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """The regular file at ``path``, open for reading; never blocks on a FIFO or device (refused instead)."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     with open(fd, "rb") as handle:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             raise NotRegularFileError(os.fspath(path), file_kind(mode))
-        return handle.read()
+        yield handle
 
 
 def fsync_dir(folder: str) -> None:
@@ -248,7 +255,6 @@ class SharedJSONStorage(Storage):
         self._lock: FileLock | None = None
         #: the preview read last (see read_preview), until the file is read whole
         self.preview: Preview | None = None
-        self._raw: tuple[bytes, Signature | None] | None = None  # the bytes it was read from
         self._data: dict[str, dict[str, Any]] | None = None
         self._signature: Signature | None = None
         #: bumped whenever the data in memory is replaced by a fresh parse
@@ -327,9 +333,7 @@ class SharedJSONStorage(Storage):
     # reading
     def changed(self) -> bool:
         """True when the file differs from what is in memory (a preview's file counts as in memory)."""
-        if self.preview is not None:
-            return file_signature(self.path) != self._signature
-        return self._data is None or file_signature(self.path) != self._signature
+        return (self._data is None and self.preview is None) or file_signature(self.path) != self._signature
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         """The file's data; parsed again only when the file changed (or only a preview was read).
@@ -340,31 +344,29 @@ class SharedJSONStorage(Storage):
         signature = file_signature(self.path)
         if self._data is not None and signature == self._signature:
             return self._data
-        kept, self._raw, self.preview = self._raw, None, None
-        raw = kept[0] if kept is not None and kept[1] == signature else read_bytes(self.path)
-        del kept
-        if not raw or raw.isspace():  # not raw.strip(): that copies the whole file
+        self.preview = None  # its bytes are let go before the file is read again
+        with open_regular(self.path) as handle:
+            if self.encoding.lower() in ("utf-8", "utf8"):
+                parsed = load_checked(handle)  # a big file a slice at a time
+            else:
+                raw = handle.read()
+                text = "" if raw.isspace() else raw.decode(self.encoding)
+                parsed = (json.loads(text), duplicates(text)) if text else None
+        if parsed is None:  # empty, or only whitespace
             self._data, self._signature, self.duplicates = None, signature, []
             return None
-        if self.encoding.lower() in ("utf-8", "utf8"):
-            data, found = loads_checked(raw)
-        else:
-            text = raw.decode(self.encoding)
-            data, found = json.loads(text), duplicates(text)
-        del raw  # before anything else is allocated
-        self._data, self._signature, self.duplicates = data, signature, found
+        (self._data, self.duplicates), self._signature = parsed, signature
         self.generation += 1
-        return data
+        return self._data
 
     def read_preview(self, table: str) -> Preview | None:
         """A preview of a big file in our layout (``jsonparse.loads_preview``): a parse of every table
         but ``table``, whose records it finds where asked; None when the file is small (it parses
-        fast whole) or cannot be previewed: ``read()`` it. ``read()`` later parses the whole file,
-        from the bytes read here while the file is unchanged. (Of the records left out of a preview
-        only the whole parse finds what is wrong: ``write`` is given what a ``read()`` returned.)"""
+        fast whole) or cannot be previewed: ``read()`` it. Only the whole parse of ``read()`` finds
+        what is wrong in the records left out (``write`` is given what a ``read()`` returned)."""
         signature = file_signature(self.path)
         raw = read_bytes(self.path)
-        self._raw, self.preview = (raw, signature), None
+        self.preview = None
         if len(raw) < 2 * jsonparse.SLICE or self.encoding.lower() not in ("utf-8", "utf8"):
             return None
         self.preview = loads_preview(raw, table)
@@ -377,7 +379,7 @@ class SharedJSONStorage(Storage):
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         # TinyDB changes the dict read() returned in place before it calls write():
         # when the write fails, forget it so the next read() shows the file again.
-        self._raw = self.preview = None  # what is written replaces any preview
+        self.preview = None  # what is written replaces any preview
         if self.readonly:
             self._data, self._signature = None, None
             raise OSError(f'Cannot write to the database. Access mode is "r": {self.path}')
@@ -494,4 +496,4 @@ class SharedJSONStorage(Storage):
         return removed
 
     def close(self) -> None:
-        self._data = self._raw = self.preview = None
+        self._data = self.preview = None

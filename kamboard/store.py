@@ -217,7 +217,7 @@ class BoardStore(PreviewReads, AccountOps, CardOps, WorkshopOps, BulkOps, MergeO
         if self._pinned and self._pinned_here():
             return self._data  # inside snapshot(): the parse its first read made
         if self._previewing:  # from here on the whole file (and what is wrong with it) is read
-            self._previewing, self._preview_cards = False, {}
+            self._previewing, self._preview_cards, self._data = False, {}, {}  # (let go before it is)
         try:
             data = self.storage.read()
         except FileNotFoundError:

@@ -1,8 +1,10 @@
-"""jsonparse.loads: a big file in our layout is parsed by slices, with exactly orjson's result."""
+"""jsonparse.loads and load_checked: a big file in our layout is parsed by slices (and read from
+the disk a slice at a time), with exactly orjson's result."""
 
 from __future__ import annotations
 
 import json
+import tempfile
 from typing import Any
 
 import orjson
@@ -46,6 +48,14 @@ def tiny_slices(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
+def read_by_slices(raw: bytes) -> Any:
+    """``raw`` written to a file, then read back with ``load_checked`` (a slice at a time)."""
+    with tempfile.TemporaryFile() as handle:
+        handle.write(raw)
+        handle.seek(0)
+        return jsonparse.load_checked(handle)
+
+
 @settings(max_examples=150, deadline=None)
 @given(board=BOARD)
 def test_sliced_parse_equals_one_piece(board: dict[str, Any]) -> None:
@@ -53,10 +63,32 @@ def test_sliced_parse_equals_one_piece(board: dict[str, Any]) -> None:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(jsonparse, "SLICE", 24)
         got = loads(raw)
+        read, found = read_by_slices(raw)
     want = orjson.loads(raw)
-    assert got == want
-    assert list(got) == list(want)
-    assert all(list(got[t]) == list(want[t]) for t in want)
+    for parsed in (got, read):
+        assert parsed == want
+        assert list(parsed) == list(want)
+        assert all(list(parsed[t]) == list(want[t]) for t in want)
+    assert found == []
+
+
+def test_a_big_file_is_read_from_the_disk_a_slice_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jsonparse, "SLICE", 64)
+    board = {"cards": {str(i): {"title": f"Card {i}", "tags": ["a"]} for i in range(1, 200)}, "meta": {"1": {}}}
+    raw = dumps(board, indent=2, sort_keys=True)
+    held: list[int] = []
+    more = jsonparse._Window._more
+
+    def reading(window: Any) -> bool:
+        held.append(len(window.buf))
+        return more(window)
+
+    monkeypatch.setattr(jsonparse._Window, "_more", reading)
+    assert read_by_slices(raw) == (board, [])
+    assert len(held) > 50 and max(held) < len(raw) // 20  # never more than a few slices in memory
+    twice = raw.replace(b'"17": {', b'"16": {')
+    assert read_by_slices(twice)[1] == jsonparse.loads_checked(twice)[1] == [("cards", "16", 2)]
+    assert read_by_slices(b"") is None and read_by_slices(b" \n ") is None
 
 
 def test_a_big_file_is_really_sliced(tiny_slices: list[int]) -> None:
@@ -90,7 +122,7 @@ def test_the_stdlib_layout_with_indent_2_is_sliced_too(tiny_slices: list[int]) -
     ],
 )
 def test_other_layouts_give_orjsons_result(raw: bytes, tiny_slices: list[int]) -> None:
-    assert loads(raw) == orjson.loads(raw)
+    assert loads(raw) == orjson.loads(raw) == read_by_slices(raw)[0]
 
 
 @pytest.mark.parametrize(
@@ -108,7 +140,9 @@ def test_broken_files_raise_orjsons_error(raw: bytes, tiny_slices: list[int]) ->
         loads(raw)
     with pytest.raises(orjson.JSONDecodeError) as whole:
         orjson.loads(raw)
-    assert str(sliced.value) == str(whole.value)
+    with pytest.raises(orjson.JSONDecodeError) as read:
+        read_by_slices(raw)
+    assert str(sliced.value) == str(whole.value) == str(read.value)
 
 
 def test_parsing_and_opening_leave_the_collector_alone(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -223,13 +224,13 @@ def big_board(board: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[
 
     monkeypatch.setattr(jsonparse, "SLICE", 64)
     parses: list[int] = []
-    real = jsonparse.loads_checked
+    real = jsonparse.load_checked
 
-    def counting(raw: bytes) -> object:
+    def counting(handle: IO[bytes]) -> object:
         parses.append(1)
-        return real(raw)
+        return real(handle)
 
-    monkeypatch.setattr("kamboard.storage.loads_checked", counting)
+    monkeypatch.setattr("kamboard.storage.load_checked", counting)
     return board, parses
 
 
