@@ -21,7 +21,7 @@ from textual.signal import Signal
 from kamboard.config import load_config, save_config
 from kamboard.errors import BoardError
 from kamboard.store import BoardStore
-from kamboard.tui.commands import OpenActionPlan, ReviewConflicts, binding_commands, show_keys
+from kamboard.tui.commands import OpenActionPlan, ReviewConflicts, binding_commands
 from kamboard.tui.history import History
 from kamboard.tui.internals import give_result_callback, keep_parsed_stylesheet, without_textual_screenshot
 from kamboard.tui.messages import OpenBoard, ShowAccounts
@@ -166,14 +166,6 @@ class KamboardApp(App[None]):
 
         self.push_screen(ConflictsScreen())
 
-    def report(self, error: Exception, prefix: str = "") -> None:
-        """Until the board's modules use ``kamboard.tui.reporting``: the error as a toast."""
-        report(self, error, prefix)
-
-    def show_keys(self, screen: Screen[Any]) -> None:
-        """The key help of ``screen`` (until the board calls ``commands.show_keys`` itself)."""
-        show_keys(screen)
-
     # theme
     def _load_theme(self) -> None:
         config, warning = load_config()
@@ -215,21 +207,10 @@ class KamboardApp(App[None]):
     def _saved(self) -> None:
         """The saver went idle having saved: this process's own events are no news for the
         watcher (others' read with them still are), and the screens show the file."""
-        self.changed()
-        self.board_changed.publish(None)
-        self._reload_boards()
-
-    def changed(self) -> None:
-        """This process changed the board: its own events are no news for the watcher."""
         news = self.watcher.mark_seen()
         if news:
             self.notify(describe(news), title="Changed by others", markup=False, timeout=5)
-
-    def _reload_boards(self) -> None:
-        """Until the board screen subscribes to ``board_changed`` itself: reload it."""
-        for screen in self.screen_stack:
-            if isinstance(screen, BoardScreen) and screen.is_running:
-                screen.reload_from_store()
+        self.board_changed.publish(None)
 
     def poll(self) -> None:
         """Pick up changes other processes wrote; the screens showing the board re-read it.
@@ -247,7 +228,6 @@ class KamboardApp(App[None]):
                 self.notify(change.error, title="Board file", severity="error", markup=False, timeout=10)
                 return
             self.board_changed.publish(None)
-            self._reload_boards()
         # no events and no change found by this poll: another read had parsed it (a reload, a
         # save of ours, announced then): the screens caught up, nothing to say
         if change.events or change.file_changed:

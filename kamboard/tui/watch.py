@@ -62,8 +62,9 @@ class BoardWatcher:
     def poll(self) -> Iterator[Change | None]:
         """None when the screens are up to date; else the change (new events, or an error once).
 
-        A context: reload the screens inside it, so they show the parse this poll read. Whatever
-        is parsed later (a write landing meanwhile) is another generation: the next poll's."""
+        A context holding the parse this poll read: tell the screens inside it. Whatever is
+        parsed later (a write landing before a screen re-read) is another generation: the next
+        poll's, which tells them again."""
         before = self.store.storage.generation
         with ExitStack() as stack:
             try:
