@@ -24,6 +24,7 @@ from textual.app import App
 from textual.signal import Signal
 
 from kamboard.store import BoardStore
+from kamboard.tui.reporting import message_of
 
 Run = Callable[[BoardStore], Any]
 Done = Callable[[Any], None]
@@ -161,8 +162,9 @@ class Saver:
             elif job.failed is not None:
                 job.failed(error)
             else:
-                message = str(getattr(error, "message", "") or error)
-                self.app.notify(f"Not saved ({job.label}): {message}", severity="error", markup=False, timeout=8)
+                self.app.notify(
+                    f"Not saved ({job.label}): {message_of(error)}", severity="error", markup=False, timeout=8
+                )
         finally:
             if not self.pending:
                 callbacks, self._idle_callbacks = self._idle_callbacks, []
