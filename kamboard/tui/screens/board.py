@@ -90,7 +90,7 @@ class BoardScreen(Screen[None]):
         self._resumed = False
         app = self.app
         dialogs = Dialogs(self)
-        self.edits = Edits(self, app.saver, history or History())
+        self.edits = Edits(self, app.saver, history if history is not None else History())
         self.card_edits = CardEdits(self, self.edits, app.store, dialogs)
         self.voting = Voting(self, self.edits, dialogs)
         self.facilitation = Facilitation(self, self.edits, app.store, dialogs, app.clock, lambda: app.today)
@@ -241,9 +241,6 @@ class BoardScreen(Screen[None]):
 
     def _board_changed(self, _: None) -> None:
         """The app's ``board_changed``: a poll found news, saves were made, copies merged."""
-        self.refresh_view()
-
-    def reload_from_store(self) -> None:  # until the app's poll publishes board_changed only
         self.refresh_view()
 
     def settled(self) -> None:
