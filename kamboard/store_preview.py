@@ -79,15 +79,18 @@ class PreviewReads(MergeOps, ReadOps):
             found = self._preview_cards[account_id] = list(cards.values())
         return found
 
-    def finish_opening(self) -> None:
-        """Parse and check the whole file, if only a preview was read (see the module's docstring).
+    def finish_opening(self) -> bool:
+        """Parse and check the whole file, if only a preview was read (see the module's docstring);
+        True when it did (the screens should read the board again).
 
-        Never raises: what is wrong with the file, every read but a preview's then says (a poll
-        shows it, a change is refused with it)."""
+        Never raises: what is wrong with the file, every read but a preview's then says (the
+        screens' next read shows it, a change is refused with it)."""
         with self._mutex:
-            if self._previewing:
-                with suppress(BoardError, OSError):
-                    self._load()
+            if not self._previewing:
+                return False
+            with suppress(BoardError, OSError):
+                self._load()
+            return True
 
     # the reads one account's board makes, answered from a preview
     def accounts(self, include_archived: bool = False) -> list[Doc]:

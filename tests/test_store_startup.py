@@ -205,18 +205,6 @@ def test_kamboard_file_pauses_the_collector_from_the_open_to_the_apps_first_pain
     assert gc.isenabled()  # also when the board never opened in the app
 
 
-def test_what_waits_for_the_first_paint_runs_once_when_it_is_done() -> None:
-    from kamboard.tui import startup
-
-    ran: list[str] = []
-    startup.after_first_paint(lambda: ran.append("first"))
-    startup.after_first_paint(lambda: ran.append("second"))
-    assert ran == []
-    startup.resume_collector()  # the app: its first screen is painted
-    startup.resume_collector()  # the app: it ends
-    assert ran == ["first", "second"]
-
-
 @pytest.fixture
 def big_board(board: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[int]]:
     """The board counts as big (opened for a preview), and each parse of the whole file is recorded."""
@@ -235,7 +223,7 @@ def big_board(board: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, list[
 
 
 @pytest.mark.parametrize(("args", "whole_before_paint"), [(["--account", "ACME"], 0), ([], 1)])
-def test_kamboard_file_on_an_account_reads_the_rest_of_a_big_file_after_the_first_paint(
+def test_kamboard_file_on_an_account_reads_only_a_preview_of_a_big_file_before_the_app_runs(
     big_board: tuple[Path, list[int]], monkeypatch: pytest.MonkeyPatch, args: list[str], whole_before_paint: int
 ) -> None:
     from click.testing import CliRunner
@@ -256,16 +244,15 @@ def test_kamboard_file_on_an_account_reads_the_rest_of_a_big_file_after_the_firs
     result = CliRunner().invoke(cli, ["open", str(board), *args])
     assert result.exit_code == 0, result.output
     assert shown == [whole_before_paint]
-    assert len(parses) == 1  # after the first paint: the whole file, once
+    assert len(parses) == whole_before_paint  # the app reads the rest after its first paint
 
 
 async def test_a_damaged_record_of_another_account_shows_its_banner_after_the_first_paint(
     big_board: tuple[Path, list[int]],
 ) -> None:
-    from kamboard.tui import startup
     from kamboard.tui.app import KamboardApp
 
-    board, _ = big_board
+    board, parses = big_board
     data = json.loads(board.read_bytes())
     other = {**next(iter(data["accounts"].values())), "id": "b" * 32, "name": "Beta"}
     data["accounts"]["99"] = other
@@ -273,12 +260,11 @@ async def test_a_damaged_record_of_another_account_shows_its_banner_after_the_fi
     board.write_text(json.dumps(data, indent=2, sort_keys=True))
     before = board.read_bytes()
     store = BoardStore(board, user="alice", preview=True)  # as `kamboard FILE --account ACME` opens it
-    startup.after_first_paint(store.finish_opening)
     app = KamboardApp(store, account=store.account("ACME")["id"])
     async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()  # the first paint: the app reads the whole file and the board shows it, no poll needed
         await pilot.pause()
-        app.poll()  # the next poll shows what the whole file said
-        await pilot.pause()
+        assert len(parses) == 1
         banner = app.screen.query_one("#readonly-banner")
         assert banner.display and "field 'position' is \"1\", not a number" in str(banner.render())
         await pilot.press("n")  # quick-add: refused, read-only

@@ -45,7 +45,6 @@ def open_tui(path: str, account: str | None = None, *, ask: bool = True) -> None
 def _open_tui(path: str, account: str | None, *, ask: bool) -> int:
     run = _tui_runner()
     from ..store import BoardStore
-    from ..tui import startup
 
     conf = settings()
     conf.given_user()  # --user / $KAMBOARD_USER checked before anything else happens
@@ -68,9 +67,8 @@ def _open_tui(path: str, account: str | None, *, ask: bool) -> int:
             raise click.exceptions.Exit(1)
     # the user is looked up at the first change (git config is a subprocess: not at start)
     # a file with records of the wrong shape opens read-only, its banner saying why (a big one
-    # opened on an account: once the account's board is painted, see store_preview)
+    # opened on an account: once the account's board is painted, the app reads the whole file)
     store = BoardStore(path, (conf.user or "").strip() or None, create=True, preview=bool(account))
-    startup.after_first_paint(store.finish_opening)
     account_id = store.account(account)["id"] if account else None
     return run(store, account=account_id)
 

@@ -105,12 +105,20 @@ class KamboardApp(App[None]):
 
     def on_mount(self) -> None:
         self.saver.start()
-        self.call_after_refresh(resume_collector)
+        self.call_after_refresh(self._first_painted)
         self._load_theme()
         if self._start_error:
             report(self, self._start_error)
         self.set_interval(POLL_SECONDS, self.poll)
         self.call_after_refresh(self._watch_copies)
+
+    def _first_painted(self) -> None:
+        """The first screen is painted: the collector runs again, and a board opened for one
+        account's first paint (store_preview) reads and checks the whole file now; the screens
+        then show what it found (a damaged record elsewhere: read-only, its banner)."""
+        resume_collector()
+        if self.store.finish_opening():
+            self.board_changed.publish(None)
 
     def _watch_copies(self) -> None:
         """Merge the sync tools' conflicted copies beside the board, now and while the app runs

@@ -5,19 +5,14 @@ over them cost the first paint ~10 ms on a 10,000-card board. The TUI's entry pa
 collector before the board is opened, the app freezes what exists when it starts, and the
 collector runs again once the first screen is painted (the app calls :func:`resume_collector`
 then). CLI commands and programs embedding the store keep Python's defaults.
-
-What else can wait for the first paint is given to :func:`after_first_paint` (the TUI's entry
-opens a big board for one account's first paint, and the rest of the file is read then).
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
 
 _paused = False
 _frozen = False
-_after_paint: list[Callable[[], None]] = []
 
 
 def pause_collector() -> None:
@@ -28,20 +23,13 @@ def pause_collector() -> None:
         gc.disable()
 
 
-def after_first_paint(callback: Callable[[], None]) -> None:
-    """Call ``callback`` once the first screen is painted (at :func:`resume_collector`)."""
-    _after_paint.append(callback)
-
-
 def resume_collector() -> None:
-    """The first screen is painted (or the app ends before it): turn the collector on again if
-    :func:`pause_collector` turned it off, then run what waited for the first paint, once."""
+    """Turn the collector on again if :func:`pause_collector` turned it off (the first screen is
+    painted, or the app ends before it)."""
     global _paused
     if _paused:
         _paused = False
         gc.enable()
-    while _after_paint:
-        _after_paint.pop(0)()
 
 
 def freeze_startup_objects() -> None:
