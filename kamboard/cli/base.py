@@ -1,7 +1,9 @@
 """The click group, common options and error handling shared by every command module.
 
 Other modules add commands with ``from kamboard.cli.base import cli, pass_store`` and
-``@cli.command()`` (or a sub-group); ``kamboard/cli/__init__.py`` imports them.
+``@cli.command()`` (or a sub-group), and name them in :data:`COMMAND_MODULES`: a command's
+module is imported only when that command runs (or help lists every command), so
+``kamboard FILE`` loads the TUI's opening command alone (click's lazy group pattern).
 
 Options: ``-f/--file`` and ``--user`` are accepted both before the command
 (``kamboard -f x.json card list``) and after it (``kamboard card list -f x.json``);
@@ -20,9 +22,10 @@ This module must not import textual.
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -174,6 +177,8 @@ def pass_store(f: Callable[..., Any] | None = None, *, create: bool = False) -> 
 class KamboardGroup(click.Group):
     """The top-level group.
 
+    - Commands load lazily: ``lazy_commands`` maps each command name to the module that
+      registers it on this group when imported; :meth:`get_command` imports it on first use.
     - A first positional argument that is not a command name is a board FILE to open in
       the TUI (``kamboard board.json``); no command at all opens the default board.
     - Board and validation errors become :class:`CliError` (exit 2, one line).
@@ -181,12 +186,29 @@ class KamboardGroup(click.Group):
 
     default_command = "open"
 
+    def __init__(self, *args: Any, lazy_commands: Mapping[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands: dict[str, str] = dict(lazy_commands or {})
+
+    def command_names(self) -> set[str]:
+        """Every command name, loaded or not (no import)."""
+        return {*self.commands, *self.lazy_commands}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.command_names())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            importlib.import_module(self.lazy_commands[cmd_name])  # its decorators register it on this group
+        return super().get_command(ctx, cmd_name)
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         args = list(args)
-        if not ctx.resilient_parsing and self.default_command in self.commands:
+        names = self.command_names()
+        if not ctx.resilient_parsing and self.default_command in names:
             first = _first_positional(args)
             flags = {"--help", "-h", "--version"}.intersection(args if first is None else args[:first])
-            if not flags and (first is None or args[first] not in self.commands):
+            if not flags and (first is None or args[first] not in names):
                 if first is not None:
                     self._check_typo(ctx, args[first])
                 args.insert(0, self.default_command)
@@ -198,7 +220,8 @@ class KamboardGroup(click.Group):
             return
         import difflib
 
-        names = [n for n, c in self.commands.items() if not c.hidden]
+        commands = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        names = [name for name, command in commands if command is not None and not command.hidden]
         close = difflib.get_close_matches(word, names, n=1)
         hint = f" Did you mean {close[0]!r}?" if close else f" Commands: {', '.join(sorted(names))}."
         raise click.UsageError(
@@ -273,9 +296,31 @@ def _first_positional(args: list[str]) -> int | None:
     return None
 
 
+# Every command name -> the module whose decorators register it on ``cli``; add a new command here
+# (tests/test_cli_lazy.py checks that this names exactly the commands the modules register).
+COMMAND_MODULES = {
+    "open": "kamboard.cli.board",
+    "demo": "kamboard.cli.board",
+    "check": "kamboard.cli.board",
+    "account": "kamboard.cli.accounts",
+    "card": "kamboard.cli.cards",
+    "workshop": "kamboard.cli.workshop",
+    "gaps": "kamboard.cli.workshop",
+    "present": "kamboard.cli.workshop",
+    "export": "kamboard.cli.export",
+    "import": "kamboard.cli.export",
+    "due": "kamboard.cli.export",
+    "merge": "kamboard.cli.merge",
+    "git-setup": "kamboard.cli.merge",
+    "merge-driver": "kamboard.cli.merge",
+    "conflicts": "kamboard.cli.merge",
+}
+
+
 @click.group(
     "kamboard",
     cls=KamboardGroup,
+    lazy_commands=COMMAND_MODULES,
     context_settings={"help_option_names": ["-h", "--help"]},
     invoke_without_command=True,
 )
