@@ -15,6 +15,7 @@ from kamboard import model
 from kamboard.errors import BoardError, Conflict, NotFound
 from kamboard.model import LANE_TITLES, LANES, ValidationError
 from kamboard.stale import user_fields
+from kamboard.store_cards import SavedCard
 from kamboard.tui.edits import Card, Edits, Entry, Spot, record
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ class CardEdits:
             return saved
 
         def done(saved: Card) -> None:
-            dropped = getattr(saved, "dropped_links", None)
+            dropped = saved.dropped_links if isinstance(saved, SavedCard) else []
             if dropped:
                 self.host.notify(
                     f"Saved; {len(dropped)} link(s) to cards deleted meanwhile were left out.",
