@@ -348,11 +348,12 @@ class BoardStore(PreviewReads, AccountOps, CardOps, WorkshopOps, BulkOps, MergeO
             doc["created_at"], doc["created_by"], doc["rev"] = now, self.user, 0
         doc["updated_at"], doc["updated_by"] = now, self.user
         doc["rev"] = int(doc.get("rev", 0)) + 1
-        found = self._before.get(id(doc)) if self._before is not None else None
-        if found is not None:
+        before = self._before
+        found = before.get(id(doc)) if before is not None else None
+        if before is not None and found is not None:
             replica = self._writer()
             stamp_change(found[1], doc, self.user, replica=replica, at=now)
-            self._before[id(doc)] = (doc, dict(doc))  # type: ignore[index]
+            before[id(doc)] = (doc, dict(doc))
             self._last_write = (str(doc.get("id", "")), last_count(doc, replica))
 
     def _touch(self, doc: Doc) -> Doc:
