@@ -12,7 +12,7 @@ import stat
 from functools import cache
 from typing import Any
 
-from . import model, reports
+from . import csv_export, ical, minutes, model, reports
 from .storage import atomic_write
 
 Doc = dict[str, Any]
@@ -40,11 +40,11 @@ def render(
     ``workshop_id`` chooses the minutes' workshop (md); ValueError when it names none of the account's.
     """
     if fmt == "md":
-        return reports.minutes_markdown(account, cards, workshops, today=today, workshop_id=workshop_id)
+        return minutes.minutes_markdown(account, cards, workshops, today=today, workshop_id=workshop_id)
     if fmt == "csv":
-        return reports.actions_csv(account, cards)
+        return csv_export.actions_csv(account, cards)
     if fmt == "ics":
-        return reports.calendar_ics(account, cards, workshops, now=dt.datetime.now(dt.UTC))
+        return ical.calendar_ics(account, cards, workshops, now=dt.datetime.now(dt.UTC))
     return reports.account_json(account, cards, workshops, exported_at=model.utc_now(), exported_by=user)
 
 

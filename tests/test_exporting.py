@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from kamboard import exporting, reports
+from kamboard import csv_export, exporting, minutes
 
 TODAY = dt.date(2026, 3, 10)
 ACCOUNT = {"id": "a1", "name": "ACME"}
@@ -41,8 +41,8 @@ def test_each_format_renders_with_its_report() -> None:
     def render(fmt: str, **kw: Any) -> str:
         return exporting.render(fmt, ACCOUNT, CARDS, WORKSHOPS, today=TODAY, user="ann", **kw)
 
-    assert render("md") == reports.minutes_markdown(ACCOUNT, CARDS, WORKSHOPS, today=TODAY)
-    assert render("csv") == reports.actions_csv(ACCOUNT, CARDS)
+    assert render("md") == minutes.minutes_markdown(ACCOUNT, CARDS, WORKSHOPS, today=TODAY)
+    assert render("csv") == csv_export.actions_csv(ACCOUNT, CARDS)
     assert "BEGIN:VCALENDAR" in render("ics") and "Pilot" in render("ics")
     data = json.loads(render("json"))
     assert data["exported_by"] == "ann" and [c["id"] for c in data["cards"]] == ["c1"]

@@ -17,7 +17,7 @@ import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from kamboard import reports
+from kamboard import csv_export, ical, md_text, minutes, reports
 from kamboard.store import BoardStore
 
 TODAY = dt.date(2026, 3, 10)
@@ -133,7 +133,7 @@ def list_after(tokens: list[Token], heading: str) -> list[str]:
 def test_minutes_structure_and_cells_survive_hostile_text(tmp_path: Path) -> None:
     store, acc = build(tmp_path)
     ids = store._test_ids  # type: ignore[attr-defined]
-    text = reports.minutes_markdown(*_data(store, acc), today=TODAY)
+    text = minutes.minutes_markdown(*_data(store, acc), today=TODAY)
     tokens = parse(text)
     heads = headings(tokens)
     assert heads[0] == ("h1", f"Minutes: {ids['ws']['title']} ({acc['name']})")
@@ -200,7 +200,7 @@ def test_minutes_structure_and_cells_survive_hostile_text(tmp_path: Path) -> Non
 def test_minutes_gaps_and_commitments(tmp_path: Path) -> None:
     store, acc = build(tmp_path)
     ids = store._test_ids  # type: ignore[attr-defined]
-    tokens = parse(reports.minutes_markdown(*_data(store, acc), today=TODAY))
+    tokens = parse(minutes.minutes_markdown(*_data(store, acc), today=TODAY))
     assert list_after(tokens, "Challenges no support action answers") == [ids["c2"]["title"]]
     assert list_after(tokens, "Support actions answering no topic or challenge") == [FORMULAS[0]]
     assert list_after(tokens, "Support actions without value for the customer, owner or due date") == [
@@ -218,7 +218,7 @@ def test_minutes_votes_order_and_chosen_workshop(tmp_path: Path) -> None:
     cards = store.cards(acc["id"])
     for card in cards:
         card["votes"] = 5 if card["id"] == ids["c2"]["id"] else 1
-    text = reports.minutes_markdown(
+    text = minutes.minutes_markdown(
         acc, cards, store.workshops(acc["id"]), today=TODAY, workshop_id=ids["ws_old"]["id"][:6]
     )
     tokens = parse(text)
@@ -227,13 +227,13 @@ def test_minutes_votes_order_and_chosen_workshop(tmp_path: Path) -> None:
     assert challenges[1] == ["# Unanswered challenge", "5", ""]
     assert challenges[2][:2] == ["Supply chain delays", "1"]
     with pytest.raises(ValueError, match="No workshop 'nope'"):
-        reports.minutes_markdown(acc, cards, [], today=TODAY, workshop_id="nope")
+        minutes.minutes_markdown(acc, cards, [], today=TODAY, workshop_id="nope")
 
 
 def test_minutes_without_workshop_or_cards(tmp_path: Path) -> None:
     store = BoardStore(tmp_path / "b.json", "t", create=True)
     acc = store.add_account("Empty")
-    tokens = parse(reports.minutes_markdown(acc, [], [], today=TODAY))
+    tokens = parse(minutes.minutes_markdown(acc, [], [], today=TODAY))
     assert headings(tokens)[0] == ("h1", "Minutes: Empty")
     assert "Notes" not in [t for _, t in headings(tokens)]
 
@@ -263,7 +263,7 @@ def test_minutes_without_workshop_or_cards(tmp_path: Path) -> None:
     ],
 )
 def test_md_escape_renders_literally(raw: str) -> None:
-    tokens = parse(f"Before\n\n{reports.md_escape(raw)}\n")
+    tokens = parse(f"Before\n\n{md_text.md_escape(raw)}\n")
     paragraphs = [inline_text(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "paragraph_open"]
     assert paragraphs == ["Before", raw.strip()]
     assert [t.type for t in tokens].count("paragraph_open") == 2
@@ -278,12 +278,12 @@ def read_csv(text: str) -> list[list[str]]:
 def test_csv_quoting_bom_and_formula_neutralised(tmp_path: Path) -> None:
     store, acc = build(tmp_path)
     ids = store._test_ids  # type: ignore[attr-defined]
-    text = reports.actions_csv(store.account(acc["id"]), store.cards(acc["id"]))
+    text = csv_export.actions_csv(store.account(acc["id"]), store.cards(acc["id"]))
     raw = text.encode("utf-8")
     assert raw.startswith(b"\xef\xbb\xbf") and "Müller".encode() in raw and "🎉".encode() in raw
     rows = read_csv(text)
-    assert rows[0] == list(reports.CSV_HEADERS)
-    assert len(rows) == 4 and all(len(r) == len(reports.CSV_HEADERS) for r in rows)
+    assert rows[0] == list(csv_export.CSV_HEADERS)
+    assert len(rows) == 4 and all(len(r) == len(csv_export.CSV_HEADERS) for r in rows)
     first = dict(zip(rows[0], rows[1], strict=True))
     assert first["ID"] == ids["s1"]["id"]
     assert first["Action"] == HOSTILE
@@ -296,19 +296,19 @@ def test_csv_quoting_bom_and_formula_neutralised(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("value", [*FORMULAS, "\tx", "\rx"])
 def test_csv_cell_neutralises_formula_prefixes(value: str) -> None:
-    assert reports.csv_cell(value).startswith("'")
+    assert csv_export.csv_cell(value).startswith("'")
 
 
 @pytest.mark.parametrize("value", ["plain", "Müller", "a=b", "", "'quoted"])
 def test_csv_cell_leaves_plain_text(value: str) -> None:
-    assert reports.csv_cell(value) == value
+    assert csv_export.csv_cell(value) == value
 
 
 # ---------------------------------------------------------------- iCalendar
 def test_ics_parses_with_icalendar_and_round_trips_text(tmp_path: Path) -> None:
     store, acc = build(tmp_path)
     ids = store._test_ids  # type: ignore[attr-defined]
-    text = reports.calendar_ics(*_data(store, acc), now=NOW)
+    text = ical.calendar_ics(*_data(store, acc), now=NOW)
     raw = text.encode("utf-8")
     assert raw.endswith(b"\r\n") and b"\n" not in raw.replace(b"\r\n", b"")
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
@@ -337,12 +337,12 @@ def test_ics_parses_with_icalendar_and_round_trips_text(tmp_path: Path) -> None:
 def test_ics_uids_stable_and_output_deterministic(tmp_path: Path) -> None:
     store, acc = build(tmp_path, hostile=False)
     ids = store._test_ids  # type: ignore[attr-defined]
-    first = reports.calendar_ics(*_data(store, acc), now=NOW)
-    assert first == reports.calendar_ics(*_data(store, acc), now=NOW + dt.timedelta(days=1))
+    first = ical.calendar_ics(*_data(store, acc), now=NOW)
+    assert first == ical.calendar_ics(*_data(store, acc), now=NOW + dt.timedelta(days=1))
     store.update_card(ids["s1"]["id"], {"title": "Renamed", "due": "2026-04-01"})
     uids = [
         str(e["UID"])
-        for e in icalendar.Calendar.from_ical(reports.calendar_ics(*_data(store, acc), now=NOW)).walk("VEVENT")
+        for e in icalendar.Calendar.from_ical(ical.calendar_ics(*_data(store, acc), now=NOW)).walk("VEVENT")
     ]
     assert f"{ids['s1']['id']}-due@kamboard" in uids
 
@@ -353,7 +353,7 @@ def test_ics_timed_workshop_and_skipped_actions(tmp_path: Path) -> None:
     store.add_workshop(acc["id"], "Morning", start="2026-05-04T09:00", agenda=[{"title": "a", "minutes": 90}])
     store.add_card(acc["id"], "support", "Dropped", due="2026-05-01", status="dropped")
     store.add_card(acc["id"], "support", "No due", status="agreed")
-    cal = icalendar.Calendar.from_ical(reports.calendar_ics(*_data(store, acc), now=NOW))
+    cal = icalendar.Calendar.from_ical(ical.calendar_ics(*_data(store, acc), now=NOW))
     events = cal.walk("VEVENT")
     assert len(events) == 1
     assert events[0].decoded("DTSTART") == dt.datetime(2026, 5, 4, 9, 0)
@@ -362,7 +362,7 @@ def test_ics_timed_workshop_and_skipped_actions(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("text", ["a" * 200, "ü" * 100, "😀" * 60, "x" + "€" * 80, ""])
 def test_ics_fold_limits_octets_and_unfolds_back(text: str) -> None:
-    folded = reports.ics_fold("SUMMARY:" + text)
+    folded = ical.ics_fold("SUMMARY:" + text)
     assert folded.endswith("\r\n")
     lines = folded[:-2].split("\r\n")
     assert all(len(line.encode("utf-8")) <= 75 for line in lines)
@@ -371,7 +371,7 @@ def test_ics_fold_limits_octets_and_unfolds_back(text: str) -> None:
 
 
 def test_ics_escape() -> None:
-    assert reports.ics_escape("a\\b;c,d\ne\r\nf") == "a\\\\b\\;c\\,d\\ne\\nf"
+    assert ical.ics_escape("a\\b;c,d\ne\r\nf") == "a\\\\b\\;c\\,d\\ne\\nf"
 
 
 # ---------------------------------------------------------------- JSON and hygiene
@@ -388,7 +388,7 @@ def test_account_json_shape(tmp_path: Path) -> None:
 
 
 def test_reports_and_followup_do_not_import_textual() -> None:
-    code = "import sys, kamboard.reports, kamboard.followup, kamboard.transfer; print('textual' in sys.modules)"
+    code = "import sys, kamboard.exporting, kamboard.followup, kamboard.transfer; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -404,4 +404,4 @@ def test_reports_and_followup_do_not_import_textual() -> None:
     ],
 )
 def test_workshop_date_range(start: str, end: str, shown: str) -> None:
-    assert reports._date_range({"start": start, "end": end}) == shown
+    assert minutes._date_range({"start": start, "end": end}) == shown

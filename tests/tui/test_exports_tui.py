@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from kamboard.reports import CSV_HEADERS
+from kamboard.csv_export import CSV_HEADERS
 from kamboard.store import BoardStore
 from kamboard.tui.app import KamboardApp
 from kamboard.tui.exports import KINDS, check_target, default_path, slug, write_export
