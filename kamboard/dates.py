@@ -1,0 +1,124 @@
+"""Dates as people type them in a workshop, turned into the stored form YYYY-MM-DD. Pure, no I/O.
+
+``parse_date`` understands, relative to ``today``:
+
+- ``2026-12-14`` (ISO), ``14.12.2026`` and ``14.12.26`` (day first, as written in Germany);
+- ``14.12.`` or ``14.12``: the next 14 December, today included;
+- ``+14`` or ``+14d``: in 14 days; ``+2w``: in two weeks;
+- ``today``, ``tomorrow``; a weekday (``mon``, ``monday``, ``fr``): the next one after today.
+
+Words may be shortened to any unambiguous beginning of at least two letters (``we``, ``tom``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from kamboard.model import ValidationError
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WORDS = ("today", "tomorrow", *WEEKDAYS)
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})?")
+_DAY_MONTH = re.compile(r"(\d{1,2})\.(\d{1,2})")
+_OFFSET = re.compile(r"\+\s*(\d{1,5})\s*([dw]?)")
+LEAP_SEARCH = 8  # years to look ahead for the next 29.02.
+
+
+def examples(today: dt.date) -> str:
+    """The forms ``parse_date`` takes, with dates after ``today`` (a hint never shows a past date)."""
+    soon = today + dt.timedelta(days=14)
+    return f"+14, +2w, fri, {soon.day}.{soon.month}., {soon:%d.%m.%Y} or {soon.isoformat()}"
+
+
+def _real(year: int, month: int, day: int, text: str, field: str) -> dt.date:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValidationError(field, f"Date {text!r} does not exist in the calendar.") from None
+
+
+def _next_day_month(day: int, month: int, today: dt.date, text: str, field: str) -> dt.date:
+    """The first ``day``.``month``. on or after ``today`` (29.02. waits for a leap year)."""
+    _real(2000, month, day, text, field)  # a leap year: is it a date at all?
+    for year in range(today.year, today.year + LEAP_SEARCH + 1):
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if date >= today:
+            return date
+    raise ValidationError(field, f"Date {text!r} does not exist in the calendar.")  # not reached: 29.02. recurs
+
+
+def _word(word: str, field: str) -> str | None:
+    """The one word of ``WORDS`` that ``word`` begins (two letters at least), else None."""
+    if len(word) < 2 or not word.isalpha():
+        return None
+    found = [name for name in WORDS if name.startswith(word)]
+    if len(found) > 1:
+        raise ValidationError(field, f"Date {word!r} could be {' or '.join(found)}: type more letters.")
+    return found[0] if found else None
+
+
+def parse_date(text: str, today: dt.date, field: str = "due") -> str:
+    """``text`` as typed (see the module's docstring) as YYYY-MM-DD; '' stays '' (no date).
+
+    Raises ``ValidationError`` (for ``field``) with a message that shows the forms understood."""
+    raw = text.strip()
+    if not raw:
+        return ""
+    key = raw.casefold()
+    try:
+        date = _parse(raw, key, today, field)
+    except OverflowError:
+        raise ValidationError(field, f"Date {raw!r} is too far away.") from None
+    if date is None:
+        raise ValidationError(field, f"Date {raw!r} is not understood; write e.g. {examples(today)}.")
+    return date.isoformat()
+
+
+def _parse(raw: str, key: str, today: dt.date, field: str) -> dt.date | None:
+    if match := _ISO.fullmatch(key):
+        year, month, day = (int(part) for part in match.groups())
+        return _real(year, month, day, raw, field)
+    if match := _DOTTED.fullmatch(key):
+        day, month = int(match[1]), int(match[2])
+        if match[3] is None:
+            return _next_day_month(day, month, today, raw, field)
+        year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
+        return _real(year, month, day, raw, field)
+    if match := _DAY_MONTH.fullmatch(key):
+        return _next_day_month(int(match[1]), int(match[2]), today, raw, field)
+    if match := _OFFSET.fullmatch(key):
+        count = int(match[1])
+        return today + dt.timedelta(weeks=count) if match[2] == "w" else today + dt.timedelta(days=count)
+    word = _word(key, field)
+    if word == "today":
+        return today
+    if word == "tomorrow":
+        return today + dt.timedelta(days=1)
+    if word in WEEKDAYS:
+        ahead = (WEEKDAYS.index(word) - today.weekday() - 1) % 7 + 1  # 1..7: the next one, never today
+        return today + dt.timedelta(days=ahead)
+    return None
+
+
+def describe(iso: str, today: dt.date) -> str:
+    """A stored date for people: 'Mon 14 Dec 2026, in 15 days' ('today', 'tomorrow', '3 days ago')."""
+    date = dt.date.fromisoformat(iso)
+    days = (date - today).days
+    if days == 0:
+        when = "today"
+    elif days == 1:
+        when = "tomorrow"
+    elif days == -1:
+        when = "yesterday"
+    elif days > 0:
+        when = f"in {days} days"
+    else:
+        when = f"{-days} days ago"
+    weekday = WEEKDAYS[date.weekday()][:3].capitalize()  # English whatever the locale
+    return f"{weekday} {date.day} {MONTHS[date.month - 1]} {date.year}, {when}"
