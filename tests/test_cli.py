@@ -265,7 +265,7 @@ ERRORS = [
     (("card", "add", "alpha Kliniken", "topic", "x" * 201), "at most 200"),
     (("card", "add", "alpha Kliniken", "support", "x", "--status", "maybe"), "Unknown status 'maybe'"),
     (("card", "add", "alpha Kliniken", "support", "x", "--side", "them"), "Unknown side 'them'"),
-    (("card", "add", "alpha Kliniken", "support", "x", "--due", "31.12.2026"), "YYYY-MM-DD"),
+    (("card", "add", "alpha Kliniken", "support", "x", "--due", "31/12/2026"), "is not understood; write e.g. +14"),
     (("card", "add", "alpha Kliniken", "support", "x", "--due", "2026-02-30"), "does not exist"),
     (("card", "add", "alpha Kliniken", "support", "x", "--link", "cccc"), "No card 'cccc'"),
     (("card", "edit", "bbbb", "--title", ""), "Title must not be empty"),

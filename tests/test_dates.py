@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -107,3 +108,30 @@ def test_describe_says_the_weekday_and_how_far() -> None:
     assert describe("2026-11-30", SUNDAY) == "Mon 30 Nov 2026, tomorrow"
     assert describe("2026-11-28", SUNDAY) == "Sat 28 Nov 2026, yesterday"
     assert describe("2026-11-19", SUNDAY) == "Thu 19 Nov 2026, 10 days ago"
+
+
+def test_cli_due_takes_the_same_forms_and_stores_iso(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kamboard.cli import cli
+    from kamboard.store import BoardStore
+
+    path = tmp_path / "board.json"
+    store = BoardStore(path, "setup", create=True)
+    store.add_account("ACME")
+    today = dt.date.today()  # the CLI takes the real today
+    runner = CliRunner()
+    for typed in ("+14", "+2w", "fri", f"{today + dt.timedelta(days=3):%d.%m.}", "tomorrow", "2027-01-05"):
+        result = runner.invoke(cli, ["card", "add", "ACME", "support", typed, "--due", typed, "-f", str(path)])
+        assert result.exit_code == 0, result.stderr
+    dues = {c["title"]: c["due"] for c in BoardStore(path, "check").cards()}
+    assert dues == {typed: parse_date(typed, today) for typed in dues}
+    assert dues["+14"] == (today + dt.timedelta(days=14)).isoformat()
+    assert dues["2027-01-05"] == "2027-01-05"
+    card = next(iter(BoardStore(path, "check").cards()))
+    result = runner.invoke(cli, ["card", "edit", card["id"], "--due", "", "-f", str(path)])
+    assert result.exit_code == 0, result.stderr
+    assert BoardStore(path, "check").card(card["id"])["due"] == ""
+    result = runner.invoke(cli, ["card", "edit", card["id"], "--due", "soon", "-f", str(path)])
+    assert result.exit_code == 2
+    assert "Date 'soon' is not understood; write e.g. +14" in result.stderr

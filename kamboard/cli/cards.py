@@ -6,11 +6,13 @@ creates the file). CARD is a card id or a unique id prefix.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import click
 
+from ..dates import parse_date
 from ..merge_state import MERGE_FIELDS
 from ..model import CARD_FIELDS, LANE_TITLES, LANES, SIDES, STATUSES
 from .base import cli, echo, echo_json, echo_table, pass_store, short_id
@@ -26,6 +28,11 @@ def lane_name(value: str) -> str:
     return _LANE_ALIASES.get(key, key)
 
 
+def _due(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """--due as people type it (kamboard.dates), as YYYY-MM-DD."""
+    return None if value is None else parse_date(value, dt.date.today())
+
+
 def card_fields(func: Callable[..., Any]) -> Callable[..., Any]:
     """The optional card fields shared by `card add` and `card edit` (None: not given)."""
     options = [
@@ -33,7 +40,14 @@ def card_fields(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--tag", "tags", multiple=True, metavar="TAG", help="A tag (repeatable; replaces the tags)."),
         click.option("--owner", default=None, metavar="NAME", help="Who follows up this support action."),
         click.option("--side", default=None, metavar="|".join(SIDES), help="Whose side the owner is on."),
-        click.option("--due", default=None, metavar="YYYY-MM-DD", help="Due date."),
+        click.option(
+            "--due",
+            default=None,
+            metavar="DATE",
+            callback=_due,
+            help="Due date: 2026-12-14, 14.12.2026, 14.12. (the next one), +14 (days), +2w, fri, today; "
+            "stored as YYYY-MM-DD ('' clears).",
+        ),
         click.option("--status", default=None, metavar="STATUS", help=f"One of {', '.join(STATUSES)}."),
         click.option("--customer-benefit", default=None, metavar="TEXT", help="Value for the customer."),
         click.option("--our-benefit", default=None, metavar="TEXT", help="Value for us."),
