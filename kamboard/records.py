@@ -53,7 +53,7 @@ _KINDS: dict[object, str] = {
     _WHEN: "a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)",
     _VOTERS: "an object of integers",
     _PARTICIPANTS: "a list of participants (name, side, role)",
-    _AGENDA: "a list of agenda items (id, title, lane, minutes)",
+    _AGENDA: "a list of agenda items (id, title, lane, minutes, day, notes)",
     _AGENDA_STATE: "a timer state (index, item_id, running, started_at, elapsed, extra)",
 }
 
@@ -306,6 +306,8 @@ def _agenda_item_ok(item: object) -> bool:
         and item.get("id", "").__class__ is str
         and item.get("lane", "") in ("", *LANES)
         and item.get("minutes", 0).__class__ is int
+        and item.get("day", 1).__class__ is int  # the workshop day it is on (kamboard.agenda)
+        and item.get("notes", "").__class__ is str  # notes or decisions taken on it
     )
 
 

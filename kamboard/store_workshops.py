@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from . import agenda as agenda_rules
 from . import followup, model, voting
 from . import workshop as ws_rules
 from .errors import Unchanged
@@ -17,6 +18,12 @@ from .stale import conflict, merge
 from .store_base import StoreBase
 
 Doc = dict[str, Any]
+
+
+def _pinned(doc: Doc) -> list[Doc]:
+    """The workshop's agenda with every item's day stored (an agenda from before days were stored
+    keeps the days it was shown with: see ``agenda.pin_days``)."""
+    return agenda_rules.pin_days(list(doc.get("agenda") or []), str(doc.get("start") or ""))
 
 
 class WorkshopOps(StoreBase):
@@ -58,6 +65,8 @@ class WorkshopOps(StoreBase):
                 if not any(doc.get(k) != v for k, v in clean.items()):
                     raise Unchanged
                 clean = ws_rules.validate_workshop_fields(clean, doc)  # the merged whole must hold too
+            if "start" in clean and "agenda" not in clean and doc.get("agenda") != (pinned := _pinned(doc)):
+                clean["agenda"] = pinned  # its days as shown before the new start
             doc.update(clean)
             self._stamp(doc)
             self._log(data, "workshop.edit", doc, f"edited workshop {doc.get('title', '')!r}")
@@ -74,29 +83,52 @@ class WorkshopOps(StoreBase):
         return dict(doc)
 
     def add_agenda_item(
-        self, workshop_id: str, title: str, lane: str = "", minutes: int = 30, index: int | None = None
+        self,
+        workshop_id: str,
+        title: str,
+        lane: str = "",
+        minutes: int = 30,
+        index: int | None = None,
+        day: int | None = None,
     ) -> Doc:
-        """Add an agenda item (at ``index``, else at the end); returns the item."""
-        item = ws_rules.new_agenda_item(title, lane, minutes)
+        """Add an agenda item (at ``index``, else at the end) on ``day`` (else on the day of the
+        item it follows; at the start: of the item it comes before); returns the item."""
+        item = ws_rules.new_agenda_item(title, lane, minutes, day=day)
 
         def apply(doc: Doc) -> str:
-            agenda = list(doc.get("agenda") or [])
-            agenda.insert(len(agenda) if index is None else max(0, index), item)
-            doc["agenda"] = agenda
+            agenda = _pinned(doc)
+            at = len(agenda) if index is None else max(0, min(index, len(agenda)))
+            next_to = agenda[at - 1] if at > 0 else agenda[0] if agenda else {}
+            agenda.insert(at, {**item, "day": agenda_rules.day_of(next_to)})
+            doc["agenda"], at = agenda_rules.set_day(agenda, at, day or agenda_rules.day_of(next_to))
+            item.update(doc["agenda"][at])
             return f"added agenda item {item['title']!r}"
 
         self._edit_workshop(workshop_id, apply)
         return dict(item)
 
-    def update_agenda_item(self, workshop_id: str, item_ref: str, **changes: Any) -> Doc:
-        """Change an agenda item's title, lane or minutes; ``item_ref``: id, id prefix or 1-based number."""
+    def update_agenda_item(self, workshop_id: str, item_ref: str, *, base: Doc | None = None, **changes: Any) -> Doc:
+        """Change an agenda item's title, lane, minutes, day or notes; ``item_ref``: id, id prefix or
+        1-based number. A new day moves the item to that day (its start when later, its end when
+        earlier).
+
+        With ``base`` (the item as the caller saw it), merged field by field: a field both sides
+        changed to different values raises :class:`Conflict`; nothing new: nothing is written."""
         clean = ws_rules.validate_agenda_fields(changes)
         result: Doc = {}
 
         def apply(doc: Doc) -> str:
-            agenda = [dict(i) for i in doc.get("agenda") or []]
+            agenda = _pinned(doc)
             i = ws_rules.find_item(agenda, item_ref)
-            agenda[i].update(clean)
+            mine = clean
+            if base is not None:
+                mine = merge(agenda[i], base, clean, self._data.get("events"))
+                if not mine:
+                    raise Unchanged
+            day = mine.pop("day", None)
+            agenda[i] = {**agenda[i], **mine}
+            if day is not None:
+                agenda, i = agenda_rules.set_day(agenda, i, day)
             doc["agenda"] = agenda
             result.update(agenda[i])
             return f"edited agenda item {agenda[i]['title']!r}"
@@ -105,10 +137,11 @@ class WorkshopOps(StoreBase):
         return result
 
     def move_agenda_item(self, workshop_id: str, item_ref: str, index: int) -> Doc:
-        """Move an agenda item to ``index`` (0-based); returns the workshop."""
+        """Move an agenda item to ``index`` (0-based; it takes the day of the item it follows);
+        returns the workshop."""
 
         def apply(doc: Doc) -> str:
-            agenda = list(doc.get("agenda") or [])
+            agenda = _pinned(doc)
             doc["agenda"] = ws_rules.move_item(agenda, item_ref, index)
             return f"moved agenda item {agenda[ws_rules.find_item(agenda, item_ref)]['title']!r}"
 
@@ -119,7 +152,7 @@ class WorkshopOps(StoreBase):
         result: Doc = {}
 
         def apply(doc: Doc) -> str:
-            agenda = list(doc.get("agenda") or [])
+            agenda = _pinned(doc)
             result.update(agenda.pop(ws_rules.find_item(agenda, item_ref)))
             doc["agenda"] = agenda
             return f"removed agenda item {result['title']!r}"

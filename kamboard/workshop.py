@@ -1,8 +1,9 @@
-"""Workshops: the default 1.5-day agenda, field validation, the agenda timer, and which workshop runs.
+"""Workshops: field validation, the agenda timer, and which workshop runs.
 
-Pure, no I/O. The timer is a small JSON-able state dict stored in the workshop record
-(``workshop["agenda_state"]``); every function takes ``now`` so tests need no sleeping
-and two processes reading the same record show the same item and time left.
+Pure, no I/O. The agenda itself (default agenda, item fields, days, planned times) is in
+``kamboard.agenda``; its names are importable from here too. The timer is a small JSON-able state
+dict stored in the workshop record (``workshop["agenda_state"]``); every function takes ``now`` so
+tests need no sleeping and two processes reading the same record show the same item and time left.
 """
 
 from __future__ import annotations
@@ -12,66 +13,31 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from . import agenda as plan
 from . import model
-from .model import LANES, SIDES, ValidationError
+from .agenda import (  # noqa: F401  (the agenda's names, as callers of kamboard.workshop know them)
+    DAY_HOURS,
+    DEFAULT_AGENDA,
+    MAX_MINUTES,
+    agenda_minutes,
+    day_minutes,
+    default_agenda,
+    default_times,
+    find_item,
+    move_item,
+    new_agenda_item,
+    schedule,
+    validate_agenda_fields,
+    validate_minutes,
+)
+from .model import SIDES, ValidationError
 
 Doc = dict[str, Any]
 
-# The default workshop: day 1 09:00-17:00, day 2 09:00-13:00.
-DAY_HOURS = ((dt.time(9, 0), dt.time(17, 0)), (dt.time(9, 0), dt.time(13, 0)))
 DEFAULT_BUDGET = 5
 DEFAULT_PER_CARD = 3
-MAX_MINUTES = 600
 EXTEND_MINUTES = 5
 TIMER_ACTIONS = ("start", "pause", "toggle", "next", "prev", "extend", "goto", "reset")
-
-# (title, lane, minutes) per day; each day's minutes fill its hours exactly.
-DEFAULT_AGENDA: tuple[tuple[tuple[str, str, int], ...], ...] = (
-    (
-        ("Welcome, goals and agenda", "", 30),
-        ("Review of last year's commitments", "support", 60),
-        ("Coffee break", "", 15),
-        ("The customer's topics: what is on their mind", "topic", 90),
-        ("Lunch", "", 60),
-        ("Their challenges: what their business faces", "challenge", 105),
-        ("Coffee break", "", 15),
-        ("Challenges: prioritise by dot voting", "challenge", 45),
-        ("How we support them: first ideas", "support", 45),
-        ("Recap of day 1", "", 15),
-    ),
-    (
-        ("Welcome back: recap of day 1", "", 15),
-        ("How we support them: actions and mutual benefit", "support", 90),
-        ("Coffee break", "", 15),
-        ("What we commit to: owners and due dates", "support", 75),
-        ("Wrap-up: commitments, next steps, feedback", "", 45),
-    ),
-)
-
-
-def day_minutes() -> list[int]:
-    """Minutes available on each day of the default workshop."""
-    return [(end.hour * 60 + end.minute) - (start.hour * 60 + start.minute) for start, end in DAY_HOURS]
-
-
-def new_agenda_item(title: str, lane: str = "", minutes: int = 30, *, id: str | None = None) -> Doc:
-    """A validated agenda item: id, title, lane ('' for general) and minutes."""
-    return {"id": id or model.new_id(), **validate_agenda_fields({"title": title, "lane": lane, "minutes": minutes})}
-
-
-def default_agenda() -> list[Doc]:
-    """A fresh copy of the default 1.5-day agenda (new item ids each time)."""
-    return [new_agenda_item(title, lane, minutes) for day in DEFAULT_AGENDA for title, lane, minutes in day]
-
-
-def default_times(first_day: dt.date) -> tuple[str, str]:
-    """Start and end of a default workshop beginning on ``first_day`` (day 2 skips the weekend)."""
-    second = first_day + dt.timedelta(days=1)
-    while second.weekday() >= 5:
-        second += dt.timedelta(days=1)
-    start = dt.datetime.combine(first_day, DAY_HOURS[0][0])
-    end = dt.datetime.combine(second, DAY_HOURS[1][1])
-    return start.isoformat(timespec="minutes"), end.isoformat(timespec="minutes")
 
 
 # validation
@@ -89,33 +55,6 @@ def validate_when(value: object, field: str, what: str) -> str:
     if when is None or when.tzinfo is not None or len(text) < 16:
         raise ValidationError(field, f"{what} {value!r} is not in the form YYYY-MM-DD or YYYY-MM-DDTHH:MM.")
     return when.isoformat(timespec="minutes")
-
-
-def validate_minutes(value: object, field: str = "minutes") -> int:
-    if isinstance(value, bool):
-        value = None
-    try:
-        minutes = int(str(value).strip()) if isinstance(value, str) else value
-    except ValueError:
-        minutes = None
-    if not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES:
-        raise ValidationError(field, f"Minutes {value!r} must be a whole number from 1 to {MAX_MINUTES}.")
-    return minutes
-
-
-def validate_agenda_fields(fields: dict[str, Any]) -> Doc:
-    """Check the given agenda item fields (title, lane, minutes)."""
-    unknown = set(fields) - {"title", "lane", "minutes"}
-    if unknown:
-        raise ValidationError("agenda", f"Unknown agenda item field(s): {', '.join(sorted(unknown))}.")
-    out: Doc = {}
-    if "title" in fields:
-        out["title"] = model.validate_title(fields["title"], "title", "Agenda item title")
-    if "lane" in fields:
-        out["lane"] = model.validate_choice(fields["lane"], "lane", LANES, "lane", optional=True)
-    if "minutes" in fields:
-        out["minutes"] = validate_minutes(fields["minutes"])
-    return out
 
 
 def parse_participant(text: str) -> Doc:
@@ -190,16 +129,7 @@ def validate_workshop_fields(fields: dict[str, Any], current: Doc | None = None)
         elif key == "participants":
             out[key] = validate_participants(value)
         elif key == "agenda":
-            if not isinstance(value, list | tuple) or not all(isinstance(i, dict) for i in value):
-                raise ValidationError("agenda", "The agenda must be a list of items.")
-            out[key] = [
-                {
-                    **i,
-                    **validate_agenda_fields({k: i.get(k) for k in ("title", "lane", "minutes")}),
-                    "id": i.get("id") or model.new_id(),
-                }
-                for i in value
-            ]
+            out[key] = plan.validate_agenda(value)
         elif key == "vote_budget":
             out[key] = _count(value, key, "Vote budget")
         elif key == "vote_per_card":
@@ -214,54 +144,6 @@ def validate_workshop_fields(fields: dict[str, Any], current: Doc | None = None)
     if int(merged.get("vote_per_card", DEFAULT_PER_CARD)) > budget:
         raise ValidationError("vote_per_card", f"Votes per card cannot exceed the vote budget ({budget}).")
     return out
-
-
-# agenda edits (pure: return a new list)
-def find_item(agenda: list[Doc], ref: str) -> int:
-    """Index of an agenda item given its id, a unique id prefix or its 1-based number."""
-    ref = str(ref).strip()
-    if ref.isdigit() and len(ref) <= 3:
-        number = int(ref)
-        if 1 <= number <= len(agenda):
-            return number - 1
-    else:
-        hits = [i for i, item in enumerate(agenda) if item.get("id") == ref]
-        hits = hits or [i for i, item in enumerate(agenda) if ref and str(item.get("id", "")).startswith(ref)]
-        if len(hits) == 1:
-            return hits[0]
-    raise ValidationError("agenda", f"No agenda item {ref!r}: give its number (1-{len(agenda)}) or id.")
-
-
-def move_item(agenda: list[Doc], ref: str, index: int) -> list[Doc]:
-    """The agenda with item ``ref`` moved to ``index`` (0-based, clamped)."""
-    items = list(agenda)
-    item = items.pop(find_item(items, ref))
-    items.insert(max(0, min(index, len(items))), item)
-    return items
-
-
-def agenda_minutes(agenda: list[Doc]) -> int:
-    return sum(int(item.get("minutes", 0)) for item in agenda)
-
-
-def schedule(agenda: list[Doc], start: str) -> list[str]:
-    """Planned start time (HH:MM) of each item, from the workshop's start; a new day at DAY_HOURS boundaries.
-
-    Items simply run on; when the running time passes the end of a day's hours, the rest moves to
-    the next day's start. Returns '' for every item when ``start`` has no time.
-    """
-    if len(start) < 16:
-        return [""] * len(agenda)
-    clock = dt.datetime.fromisoformat(start)
-    day, times = 0, []
-    for item in agenda:
-        end_of_day = DAY_HOURS[min(day, len(DAY_HOURS) - 1)][1]
-        if clock.time() >= end_of_day and day + 1 < len(DAY_HOURS):
-            day += 1
-            clock = dt.datetime.combine(clock.date() + dt.timedelta(days=1), DAY_HOURS[day][0])
-        times.append(clock.strftime("%H:%M"))
-        clock += dt.timedelta(minutes=int(item.get("minutes", 0)))
-    return times
 
 
 # the agenda timer
@@ -375,6 +257,7 @@ class TimerView:
     left: float
     running: bool
     overrun: bool
+    behind: int = 0  # minutes behind the plan today (0: in time, ahead, or no planned times)
 
     @property
     def lane(self) -> str:
@@ -382,7 +265,18 @@ class TimerView:
 
     @property
     def label(self) -> str:
+        """The time left as a countdown (``-MM:SS`` once overrun)."""
         return format_left(self.left)
+
+    @property
+    def status(self) -> str:
+        """'12:30 left', or once overrun '5 min over'."""
+        return format_over(self.left) if self.overrun else f"{self.label} left"
+
+    @property
+    def schedule_note(self) -> str:
+        """'behind schedule by 12 min' ('' when not behind)."""
+        return f"behind schedule by {plan.format_minutes(self.behind)}" if self.behind else ""
 
 
 def view(workshop: Doc, now: dt.datetime) -> TimerView:
@@ -396,6 +290,7 @@ def view(workshop: Doc, now: dt.datetime) -> TimerView:
         left=time_left(state, agenda, now),
         running=bool(_state(state)["running"]) and bool(agenda),
         overrun=is_overrun(state, agenda, now),
+        behind=behind_schedule(workshop, now),
     )
 
 
@@ -406,6 +301,32 @@ def format_left(seconds: float) -> str:
     hours, rest = divmod(whole, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{sign}{hours}:{minutes:02d}:{secs:02d}" if hours else f"{sign}{minutes:02d}:{secs:02d}"
+
+
+def format_over(seconds: float) -> str:
+    """An overrun of ``-seconds`` in started minutes: '5 min over', '1 h 5 min over'."""
+    return f"{plan.format_minutes(max(1, math.ceil(-seconds / 60)))} over"
+
+
+def local_time(now: dt.datetime) -> dt.datetime:
+    """``now`` as this computer's wall-clock time (naive), as a workshop's planned times are written."""
+    return now.astimezone().replace(tzinfo=None) if now.tzinfo is not None else now
+
+
+def behind_schedule(workshop: Doc, now: dt.datetime) -> int:
+    """Whole minutes the current item will end after its planned end if it ends when its time is
+    up: late to start it, paused, overrun, or given more time. 0 when it is not behind, and on any
+    day but the item's planned one (or without planned times)."""
+    agenda = list(workshop.get("agenda") or [])
+    state = workshop.get("agenda_state")
+    index = current_index(state, agenda)
+    planned = plan.planned_start(workshop, index)
+    local = local_time(now)
+    if planned is None or planned.date() != local.date():
+        return 0
+    planned_end = planned + dt.timedelta(minutes=int(agenda[index].get("minutes", 0)))
+    expected_end = local + dt.timedelta(seconds=max(0.0, time_left(state, agenda, now)))
+    return max(0, int((expected_end - planned_end).total_seconds() // 60))
 
 
 def utc_now() -> dt.datetime:
