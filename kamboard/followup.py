@@ -91,6 +91,12 @@ def open_commitments(cards: list[Doc], previous_id: str) -> list[Doc]:
 REVIEW_OUTCOMES = ("done", "carry", "drop")
 
 
+def is_carried_over(card: Doc) -> bool:
+    """The card is a commitment carried over from an earlier workshop in the commitments review
+    (``review_commitment(..., "carry")`` moves it to the new workshop and sets ``carried_from``)."""
+    return bool(card.get("carried_from"))
+
+
 def last_workshop(workshops: Iterable[Doc], today: dt.date) -> dt.date | None:
     """Start date of the latest workshop held on or before ``today``."""
     held = [d for w in workshops if (d := _date(w.get("start"))) is not None and d <= today]

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from kamboard import followup
 from kamboard import workshop as w
 from kamboard.errors import NotFound
 from kamboard.model import ValidationError
@@ -303,6 +304,9 @@ def test_commitments_review_outcomes(store: BoardStore) -> None:
     dropped = store.review_commitment(cards["Audit"]["id"], new["id"], "drop")
     assert dropped["status"] == "dropped"
     assert store.open_commitments(new["id"]) == []
+    # the carried-over one is marked on its card (the lane draws followup.is_carried_over)
+    assert followup.is_carried_over(carried) and followup.is_carried_over(store.card(carried["id"]))
+    assert not any(followup.is_carried_over(c) for c in (done, dropped, cards["Pilot"]))
     before = store.cards()
     with pytest.raises(ValidationError, match="not an open commitment"):
         store.review_commitment(cards["Pilot"]["id"], new["id"], "carry")
