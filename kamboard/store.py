@@ -127,7 +127,6 @@ class BoardStore(PreviewReads, AccountOps, CardOps, WorkshopOps, BulkOps, MergeO
         self._gen = -1
         self._pinned: dict[int, int] = {}  # thread id -> depth of snapshot() blocks
         self._index: dict[str, tuple[str, str]] = {}
-        self._next_key: dict[str, int] = {}
         self._by_account: dict[Any, list[str]] = {}  # account id -> keys in the cards table
         self._by_account_for: tuple[Any, Any] = (None, None)  # the (cards table, _index) it was built for
         # change stamps (merge_edit): records as a change found them, this store's writer name in
