@@ -48,21 +48,21 @@ def minutes_markdown(
     workshop = pick_workshop(workshops, today, workshop_id)
     if workshop_id and workshop is None:
         raise ValueError(f"No workshop {workshop_id!r} for account {account.get('name', '')!r}.")
-    name = md_escape(account.get("name", ""))
+    name = md_escape(account.get("name", ""), line_start=False)
     out: list[str] = []
     if workshop:
-        out.append(f"# Minutes: {md_escape(workshop.get('title', ''))} ({name})")
+        out.append(f"# Minutes: {md_escape(workshop.get('title', ''), line_start=False)} ({name})")
     else:
         out.append(f"# Minutes: {name}")
     facts = []
     if workshop:
-        facts.append(("Date", md_escape(_date_range(workshop)) or "not set"))
+        facts.append(("Date", md_escape(_date_range(workshop), line_start=False) or "not set"))
         if workshop.get("location"):
-            facts.append(("Location", md_escape(workshop["location"])))
+            facts.append(("Location", md_escape(workshop["location"], line_start=False)))
     else:
         facts.append(("Workshop", "none recorded yet"))
     if account.get("owner"):
-        facts.append(("Key account manager", md_escape(account["owner"])))
+        facts.append(("Key account manager", md_escape(account["owner"], line_start=False)))
     facts.append(("Board as of", today.isoformat()))
     out.append("\n".join(f"- **{label}:** {value}" for label, value in facts))
 
@@ -111,7 +111,7 @@ def minutes_markdown(
                 STATUS_LABELS.get(c.get("status", ""), md_cell(c.get("status"))),
                 md_cell(c.get("customer_benefit")),
                 md_cell(c.get("our_benefit")),
-                "<br>".join(md_escape(n.get("title")) for n in answers.get(c["id"], [])),
+                "<br>".join(md_cell(n.get("title")) for n in answers.get(c["id"], [])),
             ]
             for c in actions
         )
