@@ -116,6 +116,27 @@ def test_agenda_items(board: Path) -> None:
     ]
 
 
+def test_agenda_days_notes_and_a_day_past_its_end(board: Path) -> None:
+    ok(board, "workshop", "add", "ACME", "Spring", "--start", "2026-03-10T09:00")
+    result = run(board, "workshop", "agenda", "add", "Spring", "Site tour", "--minutes", "45", "--at", "4")
+    assert "(45 min, day 1)" in result.stdout
+    assert "warning: Day 1 ends at 17:45, 45 min after 17:00" in result.stderr
+    added = run(board, "workshop", "agenda", "add", "Spring", "Dinner", "--minutes", "60", "--day", "1")
+    assert "Dinner' (60 min, day 1)" in added.stdout and "Day 1 ends at 18:45" in added.stderr
+    ok(board, "workshop", "agenda", "edit", "Spring", "2", "--notes", "Pilot agreed\nOwner: Bob")
+    moved = run(board, "workshop", "agenda", "edit", "Spring", "4", "--day", "2")  # the tour: start of day 2
+    assert moved.exit_code == 0 and "Day 1 ends at 18:00, 1 h after 17:00" in moved.stderr
+    agenda = workshops(board)[0]["agenda"]
+    assert [i["day"] for i in agenda] == [1] * 11 + [2] * 6 and agenda[11]["title"] == "Site tour"
+    assert agenda[1]["notes"] == "Pilot agreed\nOwner: Bob"
+    shown = ok(board, "workshop", "show", "Spring")
+    assert "day 1 2026-03-10: 09:00-18:00 (9 h)" in shown
+    assert "warning: Day 1 ends at 18:00, 1 h after 17:00" in shown
+    assert "day 2 2026-03-11: 09:00-13:45 (4 h 45 min)" in shown and "Day 2 ends at 13:45" in shown
+    assert "Review of last year's commitments (notes)" in shown and "    Owner: Bob" in shown
+    fails(board, "workshop", "agenda", "edit", "Spring", "1", "--day", "0", message="Invalid value for '--day'")
+
+
 def test_timer_and_review(board: Path) -> None:
     store = BoardStore(board, "setup")
     old = store.add_workshop("ACME", "2025", start="2025-03-10")

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from .. import agenda as agenda_rules
 from .. import followup
 from .. import gaps as gap_rules
 from .. import workshop as rules
@@ -198,21 +199,39 @@ def _print_agenda(doc: Doc) -> None:
         return
     total = rules.agenda_minutes(agenda)
     echo(f"agenda ({total // 60} h {total % 60:02d} min):")
-    times = rules.schedule(agenda, str(doc.get("start", "")))
     current = rules.current_index(doc.get("agenda_state"), agenda) if doc.get("agenda_state") else -1
-    rows = [
-        (
-            ">" if i == current else "",
-            i + 1,
-            times[i],
-            item.get("minutes", ""),
-            LANE_TITLES.get(item.get("lane", ""), "-"),
-            item.get("title", ""),
-            short_id(item.get("id", "")),
+    index = {id(item): i for i, item in enumerate(agenda)}
+    rows = []
+    for day in agenda_rules.agenda_days(doc):
+        for planned, item in day.items:
+            i = index[id(item)]
+            rows.append(
+                (
+                    ">" if i == current else "",
+                    i + 1,
+                    day.number,
+                    planned,
+                    item.get("minutes", ""),
+                    LANE_TITLES.get(item.get("lane", ""), "-"),
+                    item.get("title", "") + (" (notes)" if item.get("notes") else ""),
+                    short_id(item.get("id", "")),
+                )
+            )
+    echo_table(("", "#", "DAY", "TIME", "MIN", "LANE", "TITLE", "ID"), rows, widths={6: 60})
+    for day in agenda_rules.agenda_days(doc):
+        span = f" {day.starts}-{day.ends}" if day.ends else ""
+        echo(
+            f"day {day.number}{' ' + day.date if day.date else ''}:{span} ({agenda_rules.format_minutes(day.minutes)})"
         )
-        for i, item in enumerate(agenda)
-    ]
-    echo_table(("", "#", "TIME", "MIN", "LANE", "TITLE", "ID"), rows, widths={5: 60})
+        if day.warning:
+            echo(f"  warning: {day.warning}")
+    noted = [item for item in agenda if item.get("notes")]
+    if noted:
+        echo("agenda notes:")
+        for item in noted:
+            echo(f"  {item.get('title', '')}:")
+            for line in str(item["notes"]).splitlines():
+                echo(f"    {line}")
 
 
 @workshop.command("show")
@@ -249,8 +268,8 @@ def show(store: Any, ref: str, as_json: bool) -> None:
     if doc.get("agenda_state") and doc.get("agenda"):
         view = rules.view(doc, rules.utc_now())
         state = "running" if view.running else "paused"
-        over = ", OVERRUN" if view.overrun else ""
-        echo(f"timer: item {view.index + 1} of {view.count}, {state}, {view.label} left{over}")
+        behind = f", {view.schedule_note}" if view.schedule_note else ""
+        echo(f"timer: item {view.index + 1} of {view.count}, {state}, {view.status}{behind}")
     commitments = store.open_commitments(doc["id"])
     if commitments:
         echo(f"open commitments from the previous workshop ({len(commitments)}):")
@@ -329,13 +348,29 @@ def agenda() -> None:
 @click.option("--lane", default="", metavar="LANE", help="topic, challenge, support, or general (default).")
 @click.option("--minutes", default="30", metavar="N", help="Timebox in minutes (default 30).")
 @click.option("--at", "position", type=click.IntRange(min=1), default=None, metavar="N", help="Make it item N.")
+@click.option(
+    "--day",
+    type=click.IntRange(1, agenda_rules.MAX_DAYS),
+    default=None,
+    metavar="N",
+    help="On workshop day N (default: the day of the item before it; a later day: its start, an earlier: its end).",
+)
 @pass_store
-def agenda_add(store: Any, ref: str, title: str, lane: str, minutes: str, position: int | None) -> None:
-    """Add an agenda item TITLE to WORKSHOP (at the end, or at --at N)."""
+def agenda_add(
+    store: Any, ref: str, title: str, lane: str, minutes: str, position: int | None, day: int | None
+) -> None:
+    """Add an agenda item TITLE to WORKSHOP (at the end, or at --at N; --day puts it on a day)."""
     doc = find_workshop(store, ref)
     index = None if position is None else position - 1
-    item = store.add_agenda_item(doc["id"], title, _lane(lane) or "", minutes, index)
-    echo(f"Added agenda item {item['title']!r} ({item['minutes']} min) to {doc['title']!r}.")
+    item = store.add_agenda_item(doc["id"], title, _lane(lane) or "", minutes, index, day)
+    echo(f"Added agenda item {item['title']!r} ({item['minutes']} min, day {item['day']}) to {doc['title']!r}.")
+    _warn_days(store.workshop(doc["id"]))
+
+
+def _warn_days(doc: Doc) -> None:
+    """A day that runs past its end, said on stderr after a change."""
+    for warning in agenda_rules.day_warnings(doc):
+        click.echo(f"warning: {warning}", err=True)
 
 
 @agenda.command("edit")
@@ -344,15 +379,31 @@ def agenda_add(store: Any, ref: str, title: str, lane: str, minutes: str, positi
 @click.option("--title", default=None, help="New title.")
 @click.option("--lane", default=None, metavar="LANE", help="topic, challenge, support, or general.")
 @click.option("--minutes", default=None, metavar="N", help="New timebox in minutes.")
+@click.option(
+    "--day", type=click.IntRange(1, agenda_rules.MAX_DAYS), default=None, metavar="N", help="Move it to workshop day N."
+)
+@click.option("--notes", default=None, help="Its notes or decisions ('' clears them).")
 @pass_store
-def agenda_edit(store: Any, ref: str, item: str, title: str | None, lane: str | None, minutes: str | None) -> None:
+def agenda_edit(
+    store: Any,
+    ref: str,
+    item: str,
+    title: str | None,
+    lane: str | None,
+    minutes: str | None,
+    day: int | None,
+    notes: str | None,
+) -> None:
     """Change agenda ITEM (its number or id) of WORKSHOP."""
     doc = find_workshop(store, ref)
-    changes = {k: v for k, v in {"title": title, "lane": _lane(lane), "minutes": minutes}.items() if v is not None}
+    given = {"title": title, "lane": _lane(lane), "minutes": minutes, "day": day, "notes": notes}
+    changes = {k: v for k, v in given.items() if v is not None}
     if not changes:
-        raise click.UsageError("Nothing to change: give --title, --lane or --minutes.")
+        raise click.UsageError("Nothing to change: give --title, --lane, --minutes, --day or --notes.")
     new = store.update_agenda_item(doc["id"], item, **changes)
     echo(f"Changed agenda item {new['title']!r}: {', '.join(sorted(changes))}.")
+    if "minutes" in changes or "day" in changes:
+        _warn_days(store.workshop(doc["id"]))
 
 
 @agenda.command("move")
@@ -394,8 +445,8 @@ def timer(store: Any, ref: str, action: str, minutes: int) -> None:
     if view.item is None:
         raise CliError("The agenda is empty: add an agenda item first.")
     state = "running" if view.running else "paused"
-    over = " (overrun)" if view.overrun else ""
-    echo(f"{view.index + 1}/{view.count} {view.item.get('title', '')}: {view.label} left, {state}{over}")
+    behind = f", {view.schedule_note}" if view.schedule_note else ""
+    echo(f"{view.index + 1}/{view.count} {view.item.get('title', '')}: {view.status}, {state}{behind}")
 
 
 @workshop.command("review")

@@ -1,7 +1,9 @@
-"""The agenda timer widget with an injected clock: start, pause, overrun (red, one notice), +5 min, next."""
+"""The agenda timer widget with an injected clock: start, pause, overrun (red, one notice, in minutes), +5 min,
+next, behind schedule."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from board_helpers import FakeClock
@@ -65,7 +67,7 @@ async def test_start_pause_overrun_and_extend(store: BoardStore) -> None:
         clock.advance(361)
         timer.tick()
         await pilot.pause()
-        assert timer.has_class("-overrun") and "00:01 over" in _text(app)
+        assert timer.has_class("-overrun") and "1 min over" in _text(app)  # not "-00:01 over"
         clock.advance(30)
         timer.tick()
         await pilot.pause()
@@ -118,3 +120,40 @@ async def test_no_workshop_and_empty_agenda(store: BoardStore) -> None:
         assert _text(app) == "No agenda yet"
         app.query_one(AgendaTimer).workshop = None
         assert _text(app) == "No workshop running"
+
+
+async def test_overrun_reads_in_minutes_and_hours(store: BoardStore) -> None:
+    clock = FakeClock()
+    ws = _workshop(store)
+    app = TimerHarness(store.timer(ws["id"], "start", clock.now), clock)
+    async with app.run_test():
+        timer = app.query_one(AgendaTimer)
+        clock.advance(600 + 300)
+        timer.tick()
+        assert _text(app).endswith("  5 min over") and "-05:00" not in _text(app)
+        clock.advance(3600)
+        timer.tick()
+        assert _text(app).endswith("  1 h 5 min over")
+
+
+async def test_behind_schedule_from_the_planned_start_of_the_item(store: BoardStore) -> None:
+    """09:00 start, 'Their topics' (10 min) then 'Challenges' (20 min, planned 09:10)."""
+    clock = FakeClock()
+    local = lambda hour, minute: dt.datetime(2026, 3, 16, hour, minute).astimezone()  # noqa: E731
+    agenda = [rules.new_agenda_item("Their topics", "topic", 10), rules.new_agenda_item("Challenges", "challenge", 20)]
+    ws = store.add_workshop("ACME", "Spring", start="2026-03-16T09:00", end="2026-03-16T17:00", agenda=agenda)
+    clock.now = local(8, 55)
+    app = TimerHarness(ws, clock)
+    async with app.run_test():
+        timer = app.query_one(AgendaTimer)
+        assert _text(app).endswith("  10:00 left")  # before the start: not behind
+        clock.now = local(9, 7)
+        timer.tick()
+        assert _text(app).endswith("  10:00 left · behind schedule by 7 min")  # not started yet
+        timer.workshop = store.timer(ws["id"], "start", clock.now)
+        clock.now = local(9, 15)
+        timer.workshop = store.timer(ws["id"], "next", clock.now)  # Challenges: planned 09:10
+        assert _text(app).endswith("  20:00 left · behind schedule by 5 min")
+        clock.now = local(9, 40)
+        timer.tick()
+        assert _text(app).endswith("  5 min over · behind schedule by 10 min")

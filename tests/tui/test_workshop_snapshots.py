@@ -3,15 +3,33 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from board_helpers import T0, TODAY, make_store
 from support_actions import add_support_action
 from textual.pilot import Pilot
 
 from kamboard import workshop as rules
 from kamboard.tui.app import KamboardApp
+
+
+@pytest.fixture(autouse=True)
+def _utc() -> Iterator[None]:
+    """Planned times are wall-clock times: "behind schedule" reads the fixed clock as UTC here, on any machine."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
 
 
 def running_workshop_app(path: Path) -> KamboardApp:

@@ -1,4 +1,5 @@
-"""The agenda timer: current item and time left, red (theme ``$error``) once overrun.
+"""The agenda timer: current item and time left, red (theme ``$error``) once overrun ("5 min over"),
+and how far the workshop is behind its planned times ("behind schedule by 12 min").
 
 The widget only displays; the timer state lives in the workshop record (see ``kamboard.workshop``)
 so every screen showing the same file shows the same item and time. Give it the workshop with
@@ -24,8 +25,14 @@ from kamboard.tui.widgets.text import literal
 Clock = Callable[[], dt.datetime]
 
 
+def timer_tail(view: rules.TimerView) -> str:
+    """The end of the timer line: '  12:30 left' or '  5 min over', then how far behind the plan."""
+    note = f" · {view.schedule_note}" if view.schedule_note else ""
+    return f"  {view.status}{note}"
+
+
 def timer_text(view: rules.TimerView) -> Text:
-    """One line: state, item number, lane, title, time left."""
+    """One line: state, item number, lane, title, time left (or the overrun), behind schedule."""
     if view.item is None:
         return Text("No agenda yet", style="italic")
     state = "▶" if view.running else "⏸"
@@ -35,8 +42,7 @@ def timer_text(view: rules.TimerView) -> Text:
     if lane:
         out.append(f"[{lane}] ")
     out.append(literal(view.item.get("title", "")), style="bold")
-    left = f"{view.label} over" if view.overrun else f"{view.label} left"
-    out.append(f"  {left}", style="bold")
+    out.append(timer_tail(view), style="bold")
     return out
 
 
@@ -132,11 +138,11 @@ class AgendaTimer(Static):
 
 
 def fitted_timer_text(view: rules.TimerView, width: int) -> Text:
-    """The timer line cut to ``width``: the item title gives way, the time left always shows."""
+    """The timer line cut to ``width``: the item title gives way, the time left (and how far behind) always shows."""
     full = timer_text(view)
     if view.item is None or full.cell_len <= width:
         return full
-    tail = f"  {view.label} over" if view.overrun else f"  {view.label} left"
+    tail = timer_tail(view)
     head = full[: len(full.plain) - len(tail)]
     head.truncate(max(1, width - len(tail)), overflow="ellipsis")
     return Text.assemble(head, (tail, "bold"))
