@@ -12,6 +12,7 @@ TODAY = dt.date(2026, 3, 10)
 NOW = dt.datetime(2026, 3, 10, 12, 0, tzinfo=dt.UTC)
 HOSTILE = 'Müller & Söhne [red]x[/] | pipe `tick` *bold* _u_ <b>html</b> &amp; # "quoted", comma; 🎉'
 HOSTILE_LINES = "first | line\n# not a heading\n- not a list\n=SUM(A1)\n---\n<script>alert(1)</script>\n```"
+AGENDA_NOTES = "Decided: # not a heading | no cell\n- no list & no &amp; entity"
 FORMULAS = ["=1+2", "+49 30 1234", "-5", "@SUM(A1)"]
 
 
@@ -51,7 +52,10 @@ def build(tmp_path: Path, hostile: bool = True) -> tuple[BoardStore, dict[str, A
             {"name": "Ann, O'Neil", "side": "us", "role": "KAM | lead"},
             {"name": "Jürgen 😀", "side": "customer", "role": "<i>CFO</i>"},
         ],
-        agenda=[{"title": "Topics | round", "minutes": 30}, {"title": "Challenges [b]and[/b] more", "minutes": 45}],
+        agenda=[
+            {"title": "Topics | round", "minutes": 30, "day": 1, "notes": AGENDA_NOTES if hostile else "Agreed: pilot"},
+            {"title": "Challenges [b]and[/b] more", "minutes": 45, "day": 2},
+        ],
         notes=HOSTILE_LINES,
     )
     store._test_ids = {"t1": t1, "c1": c1, "c2": c2, "s1": s1, "s2": s2, "s3": s3, "ws": ws, "ws_old": ws_old}  # type: ignore[attr-defined]
