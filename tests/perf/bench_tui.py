@@ -277,6 +277,32 @@ async def key_to_repaint(path: str, rounds: int, mode: str) -> tuple[dict[str, l
     return out, pending
 
 
+def print_keys(
+    lane: int, total: int, rounds: int, keys: dict[str, tuple[dict[str, list[float]], dict[str, int]]]
+) -> None:
+    """The key-to-repaint table; the ratio against saving in the key's handler when that was measured."""
+    print(
+        f"\nkey-to-repaint in the {lane}-card lane of the {total:,}-card file "
+        f"(ms, {rounds} presses each){'median':>9}{'max':>9}{'ratio':>8}  target"
+    )
+    before = keys["inline"][0] if "inline" in keys else {}
+    for mode, (times, pending) in keys.items():
+        label = MODES[mode]
+        print(f"  {label}")
+        for name, found in times.items():
+            if not found:
+                print(f"    {name:<70}  no repaint seen")
+                continue
+            median, worst = statistics.median(found), max(found)
+            shown = f"{median / statistics.median(before[name]):>8.2f}" if before.get(name) else f"{'':>8}"
+            target = "(before)" if mode == "inline" else "<= 16 median, <= 33 max"
+            if name in NO_SAVE:
+                target = "(no save)"
+            note = f", {pending[name]} with saves pending" if mode != "inline" else ""
+            print(f"    {name + note:<70}{median:>9.1f}{worst:>9.1f}{shown}  {target}")
+    print("  ratio: median against saving in the key's handler (before), measured in this run")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", choices=("bare", "kamboard"))
@@ -289,6 +315,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--paint-only", action="store_true", help="only the first-paint figures")
+    parser.add_argument(
+        "--keys-only", action="store_true", help="only key-to-repaint (background saves), to iterate on the keys"
+    )
     args = parser.parse_args()
     if args.child:
         child(args.child, args.file, args.memory, args.account)
@@ -321,6 +350,14 @@ def main() -> None:
             "spread": ("kamboard", spread, middle),
         }
         runs: dict[str, list[dict[str, float]]] = {case: [] for case in cases}
+        if args.keys_only:
+            print_keys(
+                args.lane,
+                total,
+                args.rounds,
+                {"background": asyncio.run(key_to_repaint(path, args.rounds, "background"))},
+            )
+            return
         for _ in range(args.runs):  # taking turns: a busy moment of the machine hits all alike
             for case, (kind, file, account) in cases.items():
                 runs[case].append(run_child(kind, file, account))
@@ -351,26 +388,7 @@ def main() -> None:
     print(
         f"{'peak Python heap, tracemalloc (MB)':<56}{heap_bare:>14.1f}{heap_kb:>10.1f}{heap_kb / heap_bare:>7.2f}  (info)"
     )
-    print(
-        f"\nkey-to-repaint in the {args.lane}-card lane of the {total:,}-card file "
-        f"(ms, {args.rounds} presses each){'median':>9}{'max':>9}{'ratio':>8}  target"
-    )
-    before = keys["inline"][0]
-    for mode, label in MODES.items():
-        times, pending = keys[mode]
-        print(f"  {label}")
-        for name, found in times.items():
-            if not found:
-                print(f"    {name:<70}  no repaint seen")
-                continue
-            median, worst = statistics.median(found), max(found)
-            shown = f"{median / statistics.median(before[name]):>8.2f}" if before.get(name) else f"{'':>8}"
-            target = "(before)" if mode == "inline" else "<= 16 median, <= 33 max"
-            if name in NO_SAVE:
-                target = "(no save)"
-            note = f", {pending[name]} with saves pending" if mode != "inline" else ""
-            print(f"    {name + note:<70}{median:>9.1f}{worst:>9.1f}{shown}  {target}")
-    print("  ratio: median against saving in the key's handler (before), measured in this run")
+    print_keys(args.lane, total, args.rounds, keys)
 
 
 if __name__ == "__main__":

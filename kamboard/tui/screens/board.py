@@ -83,6 +83,7 @@ class BoardScreen(Screen[None]):
         self.columns: dict[str, LaneColumn] = {}
         self.lanes: dict[str, Lane] = {}
         self._title = Static(id="title-bar", classes="title-bar")
+        self._title_text: Text | None = None
         self._banner = Static(id="readonly-banner", classes="readonly-banner")
         self._bar: WorkshopBar | None = None
         self._lanes = Horizontal(id="lanes")
@@ -137,8 +138,8 @@ class BoardScreen(Screen[None]):
         return self.facilitation.workshop
 
     def watch_current(self, old: str, new: str) -> None:
-        self.columns[old].remove_class("-current")
-        self.columns[new].add_class("-current")
+        self.columns[old].set_current(False)
+        self.columns[new].set_current(True)
         self.show_links()
 
     def watch_filter_text(self) -> None:
@@ -164,16 +165,17 @@ class BoardScreen(Screen[None]):
         """Fill the title, lanes and workshop line (which reads the workshops: call in a snapshot)."""
         store = self.app.store
         conflicts = len(store.conflicts())  # of the whole board: merged copies leave them anywhere
-        self._title.update(
-            Text.assemble(
-                text(account.get("name", ""), "bold"),
-                ("  owner: ", "dim") if account.get("owner") else "",
-                text(account.get("owner", "")),
-                ("  (archived)", "italic") if account.get("archived") else "",
-                (f"   {count_text(conflicts)} (C)", "bold reverse") if conflicts else "",
-                ("   q: accounts  ?: keys", "dim"),
-            )
+        title = Text.assemble(
+            text(account.get("name", ""), "bold"),
+            ("  owner: ", "dim") if account.get("owner") else "",
+            text(account.get("owner", "")),
+            ("  (archived)", "italic") if account.get("archived") else "",
+            (f"   {count_text(conflicts)} (C)", "bold reverse") if conflicts else "",
+            ("   q: accounts  ?: keys", "dim"),
         )
+        if title != self._title_text:  # an unchanged title costs no layout (a re-read after each save)
+            self._title_text = title
+            self._title.update(title)
         if self._banner.display != store.readonly:  # e.g. a newer kamboard upgraded the file meanwhile
             self._banner.display = store.readonly
             self._banner.update(text(f"Read-only: {store.readonly_reason}"))
@@ -364,6 +366,10 @@ class BoardScreen(Screen[None]):
     def action_timer(self, action: str) -> None:
         if not self._refuse_readonly() and (ws := self.facilitation.need(agenda=True)) is not None:
             self.facilitation.timer(ws, action, on_start=self.action_commitments)
+
+    def action_agenda_notes(self) -> None:
+        if not self._refuse_readonly() and (ws := self.facilitation.need(agenda=True)) is not None:
+            self.facilitation.agenda_notes(ws)
 
     @on(AgendaTimer.ItemChanged)
     def _agenda_moved(self, event: AgendaTimer.ItemChanged) -> None:

@@ -249,6 +249,7 @@ class Lane(ScrollView, can_focus=True):
         self.linked: frozenset[str] = frozenset()  # cards linked with the selected card elsewhere
         self._narrow: tuple[int, bool] | None = None  # (width, short words?) for the cards shown
         self._piece_styles: dict[tuple[str, Any], Style] = {}
+        self._look: tuple[object, ...] = ()  # the lane's style and its components' styles, as last drawn
 
     # data
     @property
@@ -351,20 +352,29 @@ class Lane(ScrollView, can_focus=True):
             self.post_message(self.Activated(self, self.cards[index]))
 
     # rendering
+    # Focus changes only the cursor card's colours (the state "cursor" or "blurred" is in the line
+    # cache's key): the cached lines stay, and only the cursor card's rows are drawn again.
     def on_focus(self, event: events.Focus) -> None:
-        self._cache.clear()
-        self.refresh()
+        self.refresh_cursor()
 
     def on_blur(self, event: events.Blur) -> None:
-        self._cache.clear()
-        self.refresh()
+        self.refresh_cursor()
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._cache.clear()
-        self._piece_styles.clear()
+    def refresh_cursor(self) -> None:
+        """Draw the selected card's rows again."""
+        if self.cards:
+            self.refresh_lines(self.cursor * self.row_height, self.row_height)
+        else:
+            self.refresh()
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        # The lane is restyled whenever its column or its focus changes (Textual restyles every
+        # descendant), mostly to the same look: the cached lines go only when the look changed.
+        look = (self.rich_style, *(self.get_component_styles(name) for name in sorted(self.COMPONENT_CLASSES)))
+        if look != self._look:
+            self._look = look
+            self._cache.clear()
+            self._piece_styles.clear()
         self._base_style = self.rich_style  # computed once per paint, not once per row
         self._width = self.scrollable_content_region.width
         return super().render_lines(crop)
@@ -381,13 +391,11 @@ class Lane(ScrollView, can_focus=True):
         row = y + int(self.scroll_y)
         base = self._base_style
         if not self.cards:
-            style = self.get_component_rich_style("lane--empty")
-            lines = Text(self.empty_hint, style=style).wrap(self.app.console, max(4, width - 2))
-            if 1 <= y <= len(lines):
-                hint = Text(" ", style=base) + lines[y - 1]
-                hint.truncate(width, overflow="ellipsis", pad=True)
-                return Strip(hint.render(self.app.console), width)
-            return Strip.blank(width, base)
+            hint_key = ("empty", self.empty_hint, width, y)  # the hint is wrapped once, not once per row
+            hint = self._cache.get(hint_key)
+            if hint is None:
+                hint = self._cache[hint_key] = self._render_hint_line(y, width, base)
+            return hint
         index, line = divmod(row, self.row_height)
         if index >= len(self.cards) or line == self.row_height - 1:
             return Strip.blank(width, base)
@@ -404,6 +412,15 @@ class Lane(ScrollView, can_focus=True):
             strip = self._render_card_line(card, line, width, state, linked, votes, narrow)
             self._cache[key] = strip
         return strip.apply_offsets(0, row)
+
+    def _render_hint_line(self, y: int, width: int, base: Style) -> Strip:
+        style = self.get_component_rich_style("lane--empty")
+        lines = Text(self.empty_hint, style=style).wrap(self.app.console, max(4, width - 2))
+        if 1 <= y <= len(lines):
+            hint = Text(" ", style=base) + lines[y - 1]
+            hint.truncate(width, overflow="ellipsis", pad=True)
+            return Strip(hint.render(self.app.console), width)
+        return Strip.blank(width, base)
 
     def _render_card_line(
         self,

@@ -78,6 +78,15 @@ class LaneColumn(Vertical):
         yield self.header
         yield self.card_list
 
+    def set_current(self, current: bool) -> None:
+        """Mark the column current (or not). Only the column and its header are restyled: a class
+        change restyles every descendant, and restyling the lane (its scrollbar, its eleven
+        component classes) cost each lane change ~3 ms for the same look. So no rule for the lane
+        or the quick-add field may depend on ``-current`` (styles/board.tcss says so too)."""
+        if self.has_class("-current") != current:
+            self.set_class(current, "-current", update=False)
+            self.app.stylesheet.update_nodes((self, self.header), animate=True)
+
     def show(self, cards: list[Card], total: int, filtering: bool, note: str, select: str | None = None) -> None:
         """Show ``cards`` of the lane's ``total`` (``filtering``: the rest is filtered out);
         ``note`` follows the count ('by votes'); the cursor keeps its card, or takes ``select``."""
@@ -91,9 +100,23 @@ class LaneColumn(Vertical):
             "\n",
             (LANE_QUESTIONS[self.lane], "italic"),
         )
-        if head != self._head:  # an unchanged header costs no new layout
+        if head != self._head:  # an unchanged header costs nothing
             self._head = head
-            self.header.update(head)
+            self._update_header(head)
+
+    def _update_header(self, head: Text) -> None:
+        """Show ``head``; lay the screen out again only when the header's height changes (a new
+        count mostly keeps it): a layout of the board costs a moving card several milliseconds."""
+        header = self.header
+        width = header.content_size.width
+        if not width:  # not laid out yet
+            header.update(head)
+            return
+        size = header.content_size
+        before = header.get_content_height(size, size, width)
+        header.update(head, layout=False)
+        if header.get_content_height(size, size, width) != before:
+            header.refresh(layout=True)
 
     # The quick-add field is mounted at its first use: hidden inputs in every lane cost the
     # first paint ~6 ms.
