@@ -1,4 +1,6 @@
-"""The support actions of an account as CSV for a spreadsheet: formulas neutralised, UTF-8 with a BOM."""
+"""The support actions of an account as CSV for a spreadsheet: formulas neutralised, UTF-8 with a
+BOM and CRLF line ends, comma-separated or, for spreadsheets set up for a decimal comma (German
+Excel), semicolon-separated."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ CSV_HEADERS = (
     "Tags",
     "Notes",
 )
+DELIMITERS = {",": ",", ";": ";", "tab": "\t"}  # as written on the command line -> the character
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -32,11 +35,14 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def actions_csv(account: Doc, cards: Sequence[Doc]) -> str:
-    """Support actions as CSV text starting with a UTF-8 BOM (write it with encoding='utf-8', newline='')."""
+def actions_csv(account: Doc, cards: Sequence[Doc], *, delimiter: str = ",") -> str:
+    """Support actions as CSV text starting with a UTF-8 BOM, rows ending in CRLF, fields separated
+    by ``delimiter`` (one character: ',', ';' or a tab); write it with encoding='utf-8', newline=''."""
+    if len(delimiter) != 1 or delimiter in "\"\r\n'":
+        raise ValueError(f"A CSV delimiter is one character such as ',' or ';', not {delimiter!r}.")
     answers = answered_by(cards)
     buf = io.StringIO()
-    writer = csv.writer(buf, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer = csv.writer(buf, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(CSV_HEADERS)
     for c in support_actions(cards):
         row = [

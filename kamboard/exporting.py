@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+import zoneinfo
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -25,6 +27,30 @@ def format_of(path: str | None, default: str = "md") -> str:
     return SUFFIXES.get(os.path.splitext(path or "")[1].lower(), default)
 
 
+@dataclass(frozen=True)
+class ExportOptions:
+    """How a format is written: the minutes' ``audience`` (team, customer; md), the CSV's
+    ``delimiter`` (',', ';' or a tab), the calendar's time zone (an IANA name; '' for this computer's)."""
+
+    audience: str = "team"
+    delimiter: str = ","
+    timezone: str = ""
+
+
+DEFAULT_OPTIONS = ExportOptions()
+EXCEL = ExportOptions(delimiter=";")  # what Excel set up for a decimal comma opens as columns
+
+
+def time_zone(name: str) -> dt.tzinfo | None:
+    """The time zone called ``name`` ('Europe/Berlin'); None for '' (this computer's). ValueError if unknown."""
+    if not name:
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"Unknown time zone {name!r}; give a name such as Europe/Berlin or UTC.") from None
+
+
 def render(
     fmt: str,
     account: Doc,
@@ -34,17 +60,22 @@ def render(
     today: dt.date,
     user: str,
     workshop_id: str | None = None,
+    options: ExportOptions = DEFAULT_OPTIONS,
 ) -> str:
     """The export of one account in ``fmt`` (md, csv, ics, json), from records already read.
 
-    ``workshop_id`` chooses the minutes' workshop (md); ValueError when it names none of the account's.
+    ``workshop_id`` chooses the minutes' workshop (md); ValueError when it names none of the
+    account's, or for a bad option.
     """
     if fmt == "md":
-        return minutes.minutes_markdown(account, cards, workshops, today=today, workshop_id=workshop_id)
+        return minutes.minutes_markdown(
+            account, cards, workshops, today=today, workshop_id=workshop_id, audience=options.audience
+        )
     if fmt == "csv":
-        return csv_export.actions_csv(account, cards)
+        return csv_export.actions_csv(account, cards, delimiter=options.delimiter)
     if fmt == "ics":
-        return ical.calendar_ics(account, cards, workshops, now=dt.datetime.now(dt.UTC))
+        tz = time_zone(options.timezone)
+        return ical.calendar_ics(account, cards, workshops, now=dt.datetime.now(dt.UTC), tz=tz)
     return reports.account_json(account, cards, workshops, exported_at=model.utc_now(), exported_by=user)
 
 

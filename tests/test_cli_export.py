@@ -105,6 +105,48 @@ def test_export_ics_to_file_by_suffix(board: dict[str, Any], tmp_path: Path) -> 
     assert not [p for p in tmp_path.iterdir() if p.name.startswith((".dates.ics.", ".kamboard-export-"))]  # no temp
 
 
+def test_export_minutes_for_the_customer(board: dict[str, Any], tmp_path: Path) -> None:
+    store, acc = board["store"], board["account"]
+    store.update_card(board["action"]["id"], {"our_benefit": "Secret margin", "notes": "Internal remark"})
+    out = tmp_path / "customer.md"
+    result = run("export", NAME, "--for", "customer", "-o", str(out), "-f", board["path"], "--today", "2026-03-10")
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text("utf-8")
+    assert "Secret margin" not in text and "Internal remark" not in text and "## Gaps" not in text
+    assert "## Agreed support actions" in text and "line 1<br>line 2" in text  # value for the customer
+    team = run("export", acc["id"][:8], "-f", board["path"], "--today", "2026-03-10").stdout
+    assert "Secret margin" in team and "## Gaps" in team  # --for team is the default
+    assert team == run("export", NAME, "--for", "TEAM", "-f", board["path"], "--today", "2026-03-10").stdout
+
+
+def test_export_csv_for_german_excel(board: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "actions.csv"
+    assert run("export", NAME, "--excel", "-o", str(out), "-f", board["path"]).exit_code == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfID;Account;Action;") and raw.count(b"\r\n") >= 3
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+    assert rows[1][2] == "'=HYPERLINK(1)" and rows[1][7] == "line 1\nline 2"
+    same = run("export", NAME, "--format", "csv", "--delimiter", ";", "-f", board["path"]).stdout_bytes
+    assert same == raw
+    tabs = run("export", NAME, "--delimiter", "tab", "-f", board["path"]).stdout_bytes  # csv without --format
+    assert tabs.startswith(b"\xef\xbb\xbfID\tAccount\t")
+
+
+def test_export_ics_in_a_time_zone(board: dict[str, Any]) -> None:
+    result = run("export", NAME, "--timezone", "Europe/Berlin", "-f", board["path"])
+    assert result.exit_code == 0, result.stderr
+    text = result.stdout_bytes.decode("utf-8")
+    assert "DTSTART:20260302T080000Z\r\n" in text and "DTEND:20260303T120000Z\r\n" in text  # day 1, day 2
+    assert text.count("BEGIN:VEVENT") == 5  # two workshop days, the 2025 workshop, two open actions
+    assert "Soon" in text and "=HYPERLINK(1)" in text
+
+
+def test_export_help_documents_the_options() -> None:
+    text = run("export", "--help").stdout
+    for needle in ("--for [team|customer]", "--delimiter", "--excel", "byte order mark", "--timezone", "UTC"):
+        assert needle in text
+
+
 def test_json_export_then_import_round_trip_and_twice(board: dict[str, Any], tmp_path: Path) -> None:
     export = tmp_path / "acme.json"
     assert run("export", NAME, "--format", "json", "-o", str(export), "-f", board["path"]).exit_code == 0
@@ -160,6 +202,13 @@ def test_due_text_and_json(board: dict[str, Any]) -> None:
         (("export", NAME, "--workshop", "zzzz"), ("No workshop 'zzzz'",)),
         (("export", NAME, "--format", "csv", "--workshop", "abcd"), ("--workshop applies",)),
         (("export", NAME, "--format", "pdf"), ("'pdf' is not one of",)),
+        (("export", NAME, "--format", "csv", "--for", "customer"), ("--for applies to the Markdown minutes",)),
+        (("export", NAME, "--excel", "--format", "md"), ("--excel applies to CSV",)),
+        (("export", NAME, "--delimiter", ";", "-o", "x.ics"), ("--delimiter applies to CSV",)),
+        (("export", NAME, "--timezone", "UTC", "--format", "md"), ("--timezone applies to the calendar",)),
+        (("export", NAME, "--excel", "--delimiter", ","), ("--excel writes semicolons",)),
+        (("export", NAME, "--timezone", "Mars/Olympus"), ("Unknown time zone 'Mars/Olympus'",)),
+        (("export", NAME, "--for", "board"), ("'board' is not one of",)),
         (("export", NAME, "-o", "/no/such/folder/x.md"), ("the folder /no/such/folder does not exist",)),
         (("due", "--today", "2026-02-30"), ("does not exist in the calendar",)),
         (("due", "--days", "-1"), ("--days",)),

@@ -52,6 +52,21 @@ def test_each_format_renders_with_its_report() -> None:
     assert set(exporting.FORMATS) == set(exporting.SUFFIXES.values())
 
 
+def test_options_reach_their_format() -> None:
+    def render(fmt: str, options: exporting.ExportOptions) -> str:
+        return exporting.render(fmt, ACCOUNT, CARDS, WORKSHOPS, today=TODAY, user="ann", options=options)
+
+    customer = exporting.ExportOptions(audience="customer")
+    assert render("md", customer) == minutes.minutes_markdown(
+        ACCOUNT, CARDS, WORKSHOPS, today=TODAY, audience="customer"
+    )
+    assert render("csv", exporting.EXCEL) == csv_export.actions_csv(ACCOUNT, CARDS, delimiter=";")
+    assert render("md", exporting.EXCEL) == render("md", exporting.DEFAULT_OPTIONS)  # csv's option only
+    with pytest.raises(ValueError, match="Unknown time zone 'Nowhere/Land'"):
+        render("ics", exporting.ExportOptions(timezone="Nowhere/Land"))
+    assert exporting.time_zone("") is None and str(exporting.time_zone("Europe/Berlin")) == "Europe/Berlin"
+
+
 def test_an_existing_file_keeps_its_mode_a_new_one_gets_the_usual(tmp_path: Path) -> None:
     old = tmp_path / "old.md"
     old.write_bytes(b"old")

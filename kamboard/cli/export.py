@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from .. import exporting, followup, model, transfer
+from .. import csv_export, exporting, followup, minutes, model, transfer
 from .base import CliError, board_options, cli, echo, echo_json, open_store, pass_store, terminal_text
 
 
@@ -57,17 +57,52 @@ def write_output(data: bytes, target: str | None, *, exact: bool = False) -> Non
     exporting.write_export(target, data, exporting.new_file_mode())  # the CLI gives the usual mode, as before
 
 
-def render(store: Any, account_ref: str, fmt: str, today: dt.date, workshop: str | None = None) -> str:
+def render(
+    store: Any,
+    account_ref: str,
+    fmt: str,
+    today: dt.date,
+    workshop: str | None = None,
+    options: exporting.ExportOptions = exporting.DEFAULT_OPTIONS,
+) -> str:
     """The export of one account in ``fmt`` (md, csv, ics, json) as text."""
     account = store.account(account_ref)
     cards = store.cards(account["id"])
     workshops = store.workshops(account["id"])
     try:
-        return exporting.render(fmt, account, cards, workshops, today=today, user=store.user, workshop_id=workshop)
+        return exporting.render(
+            fmt, account, cards, workshops, today=today, user=store.user, workshop_id=workshop, options=options
+        )
     except ValueError as exc:
-        if fmt != "md":  # only the minutes look a workshop up
-            raise
-        raise CliError(f"{exc} `kamboard workshop list` shows them.") from None
+        hint = " `kamboard workshop list` shows them." if fmt == "md" and workshop else ""
+        raise CliError(f"{exc}{hint}") from None
+
+
+def _options(
+    fmt: str, audience: str | None, delimiter: str | None, excel: bool, timezone: str | None
+) -> exporting.ExportOptions:
+    """The options of ``fmt``; an option of another format is an error, not silently ignored."""
+    given = {
+        "--for": (audience is not None, "md", "the Markdown minutes (--format md)"),
+        "--delimiter": (delimiter is not None, "csv", "CSV (--format csv)"),
+        "--excel": (excel, "csv", "CSV (--format csv)"),
+        "--timezone": (timezone is not None, "ics", "the calendar (--format ics)"),
+    }
+    for flag, (used, wanted, what) in given.items():
+        if used and fmt != wanted:
+            raise CliError(f"{flag} applies to {what} only.")
+    if excel and delimiter not in (None, ";"):
+        raise CliError("--excel writes semicolons; leave out --delimiter or give --delimiter ';'.")
+    if timezone:
+        try:
+            exporting.time_zone(timezone)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+    return exporting.ExportOptions(
+        audience=audience or "team",
+        delimiter=csv_export.DELIMITERS[";" if excel else delimiter or ","],
+        timezone=timezone or "",
+    )
 
 
 @cli.command("export")
@@ -82,18 +117,62 @@ def render(store: Any, account_ref: str, fmt: str, today: dt.date, workshop: str
 )
 @click.option("-o", "--output", metavar="FILE", default=None, help="Write to FILE instead of stdout.")
 @click.option("--workshop", metavar="ID", default=None, help="Minutes of this workshop (id or prefix; md only).")
+@click.option(
+    "--for",
+    "audience",
+    type=click.Choice(minutes.AUDIENCES, case_sensitive=False),
+    default=None,
+    help="md: minutes for the team (default: everything, with the gaps, value for us and notes) or for the "
+    "customer (nothing internal: what was discussed, the agreed support actions, the agenda).",
+)
+@click.option(
+    "--delimiter",
+    type=click.Choice(tuple(csv_export.DELIMITERS)),
+    default=None,
+    help="csv: the field separator (default ','); ';' for spreadsheets set up for a decimal comma, as in Germany.",
+)
+@click.option(
+    "--excel",
+    is_flag=True,
+    help="csv: for Excel, also set up for a decimal comma: semicolons, a UTF-8 byte order mark and CRLF line "
+    "ends (the mark and CRLF are always written).",
+)
+@click.option(
+    "--timezone",
+    metavar="ZONE",
+    default=None,
+    help="ics: the time zone of the workshops' times, e.g. Europe/Berlin (default: this computer's); "
+    "the calendar gives them in UTC.",
+)
 @today_option
 @pass_store
 def export_command(
-    store: Any, account: str, fmt: str | None, output: str | None, workshop: str | None, today: dt.date
+    store: Any,
+    account: str,
+    fmt: str | None,
+    output: str | None,
+    workshop: str | None,
+    audience: str | None,
+    delimiter: str | None,
+    excel: bool,
+    timezone: str | None,
+    today: dt.date,
 ) -> None:
-    """Export ACCOUNT (name, id or id prefix) as Markdown minutes, CSV, iCalendar or JSON."""
+    """Export ACCOUNT (name, id or id prefix) as Markdown minutes, CSV, iCalendar or JSON.
+
+    \b
+    Examples:
+      kamboard export ACME --for customer -o minutes.md   # minutes to send the customer
+      kamboard export ACME --excel -o actions.csv         # support actions for German Excel
+      kamboard export ACME --timezone Europe/Berlin -o acme.ics
+    """
     if fmt is None:
-        fmt = exporting.format_of(output)
+        fmt = exporting.format_of(output, "csv" if excel or delimiter else "ics" if timezone else "md")
     fmt = fmt.lower()
     if workshop and fmt != "md":
         raise CliError("--workshop applies to the Markdown minutes only (--format md).")
-    text = render(store, account, fmt, today, workshop)
+    options = _options(fmt, audience and audience.lower(), delimiter, excel, timezone)
+    text = render(store, account, fmt, today, workshop, options)
     write_output(text.encode("utf-8"), output, exact=fmt == "json")
     if output and output != "-":
         echo(f"Wrote {fmt} export of {store.account(account)['name']!r} to {output}.", err=True)
