@@ -1,5 +1,6 @@
-"""Exports from the command palette: the current account as Markdown minutes, CSV, iCalendar
-or JSON, and an SVG screenshot of the screen.
+"""Exports from the command palette: the current account as Markdown minutes (for the customer or
+the team), CSV (for most spreadsheets, or Excel set up for a decimal comma), iCalendar or JSON,
+and an SVG screenshot of the screen.
 
 Each asks for the output path (prefilled next to the board file), asks before replacing an
 existing file, and writes atomically in a thread worker that never touches widgets: the
@@ -43,12 +44,35 @@ class ExportKind:
     help: str  # markup (the palette renders it so), {} is the account name
     what: str  # for the notice: "minutes of ACME"
     ending: str  # appended to the account's slug for the default file name
+    options: exporting.ExportOptions = exporting.DEFAULT_OPTIONS
 
 
 KINDS = (
-    ExportKind("md", "Export minutes (Markdown)", "Minutes of the latest workshop of {}", "minutes", "-minutes.md"),
+    ExportKind(
+        "md",
+        "Export minutes for the customer (Markdown)",
+        "Minutes of the latest workshop of {} to send the customer: nothing internal",
+        "customer minutes",
+        "-minutes-customer.md",
+        exporting.ExportOptions(audience="customer"),
+    ),
+    ExportKind(
+        "md",
+        "Export minutes for the team (Markdown)",
+        "Minutes of the latest workshop of {} with the gaps, value for us and notes",
+        "team minutes",
+        "-minutes-team.md",
+    ),
     ExportKind(
         "csv", "Export support actions (CSV)", "Support actions of {}, for a spreadsheet", "actions", "-actions.csv"
+    ),
+    ExportKind(
+        "csv",
+        "Export support actions for Excel (CSV with semicolons)",
+        "Support actions of {}, for Excel set up for a decimal comma (as in Germany)",
+        "actions",
+        "-actions-excel.csv",
+        exporting.EXCEL,
     ),
     ExportKind(
         "ics",
@@ -99,7 +123,7 @@ def check_target(value: str) -> str:
 
 # ---------------------------------------------------------------- palette entries
 def export_commands(app: KamboardApp, account_id: str | None) -> Iterator[SystemCommand]:
-    """The four exports of ``account_id`` (none without one), and the screenshot."""
+    """The exports of ``account_id`` (none without one), and the screenshot."""
     name = ""
     if account_id:
         with suppress(BoardError):
@@ -167,7 +191,8 @@ def write_export(app: KamboardApp, account_id: str, kind: ExportKind, path: str)
     today, user = app.today, store.user
 
     def produce() -> bytes:
-        return exporting.render(kind.fmt, account, cards, workshops, today=today, user=user).encode("utf-8")
+        text = exporting.render(kind.fmt, account, cards, workshops, today=today, user=user, options=kind.options)
+        return text.encode("utf-8")
 
     write_in_worker(app, path, produce, f"Wrote the {kind.what} of {account.get('name', '')} to {path}")
 

@@ -58,16 +58,23 @@ async def test_each_export_from_a_board_writes_a_file_that_parses(store: BoardSt
         await pilot.press("enter")
         assert isinstance(app.screen, BoardScreen)
 
-        prompt = await export_via_palette(pilot, "Export minutes (Markdown)")
-        assert prompt.query_one(Input).value == str(folder / "acme-minutes.md")  # next to the board
+        prompt = await export_via_palette(pilot, "Export minutes for the team (Markdown)")
+        assert prompt.query_one(Input).value == str(folder / "acme-minutes-team.md")  # next to the board
         await pilot.press("enter")
-        md = await wait_written(pilot, folder / "acme-minutes.md")
+        md = await wait_written(pilot, folder / "acme-minutes-team.md")
         tokens = MarkdownIt("commonmark").enable("table").parse(md)
         headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
         assert headings[0].startswith("Minutes: ACME")
         assert any(t.type == "table_open" for t in tokens)
-        assert "Joint pilot" in md
+        assert "Joint pilot" in md and "Gaps" in headings
         assert isinstance(app.screen, BoardScreen)  # back where we were
+
+        await export_via_palette(pilot, "Export minutes for the customer (Markdown)")
+        await pilot.press("enter")
+        md = await wait_written(pilot, folder / "acme-minutes-customer.md")
+        tokens = MarkdownIt("commonmark").enable("table").parse(md)
+        headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+        assert headings[0].startswith("Minutes: ACME") and "Gaps" not in headings and "Value for us" not in md
 
         await export_via_palette(pilot, "Export support actions (CSV)")
         await pilot.press("enter")
@@ -78,6 +85,12 @@ async def test_each_export_from_a_board_writes_a_file_that_parses(store: BoardSt
             ("Joint pilot", "Bob"),
             ("Training", "Carla"),
         ]
+
+        await export_via_palette(pilot, "Export support actions for Excel (CSV with semicolons)")
+        await pilot.press("enter")
+        excel = await wait_written(pilot, folder / "acme-actions-excel.csv")
+        assert excel.startswith("\ufeffID;Account;Action;")
+        assert list(csv.reader(io.StringIO(excel[1:]), delimiter=";")) == list(csv.reader(io.StringIO(data[1:])))
 
         await export_via_palette(pilot, "Export calendar (iCalendar)")
         await pilot.press("enter")
@@ -108,11 +121,11 @@ async def test_export_from_the_accounts_screen_takes_the_highlighted_account(sto
 
 
 async def test_an_existing_file_is_replaced_only_after_asking(store: BoardStore, board_path: Path) -> None:
-    target = board_path.parent / "acme-minutes.md"
+    target = board_path.parent / "acme-minutes-team.md"
     target.write_text("keep me\n")
     app = KamboardApp(store, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
-        await export_via_palette(pilot, "Export minutes (Markdown)")
+        await export_via_palette(pilot, "Export minutes for the team (Markdown)")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
@@ -126,7 +139,7 @@ async def test_an_existing_file_is_replaced_only_after_asking(store: BoardStore,
         assert target.read_text() == "keep me\n"
         assert not app.workers  # no export was started
 
-        await export_via_palette(pilot, "Export minutes (Markdown)")
+        await export_via_palette(pilot, "Export minutes for the team (Markdown)")
         await pilot.press("enter", "y")
         text = await wait_written(pilot, target)
         assert text.startswith("# Minutes: ACME")
@@ -156,7 +169,8 @@ async def test_write_errors_are_reported_not_raised(store: BoardStore, tmp_path:
     target.mkdir()
     app = KamboardApp(store, today=TODAY)
     async with app.run_test(size=(100, 30)) as pilot:
-        write_export(app, store.account("ACME")["id"], KINDS[3], str(target))
+        json_kind = next(kind for kind in KINDS if kind.fmt == "json")
+        write_export(app, store.account("ACME")["id"], json_kind, str(target))
         await app.workers.wait_for_complete()
         assert await wait_for(pilot, lambda: any(f"Could not write {target}" in n for n in notifications(app)))
         assert app.is_running
@@ -188,8 +202,8 @@ async def test_hostile_account_names_stay_literal_in_the_palette(board_path: Pat
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         helps = {title: hit.help or "" for title, hit in (await palette_entries(app)).items()}
-        shown = Content.from_markup(helps["Export minutes (Markdown)"]).plain
-        assert shown == f"Minutes of the latest workshop of {HOSTILE}"
+        shown = Content.from_markup(helps["Export minutes for the customer (Markdown)"]).plain
+        assert shown == f"Minutes of the latest workshop of {HOSTILE} to send the customer: nothing internal"
         prompt = await export_via_palette(pilot, "Export support actions (CSV)")
         target = prompt.query_one(Input).value
         assert target == default_path(s.name, slug(HOSTILE) + "-actions.csv")

@@ -222,13 +222,13 @@ async def test_each_screen_offers_its_own_palette_entries(store: BoardStore) -> 
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         accounts = await palette_entries(app)  # the highlighted account's exports; p opens the plan
-        assert {"Export minutes (Markdown)", "Save board screenshot (SVG)"} <= set(accounts)
+        assert {"Export minutes for the team (Markdown)", "Save board screenshot (SVG)"} <= set(accounts)
         assert not any(t.startswith("Action plan:") for t in accounts)
         await pilot.press("enter", "g")  # the gaps of the board: about no account to export
         await pilot.pause()
         gaps = await palette_entries(app)
         assert {"Action plan: all accounts", "Save board screenshot (SVG)"} <= set(gaps)
-        assert "Action plan: this account" not in gaps and "Export minutes (Markdown)" not in gaps
+        assert "Action plan: this account" not in gaps and "Export minutes for the team (Markdown)" not in gaps
         await pilot.press("escape")
         await run_command(pilot, "action plan this", "Action plan: this account")
         plan = await palette_entries(app)  # a one-account plan exports that account
