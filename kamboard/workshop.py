@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,6 +144,55 @@ def validate_workshop_fields(fields: dict[str, Any], current: Doc | None = None)
     budget = int(merged.get("vote_budget", DEFAULT_BUDGET))
     if int(merged.get("vote_per_card", DEFAULT_PER_CARD)) > budget:
         raise ValidationError("vote_per_card", f"Votes per card cannot exceed the vote budget ({budget}).")
+    return out
+
+
+# the next workshop
+def _years_later(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _working_day(day: dt.date) -> dt.date:
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def next_year(previous: Doc, today: dt.date) -> Doc:
+    """A proposal for the workshop after ``previous``: its participants, location and vote rules;
+    when it had dates, the same dates and times a year later (a weekend start moves to the
+    Monday, the span kept; when that has passed, from ``today``, the first working day); the title
+    with its years counted on ("ACME Workshop 2027" from "ACME Workshop 2026"; a dated one's
+    title without a year gets the new one)."""
+    out: Doc = {k: previous[k] for k in ("location", "vote_budget", "vote_per_card") if k in previous}
+    out["participants"] = [dict(p) for p in previous.get("participants") or []]
+    start, end = str(previous.get("start") or ""), str(previous.get("end") or "")
+    try:
+        first = dt.date.fromisoformat(start[:10])
+    except ValueError:
+        first = None
+    years = 1
+    if first is not None:
+        new_first = _working_day(_years_later(first, 1))
+        if new_first < today:  # a year later has passed: the overdue one from today
+            new_first = _working_day(today)
+            years = max(1, new_first.year - first.year)
+        out["start"] = new_first.isoformat() + start[10:]
+        try:
+            span = dt.date.fromisoformat(end[:10]) - first
+        except ValueError:
+            span = None
+        if span is not None:
+            out["end"] = _working_day(new_first + span).isoformat() + end[10:]
+    title = str(previous.get("title") or "")
+    counted = re.sub(r"(?<!\d)20\d\d(?!\d)", lambda m: str(int(m.group()) + years), title)
+    if counted != title:
+        out["title"] = counted
+    elif title and first is not None:
+        out["title"] = f"{title} {first.year + years}"
     return out
 
 

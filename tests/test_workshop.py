@@ -377,3 +377,40 @@ def test_new_cards_record_the_workshop_under_way_only() -> None:
     assert w.capture_workshop_id(UNDATED, DAY) == ""
     assert w.capture_workshop_id(RUNNING_PAST, DAY) == "a"  # its timer runs
     assert w.capture_workshop_id({"id": "e", "start": "2026-03-16"}, DAY) == "e"  # no end: one day
+
+
+def test_next_year_proposes_the_people_the_title_and_the_dates_a_year_later() -> None:
+    people = [{"name": "Eva", "side": "customer", "role": "CFO"}, {"name": "Bob", "side": "us", "role": ""}]
+    last = {
+        "id": "a",
+        "title": "ACME Workshop 2026",
+        "start": "2026-03-10T09:00",
+        "end": "2026-03-11T13:00",
+        "location": "Berlin",
+        "participants": people,
+        "vote_budget": 7,
+        "notes": "not carried",
+        "agenda": [{"id": "x", "title": "Old", "minutes": 5}],
+    }
+    proposal = w.next_year(last, dt.date(2026, 11, 29))
+    assert proposal == {
+        "title": "ACME Workshop 2027",
+        "start": "2027-03-10T09:00",
+        "end": "2027-03-11T13:00",
+        "location": "Berlin",
+        "participants": people,
+        "vote_budget": 7,
+    }
+    assert proposal["participants"] is not people and proposal["participants"][0] is not people[0]
+    # a weekend a year later moves to the Monday, the span kept
+    friday = {"title": "Kick-off 2025/2026", "start": "2025-03-14T10:00", "end": "2025-03-17T12:00"}
+    assert w.next_year(friday, dt.date(2025, 6, 1)) | {"participants": []} == {
+        "title": "Kick-off 2026/2027",
+        "start": "2026-03-16T10:00",  # 2026-03-14 is a Saturday
+        "end": "2026-03-19T12:00",
+        "participants": [],
+    }
+    # overdue: from today; a dated title without a year gets one; undated: the title as it was
+    overdue = w.next_year({"title": "Yearly", "start": "2024-03-10", "end": ""}, dt.date(2026, 3, 14))
+    assert (overdue["title"], overdue["start"]) == ("Yearly 2026", "2026-03-16") and "end" not in overdue
+    assert w.next_year({"title": "Yearly", "start": ""}, dt.date(2026, 3, 14)) == {"participants": []}

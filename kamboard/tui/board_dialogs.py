@@ -50,3 +50,8 @@ class Dialogs:
         from kamboard.tui.screens.workshop_editor import WorkshopEditor
 
         self.screen.app.push_screen(WorkshopEditor(workshop, account, self.screen.app.today), then)
+
+    def edit_agenda_notes(self, item: Card, then: Callable[[str | None], None]) -> None:
+        from kamboard.tui.screens.agenda_notes import AgendaNotesDialog
+
+        self.screen.app.push_screen(AgendaNotesDialog(item), then)

@@ -107,5 +107,9 @@ class BoardDialogs(Protocol):
     ) -> None: ...
 
     def edit_workshop(self, workshop: Card | None, account: str, then: Callable[[Card | None], None]) -> None:
-        """The workshop editor on ``workshop`` (None: plan a new one for ``account``)."""
+        """The workshop editor on ``workshop`` (None, or fields without an id: plan a new one for ``account``)."""
+        ...
+
+    def edit_agenda_notes(self, item: Card, then: Callable[[str | None], None]) -> None:
+        """The notes of agenda ``item`` to edit; ``then`` gets the new text (None: cancelled)."""
         ...

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kamboard import workshop as rules
-from kamboard.errors import BoardError
+from kamboard.errors import BoardError, Conflict
 from kamboard.model import LANES, ValidationError
 from kamboard.tui.edits import Edits
 
@@ -35,7 +35,7 @@ def backlinks_of(cards: list[Doc]) -> dict[str, set[str]]:
 
 
 class Facilitation:
-    """The board's workshop and its keys (w, W, t, ], [, +)."""
+    """The board's workshop and its keys (w, W, t, ], [, +, N)."""
 
     def __init__(
         self,
@@ -137,16 +137,55 @@ class Facilitation:
         self.edits.save("Timer not saved", "", None, run, done)
 
     def edit_workshop(self, new: bool = False) -> None:
-        """The workshop editor on the board's workshop (``new``, or none yet: plan one)."""
+        """The workshop editor on the board's workshop (``new``, or none yet: plan one; after an
+        earlier one, proposed from the latest: its people, next year in the title and the dates)."""
         try:
             account = self.store.account(self.host.account_id)
             opened = self.store.workshop(self.workshop["id"]) if self.workshop and not new else None
+            shown = opened
+            if opened is None and (earlier := self.store.workshops(self.host.account_id)):
+                latest = max(earlier, key=lambda w: str(w.get("start") or ""))
+                shown = rules.next_year(latest, self.today())  # no id: a new workshop
         except BoardError as exc:
             self.host.report(exc)
             return
         self.dialogs.edit_workshop(
-            opened, str(account.get("name", "")), lambda changes: self._save_workshop(opened, changes)
+            shown, str(account.get("name", "")), lambda changes: self._save_workshop(opened, changes)
         )
+
+    def agenda_notes(self, workshop: Doc) -> None:
+        """N: notes or decisions on the current agenda item, saved with the item as shown as base."""
+        item = rules.current_item(workshop.get("agenda_state"), list(workshop.get("agenda") or []))
+        if item is None:
+            return
+
+        def answered(text: str | None) -> None:
+            if text is not None and text != str(item.get("notes") or ""):
+                self._save_notes(workshop["id"], item, text, item)
+
+        self.dialogs.edit_agenda_notes(item, answered)
+
+    def _save_notes(self, workshop_id: str, item: Doc, text: str, base: Doc) -> None:
+        title = str(item.get("title", ""))
+
+        def run(store: BoardStore, _base: Doc | None) -> Doc:
+            return store.update_agenda_item(workshop_id, item["id"], notes=text, base=base)
+
+        def done(_saved: Doc) -> None:
+            self.host.notify(f"Notes on {title!r} saved.", markup=False)
+
+        def failed(exc: Exception) -> None:
+            if not isinstance(exc, Conflict):
+                self.host.report(exc, prefix="Notes not saved: ")
+                return
+
+            def resolved(choice: str | None, both: dict[str, str]) -> None:
+                if choice in ("mine", "both"):  # written over the notes as they are now
+                    self._save_notes(workshop_id, item, both.get("notes", text), exc.current)
+
+            self.dialogs.resolve_conflict(exc, resolved)
+
+        self.edits.save("Notes not saved", "", None, run, done, failed, follows=False)
 
     def _save_workshop(self, opened: Doc | None, changes: Doc | None) -> None:
         if not changes:

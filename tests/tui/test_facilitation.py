@@ -23,11 +23,14 @@ from textual.widgets import Digits, OptionList, Static
 from kamboard import workshop as rules
 from kamboard.store import BoardStore
 from kamboard.tui.app import KamboardApp
+from kamboard.tui.screens.agenda_notes import AgendaNotesDialog
 from kamboard.tui.screens.board import BoardScreen
 from kamboard.tui.screens.commitments import CommitmentsScreen
+from kamboard.tui.screens.dialogs import ConflictDialog
 from kamboard.tui.screens.gaps import GapsScreen
 from kamboard.tui.screens.presenter import PresenterScreen
 from kamboard.tui.screens.voter_picker import VoterPicker
+from kamboard.tui.screens.workshop_editor import WorkshopEditor
 from kamboard.tui.widgets.lane import card_rows
 from kamboard.tui.widgets.timer import AgendaTimer
 
@@ -287,7 +290,7 @@ async def test_new_keys_are_in_the_help_and_the_palette(store: BoardStore) -> No
         await pilot.pause()
         titles = {c.title for c in app.get_system_commands(app.screen)}
         workshop_keys = [k for k in BoardScreen.KEYS if k.group in ("Workshop", "Voting") or k.id == "board.gaps"]
-        assert len(workshop_keys) == 14
+        assert len(workshop_keys) == 15  # with N: notes on the current agenda item
         for key in workshop_keys:
             assert (key.palette or key.description) in titles
             assert key.id and key.tooltip
@@ -388,3 +391,60 @@ async def test_gaps_view_without_gaps_shows_no_empty_list(tmp_path: Path) -> Non
         assert not app.screen.query_one("#gaps-list").display
         await pilot.press("q")
         assert isinstance(app.screen, BoardScreen)
+
+
+async def test_n_takes_notes_on_the_current_agenda_item(store: BoardStore, board_path: Path) -> None:
+    ws = add_workshop(store)
+    app = board_app(store, FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("right_square_bracket")  # 'Their topics'
+        await wait_for_saves(app)
+        await pilot.press("N")
+        await pilot.pause()
+        assert isinstance(app.screen, AgendaNotesDialog)
+        assert "Their topics" in str(app.screen.query_one(".dialog-title").render())
+        await pilot.press(*"Decided: pilot in [b]Q3[/b]", "ctrl+s")
+        await wait_for_saves(app)
+        assert isinstance(app.screen, BoardScreen)
+        assert store.workshop(ws["id"])["agenda"][1]["notes"] == "Decided: pilot in [b]Q3[/b]"
+        assert "Notes on 'Their topics' saved." in notifications(app)
+        # again: the notes are there to go on with; a colleague adds theirs meanwhile
+        await pilot.press("N")
+        await pilot.pause()
+        colleague = BoardStore(board_path, user="colleague")
+        item = colleague.workshop(ws["id"])["agenda"][1]
+        colleague.update_agenda_item(ws["id"], item["id"], notes="Owner: Bob", base=item)
+        await pilot.press("enter", *"Budget open", "ctrl+s")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, ConflictDialog))
+        await pilot.press("b")  # keep both, mine first
+        await wait_for_saves(app)
+        notes = store.workshop(ws["id"])["agenda"][1]["notes"]
+        assert notes == "Decided: pilot in [b]Q3[/b]\nBudget open\n\nOwner: Bob"
+        # Esc with typed text asks; nothing typed closes at once
+        await pilot.press("N", "x", "escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        await pilot.press("N", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, BoardScreen)
+        assert store.workshop(ws["id"])["agenda"][1]["notes"] == notes
+
+
+async def test_shift_w_proposes_last_years_people_and_next_year(store: BoardStore) -> None:
+    add_workshop(store, start="2025-03-11T09:00", end="2025-03-12T13:00")
+    store.update_workshop(store.workshops()[0]["id"], {"title": "ACME Workshop 2025", "location": "Hamburg"})
+    app = board_app(store, FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("W")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, WorkshopEditor) and editor.is_new
+        values = editor.values()
+        assert values["title"] == "ACME Workshop 2026" and values["location"] == "Hamburg"
+        assert (values["start"], values["end"]) == ("2026-03-16T09:00", "2026-03-17T13:00")  # overdue: from today
+        assert [p["name"] for p in values["participants"]] == ["Eva", "Bob"]
+        assert len(values["agenda"]) == 15  # a fresh default agenda
+        await pilot.press("ctrl+s")
+        await wait_for_saves(app)
+        assert sorted(w["title"] for w in store.workshops()) == ["ACME Workshop 2025", "ACME Workshop 2026"]

@@ -86,7 +86,7 @@ async def test_create_a_workshop_with_people_and_an_adapted_agenda(store: BoardS
         assert [i["title"] for i in ed.agenda] == first_titles[1:]
         await pilot.press("J")
         assert [i["title"] for i in ed.agenda][:2] == [first_titles[2], first_titles[1]]
-        assert agenda.highlighted == 1
+        assert ed.agenda_index() == 1  # the list shows a heading per day: the item, not the option
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, AgendaItemDialog)
@@ -212,3 +212,85 @@ async def test_shift_w_plans_the_next_workshop_after_a_past_one(store: BoardStor
         assert new["start"] == "2026-03-16T09:00" and len(new["agenda"]) == len(rules.default_agenda())
         assert app.screen.workshop["id"] == new["id"]  # the board now runs the new one
         assert "1/15 Welcome, goals and agenda" in str(app.screen.query_one("#board-timer").render())
+
+
+def agenda_prompts(ed: WorkshopEditor) -> list[str]:
+    agenda = ed.query_one("#list-agenda", OptionList)
+    return [str(agenda.get_option_at_index(i).prompt) for i in range(agenda.option_count)]
+
+
+async def test_the_agenda_by_day_with_times_and_a_warning_past_the_day(store: BoardStore) -> None:
+    old_agenda = [{k: v for k, v in item.items() if k != "day"} for item in rules.default_agenda()]
+    ws = store.add_workshop("ACME", "Spring", start="2026-03-16T09:00", end="2026-03-17T13:00", agenda=old_agenda)
+    app = board_app(store)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        ed = editor(app)
+        prompts = agenda_prompts(ed)
+        assert prompts[0] == "Day 1 · Mon 16.03. · 09:00–17:00 · 8 h"
+        assert prompts[11] == "Day 2 · Tue 17.03. · 09:00–13:00 · 4 h"
+        assert prompts[1].startswith(" 1 09:00  30′") and prompts[12].startswith("11 09:00  15′")
+        assert "Welcome back: recap of day 1" in prompts[12]
+        assert not ed.query_one("#agenda-warning", Label).has_class("-shown")
+        # item 1 ten minutes shorter: 'Welcome back' stays on day 2
+        agenda = ed.query_one("#list-agenda", OptionList)
+        agenda.focus()
+        await pilot.press("e")
+        await pilot.pause()
+        minutes = app.screen.query_one("#entry-minutes", Input)
+        minutes.value = "20"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert agenda_prompts(ed)[0].startswith("Day 1 · Mon 16.03. · 09:00–16:50")
+        assert "Welcome back" in agenda_prompts(ed)[12]
+        # a 60-minute insert on day 1: a warning under the list and a notice
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, AgendaItemDialog)
+        assert dialog.query_one("#entry-day", Input).value == "2"  # a new item goes on the last day
+        await pilot.press(*"Site tour", "tab", "tab")
+        dialog.query_one("#entry-minutes", Input).value = "60"
+        dialog.query_one("#entry-day", Input).value = "1"
+        dialog.query_one("#entry-notes", TextArea).text = "Bring helmets"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [i["title"] for i in ed.agenda][10] == "Site tour"  # the end of day 1
+        assert ed.agenda_index() == 10 and ed.agenda[10]["day"] == 1
+        warning = str(ed.query_one("#agenda-warning", Label).render())
+        assert warning == "⚠ Day 1 ends at 17:50, 50 min after 17:00"
+        assert "Day 1 ends at 17:50, 50 min after 17:00" in notifications(app)
+        assert agenda_prompts(ed)[0].endswith("09:00–17:50 · 8 h 50 min · 50 min past 17:00")
+        assert agenda_prompts(ed)[11].endswith("Site tour ✎")
+        # J over the day line: the tour opens day 2 (first item there), which now runs over
+        await pilot.press("J")
+        await pilot.pause()
+        assert ed.agenda[10]["day"] == 2 and ed.agenda_index() == 10
+        assert agenda_prompts(ed)[11].startswith("Day 2 · Tue 17.03. · 09:00–14:00")
+        warning = str(ed.query_one("#agenda-warning", Label).render())
+        assert warning == "⚠ Day 2 ends at 14:00, 1 h after 13:00"
+        assert "Day 2 ends at 14:00, 1 h after 13:00" in notifications(app)
+        await pilot.press("K")  # and back
+        await pilot.pause()
+        assert ed.agenda[10]["day"] == 1
+        await pilot.press("ctrl+s")
+        await wait_for_saves(app)
+        saved = store.workshop(ws["id"])["agenda"]
+        assert [i["day"] for i in saved] == [1] * 11 + [2] * 5
+        assert saved[10]["notes"] == "Bring helmets" and saved[0]["minutes"] == 20
+
+
+async def test_opening_an_old_agenda_writes_nothing(store: BoardStore) -> None:
+    old_agenda = [{k: v for k, v in item.items() if k != "day"} for item in rules.default_agenda()]
+    ws = store.add_workshop("ACME", "Spring", start="2026-03-16T09:00", agenda=old_agenda)
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        assert editor(app).changes() == {} and not editor(app).dirty()
+        await replace(pilot, editor(app).query_one("#input-location", Input), "Berlin")
+        await pilot.press("ctrl+s")
+        await wait_for_saves(app)
+        saved = store.workshop(ws["id"])
+        assert saved["location"] == "Berlin" and saved["agenda"] == old_agenda  # the agenda as it was

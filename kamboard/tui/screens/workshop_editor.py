@@ -22,6 +22,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from kamboard import agenda as plan
+from kamboard import model
 from kamboard import workshop as rules
 from kamboard.model import LANE_TITLES, LANES, ValidationError
 from kamboard.tui.keys import Key, bindings
@@ -77,16 +79,38 @@ def person_line(person: Doc) -> Text:
     return line
 
 
-def agenda_lines(agenda: list[Doc], start: str) -> list[Text]:
-    times = rules.schedule(agenda, start if len(start) >= 16 else "")
-    out = []
-    for i, item in enumerate(agenda):
-        lane = LANE_TITLES.get(str(item.get("lane", "")), "")
-        line = Text(f"{i + 1:>2} {times[i]:5} {item.get('minutes', ''):>3}′ ", style="dim")
-        line.append(f"{lane[:10]:10} ", style="italic")
-        line.append(literal(str(item.get("title", ""))))
-        out.append(line)
-    return out
+def day_heading(day: plan.AgendaDay) -> Text:
+    """'Day 1 · Tue 10.03. · 09:00–17:45 · 8 h 45 min · 45 min past 17:00'."""
+    parts = [f"Day {day.number}"]
+    if day.date:
+        parts.append(dt.date.fromisoformat(day.date).strftime("%a %d.%m."))
+    if day.ends:
+        parts.append(f"{day.starts}–{day.ends}")
+    parts.append(plan.format_minutes(day.minutes) if day.items else "no items")
+    line = Text(" · ".join(parts), style="bold")
+    if day.over_minutes:
+        line.append(f" · {plan.format_minutes(day.over_minutes)} past {day.limit}", style="bold reverse")
+    return line
+
+
+def agenda_rows(agenda: list[Doc], start: str, end: str = "") -> list[tuple[int | None, Text]]:
+    """The agenda list's lines: a heading per day (index None), then its items (their index in
+    ``agenda``) with number, planned start, minutes, lane and title (✎: it has notes)."""
+    workshop = {"agenda": agenda, "start": start if len(start) >= 16 else start[:10], "end": end}
+    rows: list[tuple[int | None, Text]] = []
+    number = 0
+    for day in plan.agenda_days(workshop):
+        rows.append((None, day_heading(day)))
+        for time, item in day.items:
+            lane = LANE_TITLES.get(str(item.get("lane", "")), "")
+            line = Text(f"{number + 1:>2} {time:5} {item.get('minutes', ''):>3}′ ", style="dim")
+            line.append(f"{lane[:10]:10} ", style="italic")
+            line.append(literal(str(item.get("title", ""))))
+            if item.get("notes"):
+                line.append(" ✎", style="dim")
+            rows.append((number, line))
+            number += 1
+    return rows
 
 
 class ItemList(OptionList):
@@ -184,7 +208,21 @@ class ParticipantDialog(_EntryDialog):
 
 
 class AgendaItemDialog(_EntryDialog):
+    """Title, lane, minutes, day and notes of an agenda item (``entry["day"]``: the day a new one goes on)."""
+
     heading = "Agenda item"
+    DEFAULT_CSS = """
+    AgendaItemDialog #entry-numbers {
+        height: auto;
+    }
+    AgendaItemDialog #entry-numbers > Vertical {
+        width: 1fr;
+        height: auto;
+    }
+    AgendaItemDialog #entry-notes {
+        height: 5;
+    }
+    """
 
     def fields(self) -> ComposeResult:
         yield Label("Title", classes="field-label")
@@ -192,8 +230,15 @@ class AgendaItemDialog(_EntryDialog):
         yield Label("Works on lane (none: a general item such as a break)", classes="field-label")
         lane = self.entry.get("lane") or Select.NULL
         yield Select(LANE_OPTIONS, value=lane, prompt="General", id="entry-lane")
-        yield Label("Minutes", classes="field-label")
-        yield Input(str(self.entry.get("minutes", 30)), id="entry-minutes", restrict=r"\d*")
+        with Horizontal(id="entry-numbers"):
+            with Vertical():
+                yield Label("Minutes", classes="field-label")
+                yield Input(str(self.entry.get("minutes", 30)), id="entry-minutes", restrict=r"\d*")
+            with Vertical():
+                yield Label("Day of the workshop", classes="field-label")
+                yield Input(str(plan.day_of(self.entry)), id="entry-day", restrict=r"\d*")
+        yield Label("Notes and decisions (shown in the minutes)", classes="field-label")
+        yield TextArea(multiline(self.entry.get("notes", "")), id="entry-notes")
 
     def result(self) -> Doc:
         lane = self.query_one("#entry-lane", Select).value
@@ -201,8 +246,13 @@ class AgendaItemDialog(_EntryDialog):
             "title": self.query_one("#entry-title", Input).value,
             "lane": "" if lane is Select.NULL else str(lane),
             "minutes": self.query_one("#entry-minutes", Input).value,
+            "day": self.query_one("#entry-day", Input).value,
+            "notes": self.query_one("#entry-notes", TextArea).text,
         }
-        return {**self.entry, **rules.validate_agenda_fields(fields)}
+        out = {**self.entry, **rules.validate_agenda_fields(fields)}
+        if not out["notes"] and "notes" not in self.entry:
+            del out["notes"]  # no notes: no new field
+        return out
 
 
 class WorkshopEditor(ModalScreen[Doc | None]):
@@ -216,18 +266,39 @@ class WorkshopEditor(ModalScreen[Doc | None]):
     )
     BINDINGS = bindings(KEYS)
 
+    DEFAULT_CSS = """
+    WorkshopEditor #agenda-warning {
+        display: none;
+        color: $text-warning;
+        width: 100%;
+    }
+    WorkshopEditor #agenda-warning.-shown {
+        display: block;
+    }
+    """
+
     def __init__(self, workshop: Doc | None, account_name: str, today: dt.date) -> None:
+        """``workshop``: the one to change; None, or fields without an id (a proposal such as
+        ``workshop.next_year``), for a new one."""
         super().__init__(classes="dialog-screen")
-        self.is_new = workshop is None
+        self.is_new = workshop is None or not workshop.get("id")
         self.account_name = account_name
-        last_day = str((workshop or {}).get("end") or (workshop or {}).get("start") or "")[:10]
-        self.held = bool(last_day) and last_day < today.isoformat()  # a past workshop
         fresh = new_workshop(today)
-        source = fresh if workshop is None else {k: workshop.get(k, fresh[k] if k != "agenda" else []) for k in FIELDS}
+        if self.is_new:
+            source = {**fresh, **{k: v for k, v in (workshop or {}).items() if k in FIELDS}}
+        else:
+            assert workshop is not None
+            source = {k: workshop.get(k, fresh[k] if k != "agenda" else []) for k in FIELDS}
+        last_day = "" if self.is_new else str(source.get("end") or source.get("start") or "")[:10]
+        self.held = bool(last_day) and last_day < today.isoformat()  # a past workshop
+        # an agenda from before days were stored: the days it is shown with are kept from here on
+        source["agenda"] = plan.pin_days(list(source["agenda"] or []), str(source.get("start") or ""))
         self.initial: Doc = copy.deepcopy(source)
         self.participants: list[Doc] = copy.deepcopy(list(source["participants"] or []))
         self.agenda: list[Doc] = copy.deepcopy(list(source["agenda"] or []))
         self.errors: dict[str, str] = {}
+        self._agenda_rows: list[int | None] = []  # the agenda list's options: item index, None for a day
+        self._warnings: list[str] | None = None  # the days past their end, as last shown
 
     # ---- layout ----------------------------------------------------------------------------
     def _field(self, name: str, widget: Widget) -> Vertical:
@@ -272,6 +343,7 @@ class WorkshopEditor(ModalScreen[Doc | None]):
                         yield Label("", id="agenda-label", classes="field-label")
                         yield ItemList(id="list-agenda", markup=False)
                         yield Label("", id="error-agenda", classes="field-error", markup=False)
+                        yield Label("", id="agenda-warning", markup=False)
                 yield self._field("notes", TextArea(multiline(self.initial.get("notes", "")), id="input-notes"))
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="workshop-save")
@@ -336,35 +408,67 @@ class WorkshopEditor(ModalScreen[Doc | None]):
     @on(Input.Changed)
     @on(TextArea.Changed)
     def _changed(self, event: Input.Changed | TextArea.Changed) -> None:
-        if event.control.id == "input-start":
-            self._show_lists()  # the agenda's planned times follow the start
+        if event.control.id in ("input-start", "input-end"):
+            self._show_lists()  # the agenda's planned times and days follow the dates
         else:
             self.check()
 
     def _show_lists(self, people_at: int | None = None, agenda_at: int | None = None) -> None:
+        """Show both lists (``people_at``/``agenda_at``: the entry to highlight, else the one highlighted)."""
         people = self.query_one("#list-participants", ItemList)
-        agenda = self.query_one("#list-agenda", ItemList)
-        for widget, lines, at in (
-            (people, [person_line(p) for p in self.participants], people_at),
-            (agenda, agenda_lines(self.agenda, self.query_one("#input-start", Input).value), agenda_at),
-        ):
-            keep = widget.highlighted if at is None else at
-            widget.clear_options()
-            widget.add_options([Option(line) for line in lines])
-            if lines:
-                widget.highlighted = max(0, min(keep or 0, len(lines) - 1))
+        keep = people.highlighted if people_at is None else people_at
+        people.clear_options()
+        people.add_options([Option(person_line(p)) for p in self.participants])
+        if self.participants:
+            people.highlighted = max(0, min(keep or 0, len(self.participants) - 1))
         self.query_one("#people-label", Label).update(f"Participants ({len(self.participants)})")
+        self._show_agenda(self.agenda_index() if agenda_at is None else agenda_at)
+        self.check()
+
+    def _show_agenda(self, at: int | None) -> None:
+        """The agenda by day (a heading per day, then its items with their planned times), and a
+        warning for each day that runs past its end (also as a notice when a change made it so)."""
+        start = self.query_one("#input-start", Input).value.strip().replace(" ", "T", 1)
+        end = self.query_one("#input-end", Input).value.strip().replace(" ", "T", 1)
+        widget = self.query_one("#list-agenda", ItemList)
+        rows = agenda_rows(self.agenda, start, end)
+        self._agenda_rows = [index for index, _ in rows]
+        widget.clear_options()
+        widget.add_options([Option(line, disabled=index is None) for index, line in rows])
+        if self.agenda:
+            at = max(0, min(at or 0, len(self.agenda) - 1))
+            widget.highlighted = self._agenda_rows.index(at)
         total = rules.agenda_minutes(self.agenda)
         self.query_one("#agenda-label", Label).update(
             f"Agenda: {len(self.agenda)} items, {total // 60} h {total % 60:02d} min"
         )
-        self.check()
+        workshop = {"agenda": self.agenda, "start": start if len(start) >= 16 else start[:10], "end": end}
+        warnings = plan.day_warnings(workshop)
+        label = self.query_one("#agenda-warning", Label)
+        label.update("\n".join(f"⚠ {w}" for w in warnings))
+        label.set_class(bool(warnings), "-shown")
+        if self._warnings is not None:
+            for warning in warnings:
+                if warning not in self._warnings:
+                    self.notify(warning, severity="warning", markup=False)
+        self._warnings = warnings
+
+    def agenda_index(self) -> int | None:
+        """The highlighted agenda item's index in ``self.agenda`` (None: none)."""
+        highlighted = self.query_one("#list-agenda", ItemList).highlighted
+        if highlighted is None or not 0 <= highlighted < len(self._agenda_rows):
+            return None
+        return self._agenda_rows[highlighted]
 
     # ---- list keys (bound on ItemList) -------------------------------------------------------
-    def _target(self) -> tuple[str, ItemList] | None:
+    def _target(self) -> tuple[str, int | None] | None:
+        """The focused list ('participants' or 'agenda') and its highlighted entry's index."""
         focused = self.focused
         if isinstance(focused, ItemList):
-            return ("participants" if focused.id == "list-participants" else "agenda"), focused
+            if focused.id == "list-participants":
+                index = focused.highlighted if focused.option_count else None
+                return "participants", index
+            return "agenda", self.agenda_index()
         self.notify("Go to the participants or the agenda list first (Tab).")
         return None
 
@@ -375,29 +479,37 @@ class WorkshopEditor(ModalScreen[Doc | None]):
         def done(result: Doc | None) -> None:
             if result is None:
                 return
+            if kind == "participants":
+                if index is None:
+                    entries.append(result)
+                else:
+                    entries[index] = result
+                self._show_lists(people_at=len(entries) - 1 if index is None else index)
+                return
+            at = len(entries) if index is None else index
             if index is None:
-                if kind == "agenda":
-                    result = rules.new_agenda_item(result["title"], result["lane"], result["minutes"])
-                entries.append(result)
-                at = len(entries) - 1
+                entries.append({"id": model.new_id(), **result})
             else:
                 entries[index] = result
-                at = index
-            self._show_lists(**{("people_at" if kind == "participants" else "agenda_at"): at})
+            # a new day moves the item: to the start of a later day, the end of an earlier one
+            self.agenda, at = plan.set_day(entries, at, plan.day_of(result))
+            self._show_lists(agenda_at=at)
 
         if kind == "participants":
             taken = [str(p.get("name", "")) for i, p in enumerate(self.participants) if i != index]
             self.app.push_screen(ParticipantDialog(entry, taken), done)
         else:
-            self.app.push_screen(AgendaItemDialog(entry), done)
+            # a new item goes on the last day, at its end
+            new = {"day": plan.day_of(self.agenda[-1])} if self.agenda else None
+            self.app.push_screen(AgendaItemDialog(entry or new), done)
 
     def action_add_item(self) -> None:
         if target := self._target():
             self._open(target[0], None)
 
     def action_edit_item(self) -> None:
-        if (target := self._target()) and target[1].highlighted is not None and target[1].option_count:
-            self._open(target[0], target[1].highlighted)
+        if (target := self._target()) and target[1] is not None:
+            self._open(*target)
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
@@ -405,25 +517,30 @@ class WorkshopEditor(ModalScreen[Doc | None]):
         self.action_edit_item()
 
     def action_remove_item(self) -> None:
-        if not (target := self._target()) or (index := target[1].highlighted) is None or not target[1].option_count:
+        if not (target := self._target()) or (index := target[1]) is None:
             return
-        kind, _ = target
+        kind = target[0]
         entries = self.participants if kind == "participants" else self.agenda
         removed = entries.pop(index)
-        self._show_lists()
+        self._show_lists(**({} if kind == "participants" else {"agenda_at": index}))
         name = removed.get("name") if kind == "participants" else removed.get("title")
         self.notify(f"Removed {name!r} (Esc without saving brings it back).", markup=False)
 
     def action_move_item(self, delta: int) -> None:
-        if not (target := self._target()) or (index := target[1].highlighted) is None:
+        """K/J: the entry one place up or down; an agenda item at the edge of its day goes over
+        to the day before or after (see ``agenda.shift_item``)."""
+        if not (target := self._target()) or (index := target[1]) is None:
             return
-        kind, _ = target
-        entries = self.participants if kind == "participants" else self.agenda
+        if target[0] == "agenda":
+            self.agenda, at = plan.shift_item(self.agenda, index, delta)
+            self._show_lists(agenda_at=at)
+            return
         other = index + delta
-        if not 0 <= other < len(entries):
+        if not 0 <= other < len(self.participants):
             return
-        entries[index], entries[other] = entries[other], entries[index]
-        self._show_lists(**{("people_at" if kind == "participants" else "agenda_at"): other})
+        people = self.participants
+        people[index], people[other] = people[other], people[index]
+        self._show_lists(people_at=other)
 
     # ---- save and cancel ------------------------------------------------------------------------
     @on(Button.Pressed, "#workshop-save")
