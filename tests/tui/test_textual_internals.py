@@ -14,6 +14,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hits, Provider
 from textual.css.stylesheet import Stylesheet
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
@@ -193,6 +194,15 @@ class _CountingFooter(SteadyFooter):
         await super().recompose()
 
 
+async def _settled(pilot: Pilot[None], footer: _CountingFooter) -> None:
+    """Wait until Textual has given the footer its keys (on a busy machine that takes a few refreshes)."""
+    for _ in range(200):
+        if footer._shown is not None and footer.children:
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
 async def test_the_footer_is_told_of_changed_bindings_as_assumed() -> None:
     assert "bindings_changed" in Footer.__dict__
     assert list(inspect.signature(Footer.bindings_changed).parameters) == ["self", "screen"]
@@ -205,6 +215,7 @@ async def test_the_footer_is_told_of_changed_bindings_as_assumed() -> None:
         assert {"node", "binding", "enabled", "tooltip"} <= set(type(active)._fields)
         assert any(key == "a" and a.binding.description == "Add" for key, a in screen.active_bindings.items())
         footer = screen.query_one(_CountingFooter)
+        await _settled(pilot, footer)
         assert footer.children  # Textual built the keys through bindings_changed
         before = _CountingFooter.rebuilt
         screen.query_one("#two").focus()  # the same keys: the footer is not rebuilt
