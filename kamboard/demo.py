@@ -294,7 +294,7 @@ def _handmade(spec: dict[str, Any], today: dt.date) -> tuple[Doc, list[Doc], Doc
         "end": f"{start.isoformat()}T16:00",
         "location": ws["location"],
         "participants": [{"name": n, "side": s, "role": r} for n, s, r in ws["participants"]],
-        "agenda": [{"title": t, "lane": lane, "minutes": m} for t, lane, m in ws["agenda"]],
+        "agenda": [{"title": t, "lane": lane, "minutes": m, "day": 1} for t, lane, m in ws["agenda"]],  # one day
         "notes": "",
     }
     return account, cards, workshop
