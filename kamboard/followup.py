@@ -89,6 +89,8 @@ def open_commitments(cards: list[Doc], previous_id: str) -> list[Doc]:
 
 
 REVIEW_OUTCOMES = ("done", "carry", "drop")
+# what a review decision changes: done and drop the status, carry the workshop (and where it came from)
+REVIEW_FIELDS = ("status", "workshop_id", "carried_from")
 
 
 def is_carried_over(card: Doc) -> bool:

@@ -14,7 +14,7 @@ from . import followup, model, voting
 from . import workshop as ws_rules
 from .errors import Unchanged
 from .model import ValidationError
-from .stale import conflict, merge
+from .stale import conflict, merge, refuse_changed
 from .store_base import StoreBase
 
 Doc = dict[str, Any]
@@ -276,4 +276,29 @@ class WorkshopOps(StoreBase):
                 summary = f"marked {doc['title']!r} {doc['status']} in the commitments review"
             self._stamp(doc)
             self._log(data, "card.edit", doc, summary)
+        return dict(doc)
+
+    def set_review_fields(self, card_ref: str, fields: Doc, *, base: Doc) -> Doc:
+        """Give a card back what a commitments review decision changed (``followup.REVIEW_FIELDS``;
+        None: no such field): the undo and redo of a decision. Refused with :class:`Conflict` when
+        one of ``fields`` changed since ``base``, the card as the caller's decision left it."""
+        unknown = sorted(set(fields) - set(followup.REVIEW_FIELDS))
+        if unknown:
+            raise ValidationError(unknown[0], f"Not changed by a review decision: {', '.join(unknown)}.")
+        if fields.get("status") is not None:
+            model.validate_choice(fields["status"], "status", model.STATUSES, "status", optional=True)
+        card_id = self.card(card_ref)["id"]
+        with self._change() as data:
+            doc = self._get("cards", card_id)
+            refuse_changed(doc, base, list(fields), fields, data.get("events"))
+            changed = sorted(k for k, v in fields.items() if doc.get(k) != v)
+            if not changed:
+                raise Unchanged
+            for key in changed:
+                if fields[key] is None:
+                    doc.pop(key, None)
+                else:
+                    doc[key] = fields[key]
+            self._stamp(doc)
+            self._log(data, "card.edit", doc, f"edited {doc['title']!r} ({', '.join(changed)})")
         return dict(doc)

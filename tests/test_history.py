@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from kamboard.errors import Conflict, UndoError
+from kamboard.model import ValidationError
 from kamboard.store import BoardStore
 from kamboard.tui.history import History
 
@@ -168,3 +169,89 @@ def test_a_failed_undo_that_was_not_refused_stays(me: BoardStore, history: Histo
     assert not info.value.dropped and history.can_undo
     history.undo(me)  # another try works
     assert me.cards() == [] and card["id"] not in json.loads(path.read_bytes())["cards"]
+
+
+# ---- the commitments review and the action plan (issue 10, item 12) ----------------------------
+
+
+def _review(me: BoardStore, history: History, card: Doc, workshop: Doc, outcome: str) -> Doc:
+    """Decide on ``card`` in the review of ``workshop``, as the review screen does."""
+    before = me.card(card["id"])
+    saved = me.review_commitment(card["id"], workshop["id"], outcome)
+    history.reviewed(saved, before, f"{outcome} {card['title']!r}")
+    return saved
+
+
+@pytest.fixture
+def workshops(me: BoardStore) -> tuple[Doc, Doc]:
+    return (
+        me.add_workshop("ACME", "Workshop 2025", start="2025-03-10"),
+        me.add_workshop("ACME", "Workshop 2026", start="2026-03-16"),
+    )
+
+
+def test_review_decisions_are_undone_and_redone(me: BoardStore, history: History, workshops: tuple[Doc, Doc]) -> None:
+    old, new = workshops
+    pilot = me.add_card("ACME", "support", "Pilot", workshop_id=old["id"], status="agreed")
+    audit = me.add_card("ACME", "support", "Audit", workshop_id=old["id"], status="in_progress")
+    _review(me, history, pilot, new, "done")
+    _review(me, history, audit, new, "carry")
+    assert me.card(audit["id"])["carried_from"] == old["id"]
+    assert history.undo(me)[0] == "carry 'Audit'"
+    back = me.card(audit["id"])
+    assert back["workshop_id"] == old["id"] and "carried_from" not in back and back["status"] == "in_progress"
+    assert history.undo(me)[0] == "done 'Pilot'"
+    assert me.card(pilot["id"])["status"] == "agreed"
+    assert [c["title"] for c in me.open_commitments(new["id"])] == ["Pilot", "Audit"]  # to review again
+    history.redo(me)
+    history.redo(me)
+    assert me.card(pilot["id"])["status"] == "done"
+    carried = me.card(audit["id"])
+    assert (carried["workshop_id"], carried["carried_from"]) == (new["id"], old["id"])
+    assert me.events()[-1][1]["summary"] == "edited 'Audit' (carried_from, workshop_id)"
+
+
+def test_undo_of_a_decision_refuses_when_carol_changed_it(
+    me: BoardStore, carol: BoardStore, history: History, workshops: tuple[Doc, Doc], path: Path
+) -> None:
+    old, new = workshops
+    pilot = me.add_card("ACME", "support", "Pilot", workshop_id=old["id"], status="agreed")
+    _review(me, history, pilot, new, "drop")
+    carol.update_card(pilot["id"], {"status": "in_progress"})
+    before = path.read_bytes()
+    with pytest.raises(UndoError) as info:
+        history.undo(me)
+    assert str(info.value) == (
+        "Could not undo: 'Pilot' was changed meanwhile by carol: status. Dropped from the undo list."
+    )
+    assert path.read_bytes() == before and not history.can_undo
+
+
+def test_undo_of_a_decision_keeps_what_carol_changed_elsewhere(
+    me: BoardStore, carol: BoardStore, history: History, workshops: tuple[Doc, Doc]
+) -> None:
+    old, new = workshops
+    pilot = me.add_card("ACME", "support", "Pilot", workshop_id=old["id"], status="agreed")
+    _review(me, history, pilot, new, "carry")
+    carol.update_card(pilot["id"], {"status": "done", "notes": "carol's"})  # not what the carry changed
+    history.undo(me)
+    back = carol.card(pilot["id"])
+    assert (back["workshop_id"], back["status"], back["notes"]) == (old["id"], "done", "carol's")
+    assert "carried_from" not in back
+
+
+def test_review_fields_are_the_only_ones_put_back(me: BoardStore, workshops: tuple[Doc, Doc]) -> None:
+    card = me.add_card("ACME", "support", "Pilot", workshop_id=workshops[0]["id"])
+    with pytest.raises(ValidationError, match="Not changed by a review decision: title"):
+        me.set_review_fields(card["id"], {"title": "x"}, base=card)
+    with pytest.raises(ValidationError, match="Unknown status"):
+        me.set_review_fields(card["id"], {"status": "finished"}, base=card)
+
+
+def test_a_status_change_is_undone_under_its_own_name(me: BoardStore, carol: BoardStore, history: History) -> None:
+    card = me.add_card("ACME", "support", "Pilot", status="agreed")
+    saved = me.update_card(card["id"], {"status": "done"}, base=card)
+    history.edited(saved, {"status": "agreed"}, {"status": "done"}, label="setting 'Pilot' to done")
+    carol.update_card(card["id"], {"owner": "Carol"})  # another field: no conflict
+    assert history.undo(me)[0] == "setting 'Pilot' to done"
+    assert (me.card(card["id"])["status"], me.card(card["id"])["owner"]) == ("agreed", "Carol")

@@ -4,7 +4,9 @@ An undo or redo is a change made from a base like any other: it passes the store
 as this user's own changes last left it (``History.bases``), so the store refuses it
 (:class:`Conflict`) when someone else changed what it would overwrite. Undoing an add deletes
 only an unchanged card, undoing a move moves back only from where this user left it, undoing
-a delete restores only a card that is not back already; redo likewise.
+a delete restores only a card that is not back already; redo likewise. The commitments
+review's decisions and the action plan's status changes are in the same history as the board's
+changes: ``u`` on the board undoes them too.
 
 A refused undo or redo is dropped from its list (it would be refused again: the base does not
 change) and raised as :class:`UndoError` saying who changed what. An undo that failed for
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kamboard.errors import BoardError, Conflict, NotFound, UndoError
+from kamboard.followup import REVIEW_FIELDS
 from kamboard.model import ValidationError
 from kamboard.stale import user_fields
 from kamboard.store import BoardStore
@@ -119,9 +122,10 @@ class History:
 
         self.push(Step(f"adding {_title(card)}", undo, redo))
 
-    def edited(self, saved: Card, before: Card, after: Card) -> None:
+    def edited(self, saved: Card, before: Card, after: Card, label: str = "") -> None:
         """An edit that left the card as ``saved``; undo and redo refuse (Conflict) to overwrite
-        a field someone else changed since, instead of losing their change."""
+        a field someone else changed since, instead of losing their change. ``label``: how the
+        undo's notice names it ('' : "editing 'TITLE'")."""
         card_id = self._keep(saved, after)
 
         def apply(changes: Card) -> Apply:
@@ -130,7 +134,23 @@ class History:
 
             return run
 
-        self.push(Step(f"editing {_title(saved)}", apply(before), apply(after)))
+        self.push(Step(label or f"editing {_title(saved)}", apply(before), apply(after)))
+
+    def reviewed(self, saved: Card, before: Card, label: str) -> None:
+        """A commitments review decision that left the card as ``saved`` (what ``review_commitment``
+        returned); ``before``: the card just before it. Undo and redo put back only what the
+        decision changed (``REVIEW_FIELDS``), and refuse (Conflict) when someone changed it since."""
+        fields = [k for k in REVIEW_FIELDS if before.get(k) != saved.get(k)]
+        card_id = self._keep(saved, fields)
+
+        def apply(values: Card) -> Apply:
+            def run(store: BoardStore) -> str | None:
+                return self._keep(store.set_review_fields(card_id, values, base=self.bases[card_id]), fields)
+
+            return run
+
+        was, now = ({k: card.get(k) for k in fields} for card in (before, saved))
+        self.push(Step(label, apply(was), apply(now)))
 
     def moved(self, saved: Card, source: tuple[str, int], target: tuple[str, int]) -> None:
         """A move that left the card as ``saved`` (what ``move_card`` returned), from ``source``
