@@ -162,13 +162,17 @@ def _working_day(day: dt.date) -> dt.date:
 
 
 def next_year(previous: Doc, today: dt.date) -> Doc:
-    """A proposal for the workshop after ``previous``: its participants, location and vote rules;
+    """A proposal for the workshop after ``previous``: its participants, location, vote rules and
+    agenda (new item ids, no notes; none: the editor's default agenda);
     when it had dates, the same dates and times a year later (a weekend start moves to the
     Monday, the span kept; when that has passed, from ``today``, the first working day); the title
     with its years counted on ("ACME Workshop 2027" from "ACME Workshop 2026"; a dated one's
     title without a year gets the new one)."""
     out: Doc = {k: previous[k] for k in ("location", "vote_budget", "vote_per_card") if k in previous}
     out["participants"] = [dict(p) for p in previous.get("participants") or []]
+    if previous.get("agenda"):  # its agenda fits its days: the items again, new ids, no notes
+        pinned = plan.pin_days(list(previous["agenda"]), str(previous.get("start") or ""))
+        out["agenda"] = [{**{k: v for k, v in item.items() if k != "notes"}, "id": model.new_id()} for item in pinned]
     start, end = str(previous.get("start") or ""), str(previous.get("end") or "")
     try:
         first = dt.date.fromisoformat(start[:10])

@@ -390,9 +390,15 @@ def test_next_year_proposes_the_people_the_title_and_the_dates_a_year_later() ->
         "participants": people,
         "vote_budget": 7,
         "notes": "not carried",
-        "agenda": [{"id": "x", "title": "Old", "minutes": 5}],
+        "agenda": [{"id": "x", "title": "Old", "minutes": 5, "notes": "Decided"}],
     }
     proposal = w.next_year(last, dt.date(2026, 11, 29))
+    (item,) = proposal.pop("agenda")  # last year's items again: new ids, their days, no notes
+    assert item["id"] not in ("x", "") and {k: v for k, v in item.items() if k != "id"} == {
+        "title": "Old",
+        "minutes": 5,
+        "day": 1,
+    }
     assert proposal == {
         "title": "ACME Workshop 2027",
         "start": "2027-03-10T09:00",

@@ -64,3 +64,29 @@ def test_board_during_a_running_workshop(snap_compare: Any, tmp_path: Path) -> N
 
     app = running_workshop_app(tmp_path / "board.json")
     assert snap_compare(app, terminal_size=(100, 30), run_before=choose_voter)
+
+
+def test_workshop_editor_shows_the_agenda_by_day(snap_compare: Any, tmp_path: Path) -> None:
+    """The editor's agenda: a heading per day with its times, start times per item, notes marked,
+    and the warning for day 1, which a 45-minute site tour pushes past 17:00."""
+    store = make_store(tmp_path / "board.json")
+    store.add_account("ACME", "Alice")
+    agenda = rules.default_agenda()
+    agenda.insert(3, rules.new_agenda_item("Site tour", "", 45, day=1))
+    agenda[1]["notes"] = "Pilot agreed"
+    people = [{"name": "Eva", "side": "customer", "role": "CFO"}, {"name": "Bob", "side": "us", "role": "KAM"}]
+    store.add_workshop(
+        "ACME",
+        "ACME Workshop 2026",
+        start="2026-03-16T09:00",
+        end="2026-03-17T13:00",
+        agenda=agenda,
+        participants=people,
+    )
+    app = KamboardApp(store, account="ACME", today=TODAY, clock=lambda: T0)
+
+    async def open_editor(pilot: Pilot[Any]) -> None:
+        await pilot.press("w")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(110, 40), run_before=open_editor)

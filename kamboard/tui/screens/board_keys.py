@@ -49,7 +49,7 @@ KEYS: tuple[Key, ...] = (
     Key("w", "workshop", "Workshop", "board.workshop", "Edit the account's workshop (plans one if there is none)",
         WORKSHOP, "Edit workshop", show=True),
     Key("W", "workshop(True)", "Plan a new workshop", "board.new_workshop",
-        "Plan the next workshop, default agenda included",
+        "Plan the next workshop: the last one's people and agenda, next year in the title, its dates a year later",
         WORKSHOP),
     Key("t", "timer('toggle')", "Timer start/pause", "board.timer", "Start or pause the agenda timer",
         WORKSHOP),

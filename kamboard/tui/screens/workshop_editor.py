@@ -45,6 +45,7 @@ LABELS = {
 }
 SIDE_OPTIONS = [("Customer", "customer"), ("Us (our team)", "us")]
 LANE_OPTIONS = [(LANE_TITLES[lane], lane) for lane in LANES]
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 LIST_CHROME = 22  # rows besides the two lists: border, heading, two field rows, notes, buttons
 
 
@@ -83,7 +84,8 @@ def day_heading(day: plan.AgendaDay) -> Text:
     """'Day 1 · Tue 10.03. · 09:00–17:45 · 8 h 45 min · 45 min past 17:00'."""
     parts = [f"Day {day.number}"]
     if day.date:
-        parts.append(dt.date.fromisoformat(day.date).strftime("%a %d.%m."))
+        date = dt.date.fromisoformat(day.date)
+        parts.append(f"{WEEKDAYS[date.weekday()]} {date:%d.%m.}")  # not the locale's names
     if day.ends:
         parts.append(f"{day.starts}–{day.ends}")
     parts.append(plan.format_minutes(day.minutes) if day.items else "no items")
