@@ -217,3 +217,36 @@ def test_store_notes_merge_with_their_base(store: BoardStore) -> None:
     assert store.workshop(ws["id"])["agenda"][1]["notes"] == "Pilot agreed"
     with pytest.raises(Conflict, match="notes"):
         store.update_agenda_item(ws["id"], item["id"], notes="Pilot postponed", base=item)
+
+
+def test_two_copies_merge_agenda_notes_and_days_item_by_item() -> None:
+    """Notes taken on two laptops merge per item; the same item's notes on both: a conflict to review."""
+    from test_merge import board, both_ways, edit, find, two
+    from test_merge import workshop as merge_workshop
+
+    a, b = two(board(workshop=merge_workshop()))
+
+    def anna(ws: dict[str, Any]) -> None:
+        ws["agenda"] = [dict(i) for i in ws["agenda"]]
+        ws["agenda"][0]["notes"] = "Goals agreed"
+        ws["agenda"][2]["day"] = 2
+
+    def bob(ws: dict[str, Any]) -> None:
+        ws["agenda"] = [dict(i) for i in ws["agenda"]]
+        ws["agenda"][1]["notes"] = "Pilot in Q3"
+
+    edit(a, "w0", "anna", "2026-02-01T10:00:00Z", anna)
+    edit(b, "w0", "bob", "2026-02-01T11:00:00Z", bob)
+    merged, report = both_ways(a, b)
+    agenda = find(merged, "w0")["agenda"]
+    assert [(i.get("notes"), i.get("day")) for i in agenda] == [
+        ("Goals agreed", None),
+        ("Pilot in Q3", None),
+        (None, 2),
+    ]
+    assert not report.conflicts
+
+    edit(a, "w0", "anna", "2026-02-02T10:00:00Z", lambda ws: ws["agenda"][1].update(notes="Pilot in Q4"))
+    edit(b, "w0", "bob", "2026-02-02T11:00:00Z", lambda ws: ws["agenda"][1].update(notes="Pilot cancelled"))
+    _, report = both_ways(a, b)
+    assert report.conflicts
