@@ -415,8 +415,9 @@ class BoardScreen(Screen[None]):
             return
         from kamboard.tui.screens.commitments import CommitmentsScreen
 
-        # its decisions are saved by the app's saver: board_changed re-reads the board then
-        self.app.push_screen(CommitmentsScreen(self.app.store, ws["id"], self.app.saver))
+        # its decisions are saved by the app's saver (board_changed re-reads the board then) and
+        # recorded in the board's history (u undoes them here too)
+        self.app.push_screen(CommitmentsScreen(self.app.store, ws["id"], self.app.saver, self.edits.history))
 
     # ---- the view --------------------------------------------------------------------------------
     def _filter_field(self) -> FilterInput:

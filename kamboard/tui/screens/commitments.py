@@ -1,15 +1,19 @@
 """The commitments review: last workshop's open support actions, each marked done, carried over or dropped.
 
 Shown when a workshop starts. ``d`` marks the highlighted action done, ``c`` carries it over to
-this workshop, ``x`` drops it; the list shrinks as actions are reviewed. Dismisses with the
-number of actions reviewed. Uses the ``.dialog`` classes of styles/dialogs.tcss.
+this workshop, ``x`` drops it, ``u`` undoes the last decision made here; the list shrinks as
+actions are reviewed. Dismisses with the number of actions reviewed. Uses the ``.dialog`` classes
+of styles/dialogs.tcss.
 
 Given the app's saver, a decision leaves the list at once and is written in the background; a
-refused one comes back with a notice. Without a saver (a bare app) it is written at once.
+refused one comes back with a notice. Without a saver (a bare app) it is written at once. Each
+decision is a step of the board's undo history (given by the board): ``u`` on the board undoes
+it too, once the review is closed, and a refused undo says who changed what.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -20,16 +24,22 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kamboard.errors import BoardError
+from kamboard.followup import REVIEW_FIELDS
 from kamboard.model import ValidationError
+from kamboard.tui.edits import Entry, NotSaved, Spot, entry_of, record
+from kamboard.tui.history import History
 from kamboard.tui.keys import Key, bindings
-from kamboard.tui.reporting import message_of
+from kamboard.tui.reporting import report
 from kamboard.tui.styles import DIALOG_STYLES
 from kamboard.tui.widgets.text import literal
 
 if TYPE_CHECKING:
+    from kamboard.store import BoardStore
     from kamboard.tui.saver import Saver
 
 OUTCOME_WORDS = {"done": "marked done", "carry": "carried over", "drop": "dropped"}
+# how the undo names a decision: "Undone: carrying over 'Pilot'"
+OUTCOME_STEPS = {"done": "marking {} done", "carry": "carrying over {}", "drop": "dropping {}"}
 
 
 def commitment_option(card: dict[str, Any]) -> Option:
@@ -62,17 +72,23 @@ class CommitmentsScreen(ModalScreen[int]):
         Key("d", "review('done')", "Done", "commitments.done", "Mark the action done", show=True),
         Key("c", "review('carry')", "Carry over", "commitments.carry", "Carry it over to this workshop", show=True),
         Key("x", "review('drop')", "Drop", "commitments.drop", "Drop the action", show=True),
+        Key("u", "undo", "Undo", "commitments.undo", "Undo the last decision made in this review", show=True),
         Key("escape,q", "close", "Close", "commitments.close", "Close the review", show=True),
     )
     BINDINGS = bindings(KEYS)
 
-    def __init__(self, store: Any, workshop_id: str, saver: Saver | None = None) -> None:
+    def __init__(
+        self, store: BoardStore, workshop_id: str, saver: Saver | None = None, history: History | None = None
+    ) -> None:
         super().__init__(classes="dialog-screen")
         self.store = store
         self.workshop_id = workshop_id
         self.saver = saver  # the app's: decisions are written in the background
+        self.history = history if history is not None else History()  # the board's: its u undoes them too
         self.reviewed = 0
         self._unsaved: set[str] = set()  # decided, not in the file yet: left off the list
+        self._cards: dict[str, dict[str, Any]] = {}  # the actions listed, by id
+        self._decided: list[Entry] = []  # this review's decisions, oldest first: what u undoes here
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -95,6 +111,7 @@ class CommitmentsScreen(ModalScreen[int]):
         except BoardError as exc:
             message.update(str(exc))
             return
+        self._cards = {c["id"]: c for c in cards}
         highlighted = options.highlighted or 0
         options.clear_options()
         options.add_options([commitment_option(c) for c in cards])
@@ -108,47 +125,88 @@ class CommitmentsScreen(ModalScreen[int]):
         else:
             message.update("All commitments reviewed. Esc or q closes.")
 
+    def _submit(
+        self,
+        label: str,
+        run: Callable[[BoardStore], Any],
+        done: Callable[[Any], None],
+        failed: Callable[[Exception], None],
+    ) -> None:
+        """Give the app's saver ``run``; without one, run it now. The list follows the file once
+        every save is answered."""
+        saver = self.saver
+        if saver is not None:
+            saver.submit(label, run, done, failed)
+            saver.when_idle(self._settle)
+            return
+        try:
+            result = run(self.store)
+        except (BoardError, ValidationError) as exc:
+            failed(exc)
+        else:
+            done(result)
+        self._settle()
+
     def action_review(self, outcome: str) -> None:
         options = self.query_one(OptionList)
         if options.highlighted is None or options.option_count == 0:
             return
         card_id = options.get_option_at_index(options.highlighted).id or ""
-        saver = self.saver
-        if saver is None:
-            try:
-                card = self.store.review_commitment(card_id, self.workshop_id, outcome)
-            except (BoardError, ValidationError) as exc:
-                self._refused(exc)
-            else:
-                self._reviewed(card, outcome)
-            return
-        workshop_id = self.workshop_id
+        title = repr(str(self._cards.get(card_id, {}).get("title", "")))
+        entry = Entry(OUTCOME_STEPS[outcome].format(title), card_id)
+        workshop_id, history = self.workshop_id, self.history
         self._unsaved.add(card_id)  # off the list at once; the file follows
+        self._decided.append(entry)
         self.reviewed += 1
         self.reload()
 
-        def run(store: Any) -> dict[str, Any]:
-            return store.review_commitment(card_id, workshop_id, outcome)
+        def run(store: BoardStore) -> dict[str, Any]:
+            before = store.card(card_id)
+            saved = store.review_commitment(card_id, workshop_id, outcome)
+            history.reviewed(saved, before, entry.label)
+            changed = [k for k in REVIEW_FIELDS if before.get(k) != saved.get(k)]
+            # how the board shows its undo and redo at once
+            entry.before = Spot({k: before.get(k) for k in changed})
+            entry.after = Spot({k: saved.get(k) for k in changed})
+            record(history, entry)
+            return saved
+
+        def done(card: dict[str, Any]) -> None:
+            self.notify(f"{literal(card.get('title', ''))}: {OUTCOME_WORDS[outcome]}", markup=False)
 
         def failed(exc: Exception) -> None:
             self._unsaved.discard(card_id)
+            if entry in self._decided:
+                self._decided.remove(entry)
             self.reviewed -= 1
             self._refused(exc)
 
-        saver.submit(f"review of {card_id}", run, lambda card: self._reviewed(card, outcome, counted=True), failed)
-        saver.when_idle(self._settle)
+        self._submit(f"review of {card_id}", run, done, failed)
 
-    def _reviewed(self, card: dict[str, Any], outcome: str, counted: bool = False) -> None:
-        if not counted:
-            self.reviewed += 1
-        self.notify(f"{literal(card.get('title', ''))}: {OUTCOME_WORDS[outcome]}", markup=False)
-        if self.is_attached:
-            self.reload()
+    def action_undo(self) -> None:
+        """Undo the last decision made in this review (once it is saved: in the saver's turn)."""
+        if not self._decided:
+            self.notify("Nothing to undo in this review.", markup=False)
+            return
+        entry = self._decided.pop()
+        history = self.history
+
+        def run(store: BoardStore) -> None:
+            if not history.done or entry_of(history.done[-1]) is not entry:
+                raise NotSaved(f"Could not undo {entry.label}: it was not saved.")
+            history.undo(store)
+
+        def done(_: None) -> None:
+            self.reviewed -= 1
+            self.notify(f"Undone: {literal(entry.label)}", markup=False)
+
+        def failed(exc: Exception) -> None:  # an UndoError says who changed what
+            report(self.app, exc)
+
+        self._submit(f"undo of {entry.label}", run, done, failed)
 
     def _refused(self, exc: Exception) -> None:
-        self.app.notify(f"Not saved: {message_of(exc)}", severity="error", markup=False, timeout=8)
-        if self.is_attached:
-            self.reload()
+        report(self.app, exc, "Not saved: ")
 
     def _settle(self) -> None:
         """Every save is answered: the list as the file has it."""
