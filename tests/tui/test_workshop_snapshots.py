@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from board_helpers import T0, TODAY, make_store
+from board_helpers import T0, TODAY, make_store, wait_for
 from support_actions import add_support_action
 from textual.pilot import Pilot
 
 from kamboard import workshop as rules
 from kamboard.tui.app import KamboardApp
+from kamboard.tui.screens.workshop_editor import WorkshopEditor
 
 
 @pytest.fixture(autouse=True)
@@ -87,6 +88,7 @@ def test_workshop_editor_shows_the_agenda_by_day(snap_compare: Any, tmp_path: Pa
 
     async def open_editor(pilot: Pilot[Any]) -> None:
         await pilot.press("w")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, WorkshopEditor) and app.screen.is_mounted)
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(110, 40), run_before=open_editor)
