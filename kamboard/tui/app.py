@@ -165,7 +165,8 @@ class KamboardApp(App[None]):
     def on_open_action_plan(self, message: OpenActionPlan) -> None:
         from kamboard.tui.screens.action_plan import AppActionPlan  # imported when first opened
 
-        plan = AppActionPlan(self.store, message.account_id, self.today)
+        # its changes go to the saver and the undo history of the action's board
+        plan = AppActionPlan(self.store, message.account_id, self.today, self.saver, self.history_for)
         plan.show_all = message.show_all
         self.push_screen(plan)
 

@@ -3,13 +3,14 @@
 ``CardEdits`` turns a key into a change of the board: the change shows at once and goes to
 ``Edits`` (kamboard/tui/edits.py), which saves it in the background with its undo step. The
 screen checks that the key may act (a writable file, a selected card) and passes the card; the
-controller talks back through ``BoardHost`` and asks the user through ``BoardDialogs``.
+controller talks back through ``BoardHost`` and asks the user through ``CardDialogs`` (a part of
+``BoardDialogs``; the action plan asks them too: kamboard/tui/plan_edits.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kamboard import model
 from kamboard.errors import BoardError, Conflict, NotFound
@@ -20,14 +21,24 @@ from kamboard.tui.edits import Card, Edits, Entry, Spot, record
 
 if TYPE_CHECKING:
     from kamboard.store import BoardStore
-    from kamboard.tui.board_host import BoardDialogs, BoardHost
+    from kamboard.tui.board_host import BoardHost
     from kamboard.tui.history import History
+
+
+class CardDialogs(Protocol):
+    """The questions ``CardEdits`` asks: a part of ``kamboard.tui.board_host.BoardDialogs``."""
+
+    def confirm(self, title: str, question: str, yes: str, no: str, then: Callable[[bool | None], None]) -> None: ...
+
+    def edit_card(self, card: Card, links: list[tuple[str, str]], then: Callable[[Card | None], None]) -> None: ...
+
+    def resolve_conflict(self, conflict: Conflict, then: Callable[[str | None, dict[str, str]], None]) -> None: ...
 
 
 class CardEdits:
     """The card keys of the board (e, n, H/L, K/J, d, u, ctrl+r)."""
 
-    def __init__(self, host: BoardHost, edits: Edits, store: BoardStore, dialogs: BoardDialogs) -> None:
+    def __init__(self, host: BoardHost, edits: Edits, store: BoardStore, dialogs: CardDialogs) -> None:
         self.host = host
         self.edits = edits
         self.store = store

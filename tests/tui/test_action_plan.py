@@ -1,4 +1,5 @@
-"""The action plan screen, driven with keys in a small harness App."""
+"""The action plan screen, driven with keys in a small harness App: statuses, filters, scope, the
+cursor on an action, Enter editing an action (conflicts as on the board), undo and redo."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from textual.widgets import DataTable, Input, Label
 from kamboard.store import BoardStore
 from kamboard.tui.app import styles_dir
 from kamboard.tui.screens.action_plan import ActionPlanScreen
+from kamboard.tui.screens.card_editor import CardEditor
+from kamboard.tui.screens.dialogs import ConflictDialog
 
 TODAY = dt.date(2026, 3, 16)
 HOSTILE = "[red]x[/] | Müller 🎉"
@@ -227,3 +230,138 @@ async def test_reload_shows_other_changes(tmp_path: Path) -> None:
         app.screen.reload()
         await pilot.pause()
         assert "Added elsewhere" in titles(app) and "Agreed (3)" in titles(app)
+
+
+def selected_title(app: Harness) -> str:
+    card_id = app.screen.selected_id()
+    return "" if card_id is None else str(app.screen.query_one(DataTable).get_row(card_id)[0])
+
+
+def title_bar(app: Harness) -> str:
+    return str(app.screen.query_one("#plan-title").render())
+
+
+async def type_into(pilot: Any, selector: str, text: str) -> None:
+    """Focus an editor field, clear it and type ``text`` key by key."""
+    pilot.app.screen.query_one(selector, Input).focus()
+    await pilot.press("end", "ctrl+u", *text)
+
+
+async def test_starts_on_an_action_not_a_group_heading(tmp_path: Path) -> None:
+    store, acc = build(tmp_path / "b.json")
+    app = Harness(store, acc["acme"]["id"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert titles(app)[0] == "No status (1)"
+        assert selected_title(app) == "Unsorted idea"
+        await pilot.press("s")  # ours only: the selected action is gone, the cursor goes to the first one shown
+        await pilot.pause()
+        assert titles(app)[0] == "Agreed (2)" and selected_title(app) == "Early bird"
+        await pilot.press("down", "4")  # the selection follows the action into its new group
+        await pilot.pause()
+        assert selected_title(app) == "Late pilot" and titles(app).index("Done (2)") < titles(app).index("Late pilot")
+
+
+async def test_with_one_account_shown_the_title_takes_the_account_column(tmp_path: Path) -> None:
+    store, acc = build(tmp_path / "b.json")
+    long_title = "Quarterly review of the spare parts stock with the plant managers"  # 65 characters
+    store.add_card(acc["acme"]["id"], "support", long_title, owner="Bob", status="agreed")
+    app = Harness(store, None)  # all accounts, as the accounts screen's p opens it
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        assert [str(c.label) for c in table.columns.values()] == ["Action", "Account", "Owner", "Side", "Due"]
+        cut = next(t for t in titles(app) if t.startswith("Quarterly"))
+        assert cut.endswith("…") and str(table.get_row_at(titles(app).index(cut))[1]) == "ACME"
+        await pilot.press("o", *"bob", "enter")  # Bob's actions: all of ACME
+        await pilot.pause()
+        assert [str(c.label) for c in table.columns.values()] == ["Action", "Owner", "Side", "Due"]
+        assert long_title in titles(app)  # whole: the Account column's width went to the title
+        assert "all accounts · ACME only" in title_bar(app)
+        await pilot.press("escape")  # the filter cleared: both accounts again
+        await pilot.pause()
+        assert "Account" in [str(c.label) for c in table.columns.values()] and " only" not in title_bar(app)
+
+
+async def test_enter_edits_the_action_and_u_undoes_the_edit(tmp_path: Path) -> None:
+    store, acc = build(tmp_path / "b.json")
+    app = Harness(store, acc["acme"]["id"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await move_to(app, pilot, "Late pilot")
+        card_id = app.screen.selected_id()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CardEditor)
+        await type_into(pilot, "#input-owner", "Dana")
+        await type_into(pilot, "#input-due", "2026-04-30")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ActionPlanScreen)
+        row = app.screen.query_one(DataTable).get_row(card_id)
+        assert [str(c) for c in row] == ["Late pilot", "Dana", "us", "2026-04-30"]  # no longer overdue
+        assert (store.card(card_id)["owner"], store.card(card_id)["due"]) == ("Dana", "2026-04-30")
+        await pilot.press("u")
+        await pilot.pause()
+        assert notifications(app)[-1] == "Undone: editing 'Late pilot'"
+        assert (store.card(card_id)["owner"], store.card(card_id)["due"]) == ("Bob", "2026-03-01")
+        assert [str(c) for c in app.screen.query_one(DataTable).get_row(card_id)][1:] == ["Bob", "us", "! 2026-03-01"]
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert store.card(card_id)["owner"] == "Dana"
+        await pilot.press("e", "escape")  # e opens it too; nothing changed: it closes
+        await pilot.pause()
+        assert isinstance(app.screen, ActionPlanScreen)
+
+
+async def test_an_edit_that_meets_a_colleagues_change_asks_as_on_the_board(tmp_path: Path) -> None:
+    store, acc = build(tmp_path / "b.json")
+    app = Harness(store, acc["acme"]["id"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await move_to(app, pilot, "Late pilot")
+        card_id = app.screen.selected_id()
+        await pilot.press("enter")
+        await pilot.pause()
+        BoardStore(tmp_path / "b.json", "carol").update_card(card_id, {"owner": "Carol"})
+        await type_into(pilot, "#input-owner", "Dana")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConflictDialog)
+        await pilot.press("m")  # keep mine
+        await pilot.pause()
+        assert isinstance(app.screen, ActionPlanScreen)
+        assert store.card(card_id)["owner"] == "Dana"
+        assert str(app.screen.query_one(DataTable).get_row(card_id)[1]) == "Dana"
+
+
+async def test_status_changes_are_undone_and_a_refused_undo_says_who_changed_what(tmp_path: Path) -> None:
+    store, acc = build(tmp_path / "b.json")
+    app = Harness(store, acc["acme"]["id"])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await move_to(app, pilot, "Late pilot")
+        card_id = app.screen.selected_id()
+        await pilot.press("4", "right_square_bracket")  # done, then dropped
+        await pilot.pause()
+        assert store.card(card_id)["status"] == "dropped"
+        await pilot.press("u")
+        await pilot.pause()
+        assert notifications(app)[-1] == "Undone: setting 'Late pilot' to dropped"
+        assert store.card(card_id)["status"] == "done" and "Done (2)" in titles(app)
+        await pilot.press("u")
+        await pilot.pause()
+        assert store.card(card_id)["status"] == "agreed" and selected_title(app) == "Late pilot"
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert store.card(card_id)["status"] == "done"
+        BoardStore(tmp_path / "b.json", "carol").update_card(card_id, {"status": "in_progress"})
+        await pilot.press("u")
+        await pilot.pause()
+        assert notifications(app)[-1] == (
+            "Could not undo: 'Late pilot' was changed meanwhile by carol: status. Dropped from the undo list."
+        )
+        assert store.card(card_id)["status"] == "in_progress" and "In progress (1)" in titles(app)
+        await pilot.press("u")  # the refused step left the list: nothing more to undo
+        await pilot.pause()
+        assert notifications(app)[-1] == "Nothing to undo."

@@ -6,7 +6,7 @@ from inspect import isclass
 from pathlib import Path
 from typing import Any
 
-from board_helpers import TODAY, make_store, wait_for, wait_for_saves
+from board_helpers import TODAY, make_store, notifications, wait_for, wait_for_saves
 from rich.text import Text
 from textual.app import App
 from textual.color import Color
@@ -19,6 +19,7 @@ from kamboard.tui.app import KamboardApp
 from kamboard.tui.screens.accounts import AccountsScreen
 from kamboard.tui.screens.action_plan import ActionPlanScreen
 from kamboard.tui.screens.board import BoardScreen
+from kamboard.tui.screens.card_editor import CardEditor
 from kamboard.tui.screens.help import KeysHelp
 
 
@@ -237,3 +238,60 @@ async def test_each_screen_offers_its_own_palette_entries(store: BoardStore) -> 
         await pilot.press("a")  # all accounts: none to export
         await pilot.pause()
         assert "Export support actions (CSV)" not in await palette_entries(app)
+
+
+async def test_plan_changes_are_in_the_boards_undo(store: BoardStore) -> None:
+    """Enter edits the action, 1-5 set its status; both are saved in the background and are
+    steps of the board's undo history: u on the board undoes them once the plan is closed."""
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        await run_command(pilot, "action plan this", "Action plan: this account")
+        plan = app.screen
+        assert isinstance(plan, ActionPlanScreen)
+        joint = next(c for c in store.cards(lane="support") if c["title"] == "Joint pilot")
+        assert plan.selected_id() == store.cards(lane="support")[1]["id"]  # Training: the first action shown
+        plan.query_one(DataTable).move_cursor(row=plan.query_one(DataTable).get_row_index(joint["id"]))
+        await pilot.press("enter")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, CardEditor))
+        app.screen.query_one("#input-owner").focus()
+        await pilot.press("end", "ctrl+u", *"Dana", "ctrl+s")
+        assert await wait_for(pilot, lambda: app.screen is plan)
+        await pilot.press("4")  # done
+        await wait_for_saves(app)
+        assert (store.card(joint["id"])["owner"], store.card(joint["id"])["status"]) == ("Dana", "done")
+        shown = next(c for c in board.lanes["support"].cards if c["id"] == joint["id"])
+        assert (shown["owner"], shown["status"]) == ("Dana", "done")  # the board behind has them
+        await pilot.press("escape")
+        assert await wait_for(pilot, lambda: app.screen is board)
+        await pilot.press("u")  # the status, at once on the board
+        shown = next(c for c in board.lanes["support"].cards if c["id"] == joint["id"])
+        assert shown["status"] == "agreed"
+        await wait_for_saves(app)
+        assert "Undone: setting 'Joint pilot' to done" in notifications(app)
+        await pilot.press("u")  # the edit
+        await wait_for_saves(app)
+        assert store.card(joint["id"])["owner"] == "Bob" and store.card(joint["id"])["status"] == "agreed"
+
+
+async def test_the_all_accounts_plan_undoes_into_the_actions_board(store: BoardStore) -> None:
+    app = KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("p")  # all accounts, from the accounts screen
+        plan = app.screen
+        assert isinstance(plan, ActionPlanScreen) and plan.show_all
+        await pilot.press("u")
+        assert notifications(app)[-1] == "Nothing to undo in the action plan yet."
+        card_id = plan.selected_id()
+        assert card_id is not None
+        await pilot.press("5")  # dropped
+        await wait_for_saves(app)
+        assert store.card(card_id)["status"] == "dropped"
+        await pilot.press("escape", "enter")  # ACME's board
+        assert await wait_for(pilot, lambda: isinstance(app.screen, BoardScreen))
+        await pilot.press("u")
+        await wait_for_saves(app)
+        assert store.card(card_id)["status"] != "dropped"
+        assert notifications(app)[-1].startswith("Undone: setting ")

@@ -1,16 +1,20 @@
 """The action plan: support actions of one account (or all), grouped by status, followed up by key.
 
 Keys: ``]``/``[`` move the selected action's status forward/back, ``1``-``5`` set it
-(proposed, agreed, in progress, done, dropped), ``o`` filters by owner, ``s`` cycles the
-side filter (all, us, customer), ``a`` switches between this account and all accounts,
-Esc closes (or clears the owner filter first).
+(proposed, agreed, in progress, done, dropped), Enter or ``e`` opens the card editor on it,
+``u`` undoes the last change (``ctrl+r`` redoes), ``o`` filters by owner, ``s`` cycles the side
+filter (all, us, customer), ``a`` switches between this account and all accounts, Esc closes
+(or clears the owner filter first). The cursor starts on an action, not on a group heading; the
+Account column shows only when the actions shown come from more than one account.
+
+The changes are saved as on the board (``kamboard.tui.plan_edits``): shown at once, written with
+their base, kept in the undo history of the action's account (``u`` on its board undoes them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from contextlib import suppress
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.style import Style
@@ -21,19 +25,23 @@ from textual.color import Color
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
-from kamboard.errors import BoardError, Conflict
+from kamboard.errors import BoardError
 from kamboard.followup import group_actions
-from kamboard.model import STATUSES, ValidationError, is_overdue
+from kamboard.model import STATUSES, is_overdue
 from kamboard.store import BoardStore
 from kamboard.tui.commands import Providers, ScreenCommands, conflict_commands, export_commands, show_keys
+from kamboard.tui.history import History
 from kamboard.tui.keys import Key, bindings
-from kamboard.tui.saver import Saver
+from kamboard.tui.plan_edits import InlineSaver, PlanEdits
+from kamboard.tui.reporting import report
 from kamboard.tui.styles import PLAN_STYLES
 from kamboard.tui.widgets.filter_input import FilterInput
 from kamboard.tui.widgets.text import text
 
 if TYPE_CHECKING:
+    from kamboard.errors import Conflict
     from kamboard.tui.app import KamboardApp
+    from kamboard.tui.board_host import Saves
 
 Doc = dict[str, Any]
 GROUP_LABELS = {
@@ -58,6 +66,11 @@ PLAN_KEYS = (
             f"Mark the action {GROUP_LABELS[status].lower()}", GROUP)
         for i, status in enumerate(STATUSES, start=1)
     ],
+    Key("e,enter", "edit", "Edit", "plan.edit", "Edit the action: owner, due, status, benefits", GROUP,
+        "Edit the action", show=True),
+    Key("u", "undo", "Undo", "plan.undo", "Undo the last change (u on the account's board undoes it too)", GROUP,
+        show=True),
+    Key("ctrl+r", "redo", "Redo", "plan.redo", "Redo the last undone change", GROUP),
     Key("o", "filter_owner", "Owner", "plan.owner", "Filter by owner", GROUP, "Filter by owner", show=True),
     Key("s", "cycle_side", "Side", "plan.side", "Show both sides, ours, or the customer's", GROUP, "Filter by side",
         show=True),
@@ -77,7 +90,16 @@ class ActionPlanScreen(Screen[None]):
     KEYS = PLAN_KEYS
     BINDINGS = bindings(KEYS)
 
-    def __init__(self, store: BoardStore, account_id: str | None, today: dt.date) -> None:
+    def __init__(
+        self,
+        store: BoardStore,
+        account_id: str | None,
+        today: dt.date,
+        saver: Saves | None = None,
+        history_for: Callable[[str], History] | None = None,
+    ) -> None:
+        """``saver``: the app's (None: each change is written at once); ``history_for``: the undo
+        history of an account's board (None: the plan keeps its own)."""
         super().__init__(id="action-plan")
         self.store = store
         self.account_id = account_id
@@ -86,6 +108,10 @@ class ActionPlanScreen(Screen[None]):
         self.owner_filter = ""
         self.side_filter = ""
         self._shown: tuple[list[Doc], dict[str, str]] = ([], {})  # the actions and account names as read
+        self.saver: Saves = saver if saver is not None else InlineSaver(store, self.reload)
+        histories: dict[str, History] = {}
+        own: Callable[[str], History] = lambda account: histories.setdefault(account, History())  # noqa: E731
+        self.changes = PlanEdits(self, store, self.saver, PlanDialogs(self), history_for or own)
 
     def compose(self) -> ComposeResult:
         yield Static(id="plan-title", classes="title-bar")
@@ -126,8 +152,10 @@ class ActionPlanScreen(Screen[None]):
         table = self.query_one(DataTable)
         selected = selected or self.selected_id()
         groups = group_actions(cards, self.owner_filter, self.side_filter)
+        accounts = {c.get("account_id", "") for _, found in groups for c in found}
+        by_account = self.show_all and len(accounts) > 1  # one account: its name is in the title
         table.clear(columns=True)
-        columns = ["Action", *(["Account"] if self.show_all else []), "Owner", "Side", "Due"]
+        columns = ["Action", *(["Account"] if by_account else []), "Owner", "Side", "Due"]
         widths = self._widths(columns)
         for label in columns:
             table.add_column(label, key=label.lower(), width=widths[label])
@@ -142,11 +170,7 @@ class ActionPlanScreen(Screen[None]):
                 due = Text(("! " if late else "") + str(card.get("due", "")), style=error if late else "")
                 row = [
                     _cut(text(card.get("title", "")), widths["Action"]),
-                    *(
-                        [_cut(text(names.get(card.get("account_id", ""), "")), widths["Account"])]
-                        if self.show_all
-                        else []
-                    ),
+                    *([_cut(text(names.get(card.get("account_id", ""), "")), widths["Account"])] if by_account else []),
                     _cut(text(card.get("owner", "")), widths["Owner"]),
                     text(card.get("side", "")),
                     due,
@@ -154,9 +178,10 @@ class ActionPlanScreen(Screen[None]):
                 table.add_row(*row, key=card["id"])
         self.query_one("#plan-empty").display = not groups
         table.display = bool(groups)
-        self._update_title(sum(len(f) for _, f in groups), overdue_count, names)
-        if selected:
-            self.select(selected)
+        only = next(iter(accounts)) if self.show_all and len(accounts) == 1 else None
+        self._update_title(sum(len(f) for _, f in groups), overdue_count, names, only)
+        if not (selected and self.select(selected)):
+            self._first_action()
 
     def _widths(self, columns: list[str]) -> dict[str, int]:
         """Fixed widths that fit the screen (no sideways scroll): the action title takes the rest."""
@@ -169,11 +194,14 @@ class ActionPlanScreen(Screen[None]):
     def on_resize(self) -> None:
         self.reload()
 
-    def _update_title(self, count: int, overdue: int, names: dict[str, str]) -> None:
-        scope = "all accounts" if self.show_all else names.get(self.account_id or "", "")
-        title = Text.assemble(
-            ("Action plan", "bold"), ": ", text(scope), f"  {count} action{'s' if count != 1 else ''}"
-        )
+    def _update_title(self, count: int, overdue: int, names: dict[str, str], only: str | None = None) -> None:
+        """The scope and the figures; ``only``: the one account all the actions shown are of."""
+        scope = text("all accounts" if self.show_all else names.get(self.account_id or "", ""))
+        if only is not None:
+            scope.append(" · ")
+            scope.append_text(text(names.get(only, "")))
+            scope.append(" only")
+        title = Text.assemble(("Action plan", "bold"), ": ", scope, f"  {count} action{'s' if count != 1 else ''}")
         if overdue:
             title.append(f", {overdue} overdue")
         if self.side_filter:
@@ -193,10 +221,34 @@ class ActionPlanScreen(Screen[None]):
             return None
         return None if key.startswith(_GROUP_KEY) else key
 
-    def select(self, card_id: str) -> None:
+    def select(self, card_id: str) -> bool:
+        """Put the cursor on ``card_id``; False when it is not shown."""
         table = self.query_one(DataTable)
-        with suppress(Exception):
-            table.move_cursor(row=table.get_row_index(card_id), animate=False)
+        try:
+            row = table.get_row_index(card_id)
+        except Exception:
+            return False
+        table.move_cursor(row=row, animate=False)
+        return True
+
+    def _first_action(self) -> None:
+        """The cursor on the first action (below the first group heading)."""
+        table = self.query_one(DataTable)
+        for row in table.ordered_rows:
+            if not str(row.key.value).startswith(_GROUP_KEY):
+                self.select(str(row.key.value))
+                return
+
+    # for the changes (PlanView)
+    @property
+    def actions(self) -> list[Doc]:
+        return self._shown[0]
+
+    def show_actions(self, select: str | None = None) -> None:
+        self._fill(select)
+
+    def report(self, error: Exception, prefix: str = "") -> None:
+        report(self, error, prefix)
 
     # status changes
     def action_shift_status(self, step: int) -> None:
@@ -221,35 +273,32 @@ class ActionPlanScreen(Screen[None]):
         return next((dict(c) for c in self._shown[0] if c["id"] == card_id), None)
 
     def _set(self, card: Doc, status: str) -> None:
-        if status == card.get("status", ""):
+        if status == card.get("status", "") or self._refuse_readonly():
             return
+        self.changes.set_status(card, status, GROUP_LABELS[status].lower())
+
+    def _refuse_readonly(self) -> bool:
         if self.store.readonly:
             self.notify(self.store.readonly_reason, title="Read-only", severity="warning", markup=False)
-            return
-        cards, names = self._shown  # shown at once
-        self._shown = ([{**c, "status": status} if c["id"] == card["id"] else c for c in cards], names)
-        self._fill(card["id"])
-        self._save_status(card, status)
+        return self.store.readonly
 
-    def _save_status(self, card: Doc, status: str) -> None:
-        """Save the status change made from ``card`` (as shown); here at once, in the app in the background."""
-        try:
-            self.store.update_card(card["id"], {"status": status}, base=card)
-        except (BoardError, ValidationError) as exc:
-            self._status_failed(exc)
-        else:
-            self._status_saved(card, status)
-        self.reload()
-        self.select(card["id"])
+    # the card editor, undo
+    def action_edit(self) -> None:
+        card = self._selected_card()
+        if card is not None and not self._refuse_readonly():
+            self.changes.edit(card)
 
-    def _status_saved(self, card: Doc, status: str) -> None:
-        self.notify(f"{card.get('title', '')}: {GROUP_LABELS[status].lower()}", markup=False)
+    @on(DataTable.RowSelected, "#plan-table")
+    def _row_chosen(self) -> None:  # Enter (the table's own key) or a click on the selected row
+        self.action_edit()
 
-    def _status_failed(self, exc: Exception) -> None:
-        if isinstance(exc, Conflict):
-            self.notify(f"{exc} Reloaded; try again.", title="Changed meanwhile", severity="warning", markup=False)
-        else:
-            self.notify(str(exc), severity="error", markup=False)
+    def action_undo(self) -> None:
+        if not self._refuse_readonly():
+            self.changes.undo(self.account_id if not self.show_all else None)
+
+    def action_redo(self) -> None:
+        if not self._refuse_readonly():
+            self.changes.undo(self.account_id if not self.show_all else None, redo=True)
 
     # filters
     def action_filter_owner(self) -> None:
@@ -287,6 +336,32 @@ class ActionPlanScreen(Screen[None]):
         self.dismiss(None)
 
 
+class PlanDialogs:
+    """The questions the plan's changes ask (``card_edits.CardDialogs``), pushed over the plan as
+    on the board."""
+
+    def __init__(self, screen: ActionPlanScreen) -> None:
+        self.screen = screen
+
+    def confirm(self, title: str, question: str, yes: str, no: str, then: Callable[[bool | None], None]) -> None:
+        from kamboard.tui.screens.dialogs import ConfirmDialog
+
+        self.screen.app.push_screen(ConfirmDialog(title, question, yes=yes, no=no), then)
+
+    def edit_card(self, card: Doc, links: list[tuple[str, str]], then: Callable[[Doc | None], None]) -> None:
+        from kamboard.tui.screens.card_editor import CardEditor
+
+        self.screen.app.push_screen(CardEditor(card, links), then)
+
+    def resolve_conflict(self, conflict: Conflict, then: Callable[[str | None, dict[str, str]], None]) -> None:
+        from kamboard.tui.screens.dialogs import ConflictDialog, keep_both
+
+        def answered(choice: str | None) -> None:
+            then(choice, keep_both(conflict.fields) if choice == "both" else {})
+
+        self.screen.app.push_screen(ConflictDialog(conflict), answered)
+
+
 def _cut(value: Text, width: int) -> Text:
     value.truncate(width, overflow="ellipsis")
     return value
@@ -303,8 +378,8 @@ class PlanCommands(ScreenCommands):
 
 
 class AppActionPlan(ActionPlanScreen):
-    """The action plan inside the app: ``?`` lists its keys; its status changes are written by
-    the app's saver; it re-reads the board when the app says it changed."""
+    """The action plan inside the app (given the app's saver and ``history_for``): ``?`` lists
+    its keys; it re-reads the board when the app says it changed."""
 
     KEYS = (Key("question_mark", "help", "Keys", "plan.help", "Show every key", GROUP, show=True),)
     BINDINGS = bindings(KEYS)
@@ -317,25 +392,6 @@ class AppActionPlan(ActionPlanScreen):
 
     def action_help(self) -> None:
         show_keys(self)
-
-    @property
-    def saver(self) -> Saver:
-        return self.app.saver
-
-    def _save_status(self, card: Doc, status: str) -> None:
-        """In the background, through the app's saver: the table does not wait for the file."""
-        card_id = card["id"]
-
-        def run(store: BoardStore) -> Doc:
-            return store.update_card(card_id, {"status": status}, base=card)
-
-        def failed(exc: Exception) -> None:
-            self._status_failed(exc)
-            self.saver.when_idle(self._settle)  # a refused change goes (a save re-reads by board_changed)
-
-        self.saver.submit(
-            f"status of {card.get('title', '')!r}", run, lambda _: self._status_saved(card, status), failed
-        )
 
     def _settle(self) -> None:
         """Every save is answered: show the plan as the file has it."""
