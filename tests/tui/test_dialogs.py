@@ -1,15 +1,21 @@
-"""Pilot tests for ConfirmDialog, TextPrompt, ConflictDialog and KeysHelp."""
+"""Pilot tests for ConfirmDialog, TextPrompt, ConflictDialog and KeysHelp; the side options and the
+letter keys (LetterSelect) the card and workshop editors share."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 from modal_harness import Harness
-from textual.widgets import Input, Label, Static
+from textual.app import App, ComposeResult
+from textual.binding import BindingType
+from textual.widgets import Button, Input, Label, Static
 
 from kamboard.errors import Conflict
 from kamboard.model import ValidationError, validate_title
 from kamboard.tui.screens.dialogs import ConfirmDialog, ConflictDialog, TextPrompt
 from kamboard.tui.screens.help import KeysHelp, group_bindings
+from kamboard.tui.widgets.letter_select import LetterSelect
 
 MARKUP = "[bold red]x[/] [link=https://e.x]y[/link] \x1b[31m"
 
@@ -42,8 +48,8 @@ async def test_confirm_keys(keys: list[str], expected: bool) -> None:
 async def test_confirm_mouse(button: str, expected: bool) -> None:
     app = Harness(lambda: ConfirmDialog("Archive", "Archive the account?", yes="Archive", no="Keep"))
     async with app.run_test(size=(80, 24)) as pilot:
-        assert "Archive (y)" in str(app.screen.query_one("#yes").label)
-        assert "Keep (n)" in str(app.screen.query_one("#no").label)
+        assert "Archive (y)" in str(app.screen.query_one("#yes", Button).label)
+        assert "Keep (n)" in str(app.screen.query_one("#no", Button).label)
         await pilot.click(button)
         await pilot.pause()
     assert app.results == [expected]
@@ -267,3 +273,64 @@ async def test_conflict_with_long_values_fits_80x24() -> None:
         await pilot.press("t")
         await pilot.pause()
     assert app.results == ["theirs"]
+
+
+# ---- letter keys on selects (LetterSelect), as the card and workshop editors use them ---------------
+
+
+async def test_participant_side_and_agenda_lane_jump_by_letter() -> None:
+    from kamboard.tui.screens.workshop_editor import AgendaItemDialog, ParticipantDialog
+
+    app = Harness(lambda: ParticipantDialog(None, []))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"Eva", "tab", "u", "tab", *"CFO", "enter")
+        await pilot.pause()
+    assert app.results == [{"name": "Eva", "side": "us", "role": "CFO"}]
+    app = Harness(lambda: AgendaItemDialog(None))
+    async with app.run_test(size=(100, 30)) as pilot:
+        lane = app.screen.query_one("#entry-lane", LetterSelect)
+        lane.focus()
+        await pilot.press("c")
+        assert lane.value == "challenge"
+        await pilot.press("s")
+        assert lane.value == "support"
+
+
+class SelectApp(App[None]):
+    """A letter select beside an app key that shares a letter with an option."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [("q", "quit_pressed", "Quit"), ("x", "x_pressed", "X")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pressed: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield LetterSelect([("Quarterly", "q"), ("Agreed", "a"), ("Also", "b")], prompt="(not set)")
+
+    def action_quit_pressed(self) -> None:
+        self.pressed.append("q")
+
+    def action_x_pressed(self) -> None:
+        self.pressed.append("x")
+
+
+async def test_letter_select_takes_its_letters_and_leaves_the_others_to_the_app() -> None:
+    app = SelectApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        select = app.query_one(LetterSelect)
+        select.focus()
+        await pilot.press("A")
+        assert select.value == "a"
+        await pilot.press("a", "a")  # the next option with that letter, round again
+        assert select.value == "a"
+        await pilot.press("q")  # an option's letter: the select's, not the app's key
+        assert select.value == "q"
+        await pilot.press("x")  # no option begins with x: the app's key
+        assert app.pressed == ["x"]
+        await pilot.press("enter")  # the open list searches as Textual's does
+        await pilot.pause()
+        assert select.expanded
+        await pilot.press("a", "l", "enter")
+        await pilot.pause()
+        assert not select.expanded and select.value == "b"

@@ -1,4 +1,5 @@
-"""Small modal dialogs: confirm, one-line prompt, and edit-conflict resolution.
+"""Small modal dialogs: confirm, one-line prompt, and edit-conflict resolution; and what the
+card and workshop editors share: ``confirm_discard``, ``SIDE_OPTIONS``.
 
 Titles and messages may hold user text (card titles, account names): it is always shown
 literally via ``rich.text.Text``, never parsed as markup.
@@ -37,6 +38,8 @@ FIELD_LABELS = {
     "lane": "Lane",
     "position": "Position",
 }
+# Whose side a person is on, the customer first: the card editor and the participant dialog alike.
+SIDE_OPTIONS = [("Customer", "customer"), ("Us (our team)", "us")]
 CONFLICT_CHROME = 12  # rows besides the field table: border 2, heading 2, message 3-4, buttons 4
 # Free-text card fields "keep both" joins: the title with " / ", the others with a blank line.
 JOINABLE = {"title": " / ", "notes": "\n\n", "customer_benefit": "\n\n", "our_benefit": "\n\n"}

@@ -27,8 +27,9 @@ from kamboard import model
 from kamboard import workshop as rules
 from kamboard.model import LANE_TITLES, LANES, ValidationError
 from kamboard.tui.keys import Key, bindings
-from kamboard.tui.screens.dialogs import confirm_discard
+from kamboard.tui.screens.dialogs import SIDE_OPTIONS, confirm_discard
 from kamboard.tui.styles import WORKSHOP_STYLES
+from kamboard.tui.widgets.letter_select import LetterSelect
 from kamboard.tui.widgets.text import literal, multiline
 
 Doc = dict[str, Any]
@@ -43,7 +44,6 @@ LABELS = {
     "vote_per_card": "Max per card",
     "notes": "Notes",
 }
-SIDE_OPTIONS = [("Customer", "customer"), ("Us (our team)", "us")]
 LANE_OPTIONS = [(LANE_TITLES[lane], lane) for lane in LANES]
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 LIST_CHROME = 22  # rows besides the two lists: border, heading, two field rows, notes, buttons
@@ -191,7 +191,7 @@ class ParticipantDialog(_EntryDialog):
         yield Input(literal(self.entry.get("name", "")), id="entry-name")
         yield Label("Side", classes="field-label")
         side = self.entry.get("side") or Select.NULL
-        yield Select(SIDE_OPTIONS, value=side, prompt="Not set", id="entry-side")
+        yield LetterSelect(SIDE_OPTIONS, value=side, prompt="Not set", id="entry-side")
         yield Label("Role", classes="field-label")
         yield Input(literal(self.entry.get("role", "")), id="entry-role")
 
@@ -231,7 +231,7 @@ class AgendaItemDialog(_EntryDialog):
         yield Input(literal(self.entry.get("title", "")), id="entry-title")
         yield Label("Works on lane (none: a general item such as a break)", classes="field-label")
         lane = self.entry.get("lane") or Select.NULL
-        yield Select(LANE_OPTIONS, value=lane, prompt="General", id="entry-lane")
+        yield LetterSelect(LANE_OPTIONS, value=lane, prompt="General", id="entry-lane")
         with Horizontal(id="entry-numbers"):
             with Vertical():
                 yield Label("Minutes", classes="field-label")
