@@ -29,9 +29,14 @@ class Dialogs:
         self.screen.app.push_screen(ConfirmDialog(title, question, yes=yes, no=no), then)
 
     def edit_card(self, card: Card, links: list[tuple[str, str]], then: Callable[[Card | None], None]) -> None:
+        from kamboard.tui.card_edits import owner_names
         from kamboard.tui.screens.card_editor import CardEditor
 
-        self.screen.app.push_screen(CardEditor(card, links), then)
+        board = self.screen  # the owner field suggests the workshop's participants and the account's owners
+        people = [str(p.get("name", "")) for p in (board.workshop or {}).get("participants") or []]
+        owners = [str(c.get("owner") or "") for cards in board.all_cards.values() for c in cards]
+        editor = CardEditor(card, links, owners=owner_names(people, owners), today=board.app.today)
+        board.app.push_screen(editor, then)
 
     def resolve_conflict(self, conflict: Conflict, then: Callable[[str | None, dict[str, str]], None]) -> None:
         from kamboard.tui.screens.dialogs import ConflictDialog, keep_both

@@ -9,7 +9,7 @@ controller talks back through ``BoardHost`` and asks the user through ``CardDial
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kamboard import model
@@ -23,6 +23,24 @@ if TYPE_CHECKING:
     from kamboard.store import BoardStore
     from kamboard.tui.board_host import BoardHost
     from kamboard.tui.history import History
+
+
+def owner_names(participants: Iterable[str], owners: Iterable[str]) -> list[str]:
+    """The names the card editor's owner field suggests, best first: the workshop's participants,
+    then the account's owners; each name once (case-insensitive, spaces tidied), and an owner's
+    short form left out for the fuller name it begins ("Tobias" when "Tobias Groß" is there)."""
+    names: dict[str, str] = {}
+    for name in participants:
+        clean = " ".join(str(name).split())
+        names.setdefault(clean.casefold(), clean)
+    people = set(names)
+    for name in owners:
+        clean = " ".join(str(name).split())
+        names.setdefault(clean.casefold(), clean)
+    names.pop("", None)
+    return [
+        name for key, name in names.items() if key in people or not any(other.startswith(key + " ") for other in names)
+    ]
 
 
 class CardDialogs(Protocol):

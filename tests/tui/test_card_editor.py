@@ -1,19 +1,23 @@
-"""Pilot tests for the card editor: changed fields only, validation next to each field, unsaved changes."""
+"""Pilot tests for the card editor: changed fields only, validation next to each field, unsaved changes
+(the workshop-speed keys, names, dates and links: test_card_editor_speed.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 from modal_harness import Harness
 from textual.pilot import Pilot
-from textual.widgets import Input, Label, Select, SelectionList, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from kamboard.model import TITLE_MAX
 from kamboard.tui.screens.card_editor import CardEditor
 from kamboard.tui.screens.dialogs import ConfirmDialog
+from kamboard.tui.widgets.link_list import LinkList
 
 CHOICES = [("t1", "Topic: energy prices"), ("c1", "Challenge: [bold]staff[/bold] shortage")]
+TODAY = dt.date(2026, 3, 2)  # a Monday
 
 
 def support_card(**overrides: Any) -> dict[str, Any]:
@@ -42,8 +46,10 @@ def topic_card(**overrides: Any) -> dict[str, Any]:
     return card
 
 
-def harness(card: dict[str, Any], choices: list[tuple[str, str]] | None = None) -> Harness:
-    return Harness(lambda: CardEditor(card, CHOICES if choices is None else choices))
+def harness(
+    card: dict[str, Any], choices: list[tuple[str, str]] | None = None, owners: list[str] | None = None
+) -> Harness:
+    return Harness(lambda: CardEditor(card, CHOICES if choices is None else choices, owners=owners or [], today=TODAY))
 
 
 def error_text(app: Harness, name: str) -> str:
@@ -68,12 +74,12 @@ async def test_change_title_and_save_returns_only_that_field() -> None:
     assert app.results == [{"title": "Pilot in Lyon"}]
 
 
-async def test_enter_in_a_line_field_saves_and_values_are_normalised() -> None:
+async def test_ctrl_s_saves_normalised_values() -> None:
     app = harness(support_card())
     async with app.run_test(size=(100, 30)) as pilot:
         await replace_text(pilot, "#input-tags", " maintenance , lyon,maintenance, ")
         await replace_text(pilot, "#input-title", "  Trimmed title  ")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await pilot.pause()
     assert app.results == [{"title": "Trimmed title", "tags": ["maintenance", "lyon"]}]
 
@@ -99,7 +105,11 @@ async def test_esc_without_changes_closes_at_once() -> None:
     [
         ("title", "", "Title must not be empty."),
         ("title", "x" * (TITLE_MAX + 1), f"Title is {TITLE_MAX + 1} characters long; at most {TITLE_MAX} are allowed."),
-        ("due", "31/03/2026", "Date '31/03/2026' is not in the form YYYY-MM-DD (e.g. 2026-03-31)."),
+        (
+            "due",
+            "31/03/2026",
+            "Date '31/03/2026' is not understood; write e.g. +14, +2w, fri, 16.3., 16.03.2026 or 2026-03-16.",
+        ),
         ("due", "2026-02-30", "Date '2026-02-30' does not exist in the calendar."),
         ("tags", "ok, [b]x\x07", "A tag must not contain control characters."),
     ],
@@ -158,7 +168,7 @@ async def test_several_errors_are_all_shown_at_once() -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert error_text(app, "title") == "Title must not be empty."
-        assert "YYYY-MM-DD" in error_text(app, "due")
+        assert "Date 'soon' is not understood; write e.g. +14" in error_text(app, "due")
         assert app.focused is app.screen.query_one("#input-title")
         assert app.results == []
 
@@ -170,7 +180,7 @@ async def test_esc_with_changes_asks_and_no_keeps_editing() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
-        assert "Discard your changes?" in str(app.screen.query_one("#confirm-message").content)
+        assert "Discard your changes?" in str(app.screen.query_one("#confirm-message", Static).content)
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, CardEditor)
@@ -228,10 +238,10 @@ async def test_status_select_opens_and_picks_with_keys() -> None:
 async def test_links_selection_toggles_and_keeps_links_not_offered() -> None:
     app = harness(support_card(links=["t1", "gone"]))
     async with app.run_test(size=(100, 30)) as pilot:
-        selection = app.screen.query_one("#input-links", SelectionList)
+        selection = app.screen.query_one("#input-links", LinkList)
         assert selection.selected == ["t1"]
         # The link to a card not offered is kept and said so.
-        assert any("1 more link" in str(note.content) for note in app.screen.query(".field-note"))
+        assert any("1 more link" in str(note.content) for note in app.screen.query(".field-note").results(Static))
         selection.focus()
         await pilot.press("space")  # unlink t1 (highlighted first)
         await pilot.press("down", "space")  # link c1
@@ -244,7 +254,7 @@ async def test_links_selection_toggles_and_keeps_links_not_offered() -> None:
 async def test_link_labels_are_shown_literally() -> None:
     app = harness(support_card())
     async with app.run_test(size=(100, 30)):
-        selection = app.screen.query_one("#input-links", SelectionList)
+        selection = app.screen.query_one("#input-links", LinkList)
         prompt = selection.get_option_at_index(1).prompt
         assert "[bold]staff[/bold]" in str(prompt)
 
@@ -263,7 +273,7 @@ async def test_challenge_cards_have_links_but_no_support_fields() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert not screen.query("#input-owner")
-        screen.query_one("#input-links", SelectionList).focus()
+        screen.query_one("#input-links", LinkList).focus()
         await pilot.press("space")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -274,7 +284,9 @@ async def test_no_link_choices_says_so() -> None:
     app = harness(support_card(links=[]), choices=[])
     async with app.run_test(size=(100, 30)) as pilot:
         assert not app.screen.query("#input-links")
-        assert any("No topics or challenges" in str(note.content) for note in app.screen.query(".field-note"))
+        assert any(
+            "No topics or challenges" in str(note.content) for note in app.screen.query(".field-note").results(Static)
+        )
         await pilot.press("ctrl+s")
         await pilot.pause()
     assert app.results == [{}]
@@ -303,9 +315,9 @@ async def test_stored_value_the_rules_refuse_is_flagged_but_kept_until_fixed() -
 async def test_new_card_heading_and_save_all_filled_fields() -> None:
     app = harness({"lane": "topic", "title": ""})
     async with app.run_test(size=(80, 24)) as pilot:
-        assert "New topic" in str(app.screen.query_one("#editor-title").content)
+        assert "New topic" in str(app.screen.query_one("#editor-title", Static).content)
         await pilot.press(*"Fresh idea")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await pilot.pause()
     assert app.results == [{"title": "Fresh idea"}]
 

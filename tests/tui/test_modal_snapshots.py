@@ -5,10 +5,12 @@ Read the report before accepting changes: pytest tests/tui/test_modal_snapshots.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from modal_harness import Harness
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from kamboard.errors import Conflict
 from kamboard.tui.screens.card_editor import CardEditor
@@ -31,6 +33,7 @@ CARD: dict[str, Any] = {
     "our_benefit": "A reference case for the sector",
 }
 CHOICES = [("t1", "Topic: energy prices"), ("c1", "Challenge: skilled staff shortage")]
+TODAY = dt.date(2026, 3, 2)  # the due date's hint counts from it
 KEYS = [
     ("←/→ h/l", "Focus previous / next lane", "Board"),
     ("↑/↓ k/j", "Focus previous / next card", "Board"),
@@ -55,7 +58,7 @@ async def settle(pilot: Pilot[None]) -> None:
 
 
 def test_card_editor_support_action(snap_compare: Any) -> None:
-    app = Harness(lambda: CardEditor(CARD, CHOICES))
+    app = Harness(lambda: CardEditor(CARD, CHOICES, today=TODAY))
     assert snap_compare(app, terminal_size=SIZE, run_before=settle)
 
 
@@ -63,12 +66,12 @@ def test_card_editor_with_errors(snap_compare: Any) -> None:
     async def break_fields(pilot: Pilot[None]) -> None:
         await settle(pilot)
         await pilot.press("ctrl+e", "ctrl+u")  # empty the title
-        pilot.app.screen.query_one("#input-due").value = "2026-02-30"
+        pilot.app.screen.query_one("#input-due", Input).value = "2026-02-30"
         await pilot.press("ctrl+s")
         await pilot.pause()
         pilot.app.clear_notifications()
 
-    app = Harness(lambda: CardEditor(CARD, CHOICES))
+    app = Harness(lambda: CardEditor(CARD, CHOICES, today=TODAY))
     assert snap_compare(app, terminal_size=SIZE, run_before=break_fields)
 
 

@@ -2,31 +2,42 @@
 
 It dismisses with only the user fields that changed (normalised, keys in ``model.CARD_FIELDS``),
 or None when cancelled. Each invalid field is explained right under it and blocks saving.
+
+Tab order is the on-screen order, column by column (the action's title, owner, side, due and
+status first). Enter in a one-line field goes on to the next field; only ctrl+s (or the Save
+button) saves. The owner field suggests the names it is given (the workshop's participants, the
+account's owners); the due field takes dates as people type them (``kamboard.dates``) and shows
+the date it understood; the links list filters as you type and marks each card ``[x]`` or ``[ ]``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from kamboard import model
+from kamboard.dates import describe, parse_date
 from kamboard.model import ValidationError
 from kamboard.tui.keys import Key, bindings
-from kamboard.tui.screens.dialogs import confirm_discard
+from kamboard.tui.screens.dialogs import SIDE_OPTIONS, confirm_discard
 from kamboard.tui.styles import DIALOG_STYLES
+from kamboard.tui.widgets.letter_select import LetterSelect
+from kamboard.tui.widgets.link_list import LinkList
 from kamboard.tui.widgets.text import literal, multiline
 
 LANE_NOUNS = {"topic": "topic", "challenge": "challenge", "support": "support action"}
-SIDE_OPTIONS = [("Us (our team)", "us"), ("Customer", "customer")]
 STATUS_OPTIONS = [(status.replace("_", " ").capitalize(), status) for status in model.STATUSES]
 LABELS = {
     "title": "Title",
@@ -40,9 +51,19 @@ LABELS = {
     "our_benefit": "Benefit for us",
     "links": "Links (what this card answers)",
 }
-WIDE_MIN = 96  # terminal columns from which a support action is edited in two columns
+WIDE_MIN = 96  # terminal columns from which a card with links or a support action is edited in two columns
 EDITOR_CHROME = 7  # rows the editor needs besides its form: border 2, heading 2, buttons 3
-SUPPORT_FIELDS = ("owner", "side", "due", "status", "customer_benefit", "our_benefit")
+# The key line under the form, for the focused field (by its id, else by its kind).
+KEY_HINTS = {
+    "input-owner": "Enter: take the suggested name, next field · →: take it",
+    "input-due": "Enter: write the date out, next field",
+    "links-filter": "Type to filter · Enter: to the list",
+    "input-links": "Space or Enter: link / unlink",
+    "TextArea": "Enter: new line · Tab: next field",
+    "Select": "A letter picks · Enter: open the list",
+    "Button": "Enter: press the button",
+}
+KEYS_ALWAYS = "Enter: next field · Tab / shift+Tab: move"
 
 
 def normalise(name: str, value: Any) -> Any:
@@ -51,15 +72,17 @@ def normalise(name: str, value: Any) -> Any:
 
 
 class FieldValidator(Validator):
-    """A Textual validator for an Input that defers to the model's rules for one card field."""
+    """A Textual validator for an Input that defers to the model's rules for one card field
+    (after ``convert``, which turns what was typed into the stored form)."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, convert: Callable[[str], Any] | None = None) -> None:
         super().__init__()
         self.name = name
+        self.convert = convert
 
     def validate(self, value: str) -> ValidationResult:
         try:
-            normalise(self.name, value)
+            normalise(self.name, self.convert(value) if self.convert else value)
         except ValidationError as error:
             return self.failure(error.message, value)
         return self.success()
@@ -76,23 +99,42 @@ class CardEditor(ModalScreen[dict | None]):
     )
     BINDINGS = bindings(KEYS)
 
-    def __init__(self, card: dict[str, Any], link_choices: list[tuple[str, str]]) -> None:
-        super().__init__(classes="dialog-screen")
+    def __init__(
+        self,
+        card: dict[str, Any],
+        link_choices: list[tuple[str, str]],
+        *,
+        owners: Sequence[str] = (),
+        today: dt.date | None = None,
+    ) -> None:
+        """``link_choices``: (id, label) of the cards it may link to; ``owners``: the names the
+        owner field suggests, best first (``card_edits.owner_names``); ``today``: what relative dates count from."""
+        lane = str(card.get("lane") or "topic")
+        super().__init__(classes="dialog-screen -support" if lane == "support" else "dialog-screen")
         self.card = card
-        self.lane = str(card.get("lane") or "topic")
+        self.lane = lane
         self.link_choices = list(link_choices)
+        self.owners = list(owners)
+        self.today = today or dt.date.today()
         self.is_support = self.lane == "support"
         self.has_links = self.lane in ("support", "challenge")
         self._initial: dict[str, Any] = {}
         self.errors: dict[str, str] = {}
+        self.convert: dict[str, Callable[[str], Any]] = {"due": self._due}
+
+    def _due(self, text: str) -> str:
+        return parse_date(text, self.today)
 
     # ---- layout -------------------------------------------------------------------------
 
     def field_names(self) -> tuple[str, ...]:
-        """The card fields this editor shows, in form order."""
-        names: tuple[str, ...] = ("title", "notes", "tags")
+        """The card fields this editor shows, in form (and Tab) order."""
+        names: tuple[str, ...] = ("title",)
         if self.is_support:
-            names += SUPPORT_FIELDS
+            names += ("owner", "side", "due", "status")
+        names += ("notes", "tags")
+        if self.is_support:
+            names += ("customer_benefit", "our_benefit")
         if self.has_links:
             names += ("links",)
         return names
@@ -103,24 +145,26 @@ class CardEditor(ModalScreen[dict | None]):
             return ", ".join(str(tag) for tag in value)
         return "" if value is None else str(value)
 
-    def _field(self, name: str, widget: Widget) -> Vertical:
-        """A labelled field: caption, the input widget, and a hidden error line under it."""
+    def _field(self, name: str, *widgets: Widget) -> Vertical:
+        """A labelled field: caption, the input widget(s), and a hidden error line under them."""
         return Vertical(
             Label(LABELS[name], classes="field-label"),
-            widget,
+            *widgets,
             Label("", id=f"error-{name}", classes="field-error", markup=False),
             id=f"field-{name}",
             classes="field",
         )
 
     def _input(self, name: str, placeholder: str = "") -> Input:
+        suggest = name == "owner" and self.owners
         return Input(
             literal(self._text(name)),  # the terminal would obey control characters from the file
             placeholder=placeholder,
             id=f"input-{name}",
-            validators=[FieldValidator(name)],
+            validators=[FieldValidator(name, self.convert.get(name))],
             validate_on=["changed", "submitted"],
             select_on_focus=False,
+            suggester=SuggestFromList(self.owners, case_sensitive=False) if suggest else None,
         )
 
     def _area(self, name: str) -> TextArea:
@@ -129,7 +173,7 @@ class CardEditor(ModalScreen[dict | None]):
     def _select(self, name: str, options: list[tuple[str, str]]) -> Select[str]:
         current = self.card.get(name) or ""
         valid = current in {value for _, value in options}
-        return Select(
+        return LetterSelect(
             options,
             prompt="(not set)",
             allow_blank=True,
@@ -137,14 +181,23 @@ class CardEditor(ModalScreen[dict | None]):
             id=f"input-{name}",
         )
 
-    def _links(self) -> Widget:
+    def _links(self) -> list[Widget]:
         if not self.link_choices:
-            return Static("No topics or challenges on this account yet.", classes="field-note")
+            return [Static("No topics or challenges on this account yet.", classes="field-note")]
         linked = set(self.card.get("links") or [])
-        return SelectionList[str](
-            *[(Text(label), card_id, card_id in linked) for card_id, label in self.link_choices],
-            id="input-links",
-        )
+        return [
+            Input(placeholder="Filter: type words of a title", id="links-filter", compact=True),
+            LinkList(self.link_choices, linked, id="input-links"),
+            Label("", id="links-count", classes="field-note"),
+        ]
+
+    def _due_placeholder(self) -> str:
+        soon = self.today + dt.timedelta(days=14)  # an example after today, never a past date
+        return f"e.g. {soon.day}.{soon.month}. or +14"
+
+    def _due_examples(self) -> str:
+        soon = self.today + dt.timedelta(days=14)
+        return f"Due: e.g. +14, +2w, fri, {soon.day}.{soon.month}. or {soon.isoformat()}"
 
     def compose(self) -> ComposeResult:
         noun = LANE_NOUNS.get(self.lane, "card")
@@ -155,29 +208,35 @@ class CardEditor(ModalScreen[dict | None]):
                 id="editor-title",
                 classes="dialog-title",
             )
+            # The DOM order is the Tab order: down the first column, then down the second.
             with VerticalScroll(id="editor-form"), Container(id="editor-columns"):
                 with Vertical(id="column-main", classes="editor-column"):
                     yield self._field("title", self._input("title", "One line, required"))
-                    yield self._field("notes", self._area("notes"))
-                    yield self._field("tags", self._input("tags", "e.g. logistics, 2026"))
-                    if self.has_links:
-                        yield self._field("links", self._links())
-                        hidden = self._hidden_links()
-                        if hidden:
-                            yield Static(
-                                f"{len(hidden)} more link(s) to cards not listed here are kept.", classes="field-note"
-                            )
-                if self.is_support:
-                    with Vertical(id="column-support", classes="editor-column"):
+                    if self.is_support:
                         with Horizontal(classes="field-row"):
                             yield self._field("owner", self._input("owner", "Who does it"))
                             yield self._field("side", self._select("side", SIDE_OPTIONS))
-                        with Horizontal(classes="field-row"):
-                            yield self._field("due", self._input("due", "YYYY-MM-DD"))
+                        with Horizontal(classes="field-row", id="row-due"):
+                            yield self._field("due", self._input("due", self._due_placeholder()))
                             yield self._field("status", self._select("status", STATUS_OPTIONS))
-                        yield self._field("customer_benefit", self._area("customer_benefit"))
-                        yield self._field("our_benefit", self._area("our_benefit"))
+                        yield Label("", id="hint-due", classes="field-hint", markup=False)
+                    yield self._field("notes", self._area("notes"))
+                    yield self._field("tags", self._input("tags", "e.g. logistics, 2026"))
+                if self.is_support or self.has_links:
+                    with Vertical(id="column-side", classes="editor-column"):
+                        if self.is_support:
+                            yield self._field("customer_benefit", self._area("customer_benefit"))
+                            yield self._field("our_benefit", self._area("our_benefit"))
+                        if self.has_links:
+                            yield self._field("links", *self._links())
+                            hidden = self._hidden_links()
+                            if hidden:
+                                yield Static(
+                                    f"{len(hidden)} more link(s) to cards not listed here are kept.",
+                                    classes="field-note",
+                                )
             with Horizontal(classes="dialog-buttons"):
+                yield Static(KEYS_ALWAYS, id="editor-keys", markup=False)
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (Esc)", id="cancel")
 
@@ -196,6 +255,7 @@ class CardEditor(ModalScreen[dict | None]):
         self._initial = self.raw_values()
         for name in self.field_names():
             self.check_field(name)
+        self._count_links()
         self.query_one("#input-title", Input).focus()
 
     # ---- values -------------------------------------------------------------------------
@@ -208,7 +268,7 @@ class CardEditor(ModalScreen[dict | None]):
     def raw_value(self, name: str) -> Any:
         """What the widget for ``name`` holds now, before validation."""
         if name == "links":
-            chosen = self.query_one("#input-links", SelectionList).selected if self.link_choices else []
+            chosen = self.query_one("#input-links", LinkList).selected if self.link_choices else []
             return [*chosen, *self._hidden_links()]
         widget = self.query_one(f"#input-{name}")
         if isinstance(widget, Input):
@@ -222,10 +282,18 @@ class CardEditor(ModalScreen[dict | None]):
     def raw_values(self) -> dict[str, Any]:
         return {name: self.raw_value(name) for name in self.field_names()}
 
+    def value(self, name: str) -> Any:
+        """What the widget for ``name`` holds, in the stored form (a typed date as YYYY-MM-DD);
+        raises ValidationError when it cannot be."""
+        raw = self.raw_value(name)
+        convert = self.convert.get(name)
+        return convert(raw) if convert else raw
+
     def check_field(self, name: str) -> bool:
         """Validate one field and show or clear its message; True when valid."""
+        value = None
         try:
-            normalise(name, self.raw_value(name))
+            value = normalise(name, self.value(name))
         except ValidationError as error:
             self.errors[name] = error.message
         else:
@@ -235,6 +303,9 @@ class CardEditor(ModalScreen[dict | None]):
         label.update(Text(message))
         label.set_class(bool(message), "-shown")
         self.query_one(f"#field-{name}").set_class(bool(message), "-invalid")
+        if name == "due":  # the date understood, else the forms understood
+            understood = f"Due: {describe(value, self.today)}" if value and not message else ""
+            self.query_one("#hint-due", Label).update(understood or self._due_examples())
         return not message
 
     def is_dirty(self) -> bool:
@@ -242,7 +313,7 @@ class CardEditor(ModalScreen[dict | None]):
 
     def changes(self) -> dict[str, Any]:
         """The normalised values of the fields that differ from the card (raises ValidationError)."""
-        values = model.validate_card_fields(self.raw_values())
+        values = model.validate_card_fields({name: self.value(name) for name in self.field_names()})
         changed: dict[str, Any] = {}
         for name, value in values.items():
             before = self.card.get(name, model.CARD_DEFAULTS.get(name, ""))
@@ -262,18 +333,63 @@ class CardEditor(ModalScreen[dict | None]):
     @on(Input.Changed)
     @on(TextArea.Changed)
     @on(Select.Changed)
-    @on(SelectionList.SelectedChanged)
-    def _changed(
-        self, event: Input.Changed | TextArea.Changed | Select.Changed | SelectionList.SelectedChanged
-    ) -> None:
+    @on(LinkList.Changed)
+    def _changed(self, event: Input.Changed | TextArea.Changed | Select.Changed | LinkList.Changed) -> None:
         name = self._field_of(event.control)
         if name in self.field_names():
             self.check_field(name)
+        if name == "links":
+            self._count_links()
+
+    @on(Input.Changed, "#links-filter")
+    def _filter_links(self, event: Input.Changed) -> None:
+        self.query_one(LinkList).show(event.value)
+        self._count_links()
+
+    def _count_links(self) -> None:
+        if not (self.has_links and self.link_choices):
+            return
+        links = self.query_one(LinkList)
+        shown = len(links.shown())
+        count = f"{len(links.selected)} linked"
+        if shown < len(links.choices):
+            count += f"; {shown} of {len(links.choices)} shown" if shown else "; none matches the filter"
+        self.query_one("#links-count", Label).update(count)
 
     @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
+    async def _submitted(self, event: Input.Submitted) -> None:
+        """Enter in a one-line field goes on to the next field (the owner takes the name suggested,
+        the due date is written as it will be stored); ctrl+s saves."""
         event.stop()
-        self.action_save()
+        field = event.input
+        if field.id == "input-owner" and field.suggester is not None and field.value.strip():
+            suggestion = await field.suggester.get_suggestion(field.value.casefold())
+            if suggestion:
+                field.value = suggestion
+                field.cursor_position = len(suggestion)
+        self._settle_due(field)
+        self.focus_next()
+
+    @on(Input.Blurred, "#input-due")
+    def _due_left(self, event: Input.Blurred) -> None:
+        self._settle_due(event.input)
+
+    def _settle_due(self, field: Input) -> None:
+        """A due date typed as '+14' or 'fri' is written back as the date it means."""
+        if field.id != "input-due":
+            return
+        with contextlib.suppress(ValidationError):
+            stored = self._due(field.value)
+            if stored != field.value:
+                field.value = stored
+                field.cursor_position = len(stored)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        widget = event.widget
+        hint = KEY_HINTS.get(widget.id or "") or next(
+            (KEY_HINTS[kind.__name__] for kind in type(widget).__mro__ if kind.__name__ in KEY_HINTS), ""
+        )
+        self.query_one("#editor-keys", Static).update(hint or KEYS_ALWAYS)
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
