@@ -8,14 +8,16 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from board_helpers import make_store, notifications
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.widgets import DataTable, Input, Label
 
+from kamboard.demo import build_demo
 from kamboard.store import BoardStore
-from kamboard.tui.app import styles_dir
+from kamboard.tui.app import KamboardApp, styles_dir
 from kamboard.tui.screens.action_plan import ActionPlanScreen
 from kamboard.tui.screens.card_editor import CardEditor
 from kamboard.tui.screens.dialogs import ConflictDialog
@@ -365,3 +367,17 @@ async def test_status_changes_are_undone_and_a_refused_undo_says_who_changed_wha
         await pilot.press("u")  # the refused step left the list: nothing more to undo
         await pilot.pause()
         assert notifications(app)[-1] == "Nothing to undo."
+
+
+def test_snapshot_of_the_demo_plan(snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """All accounts from the accounts screen's p: groups, the Account column, overdue dates, the
+    cursor on the first action."""
+    monkeypatch.chdir(tmp_path)
+    store = make_store(Path("board.json"))
+    build_demo(store, today=TODAY)
+
+    async def open_plan(pilot: Any) -> None:
+        await pilot.press("p")
+        await pilot.pause()
+
+    assert snap_compare(KamboardApp(store, today=TODAY), terminal_size=(100, 30), run_before=open_plan)

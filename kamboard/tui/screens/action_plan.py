@@ -60,7 +60,7 @@ GROUP = "Action plan"  # the key help's
 PLAN_KEYS = (
     # keys, action, description, id, tooltip, group, palette title, shown in the footer
     Key("right_square_bracket", "shift_status(1)", "Status →", "plan.next", "Next status", GROUP, show=True),
-    Key("left_square_bracket", "shift_status(-1)", "Status ←", "plan.prev", "Previous status", GROUP, show=True),
+    Key("left_square_bracket", "shift_status(-1)", "Status ←", "plan.prev", "Previous status", GROUP),
     *[
         Key(str(i), f"set_status('{status}')", GROUP_LABELS[status], f"plan.status.{status}",
             f"Mark the action {GROUP_LABELS[status].lower()}", GROUP)
@@ -68,8 +68,7 @@ PLAN_KEYS = (
     ],
     Key("e,enter", "edit", "Edit", "plan.edit", "Edit the action: owner, due, status, benefits", GROUP,
         "Edit the action", show=True),
-    Key("u", "undo", "Undo", "plan.undo", "Undo the last change (u on the account's board undoes it too)", GROUP,
-        show=True),
+    Key("u", "undo", "Undo", "plan.undo", "Undo the last change (u on the account's board undoes it too)", GROUP),
     Key("ctrl+r", "redo", "Redo", "plan.redo", "Redo the last undone change", GROUP),
     Key("o", "filter_owner", "Owner", "plan.owner", "Filter by owner", GROUP, "Filter by owner", show=True),
     Key("s", "cycle_side", "Side", "plan.side", "Show both sides, ours, or the customer's", GROUP, "Filter by side",
