@@ -9,14 +9,16 @@ actions are, to the controllers, the support lane of a board (``PlanHost``).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kamboard.errors import BoardError, Conflict
 from kamboard.model import LANE_TITLES, ValidationError
-from kamboard.tui.card_edits import CardDialogs, CardEdits
+from kamboard.tui.card_edits import CardDialogs, CardEdits, owner_names
 from kamboard.tui.edits import Edits, Entry, Spot, record
 from kamboard.tui.history import History
+from kamboard.workshop import board_workshop
 
 if TYPE_CHECKING:
     from kamboard.store import BoardStore
@@ -53,6 +55,17 @@ class PlanView(Protocol):
     ) -> None: ...
 
     def report(self, error: Exception, prefix: str = "") -> None: ...
+
+
+class ActionDialogs(CardDialogs, Protocol):
+    """The questions the plan's changes ask: the card edits', and the card editor on an action."""
+
+    def edit_action(
+        self, card: Card, links: list[tuple[str, str]], owners: list[str], then: Callable[[Card | None], None]
+    ) -> None:
+        """The card editor on ``card``; ``links``: what it may link to (id, label); ``owners``:
+        the names its owner field suggests, best first."""
+        ...
 
 
 class PlanHost:
@@ -142,14 +155,16 @@ class PlanEdits:
         view: PlanView,
         store: BoardStore,
         saver: Saves,
-        dialogs: CardDialogs,
+        dialogs: ActionDialogs,
         history_for: Callable[[str], History],
+        today: dt.date,
     ) -> None:
         self.view = view
         self.store = store
         self.saver = saver
         self.dialogs = dialogs
         self.history_for = history_for
+        self.today = today
         self._controllers: dict[str, CardEdits] = {}
         self.last_account: str | None = None  # whose history holds the plan's last change
 
@@ -192,30 +207,34 @@ class PlanEdits:
         edits.save(f"Not saved ({label})", card_id, card, run, done, failed)
 
     def edit(self, card: Card) -> None:
-        """The card editor on ``card``; its changes are saved as on the board when it closes."""
+        """The card editor on ``card``, as the board opens it: what it may link to, the owner
+        names it suggests (the participants of the workshop the account's board runs, then the
+        account's owners); its changes are saved as on the board when it closes."""
         account = str(card.get("account_id", ""))
-        links: list[tuple[str, str]] = []
-        opened = dict(card)
+        opened, cards, people = dict(card), [c for c in self.view.actions if c.get("account_id") == account], []
         if not self.saver.busy:  # else the card as shown (reading would wait for the saves)
             try:
                 opened = self.store.card(card["id"])
                 cards = self.store.cards(account)
+                workshop = board_workshop(self.store.workshops(account), self.today)
             except BoardError as exc:
                 self.view.report(exc)
                 return
-            links = [
-                (c["id"], f"{LANE_TITLES[lane][:-1]}: {c.get('title', '')}")
-                for lane in LINKABLE
-                for c in cards
-                if c.get("lane") == lane
-            ]
+            people = [str(p.get("name", "")) for p in (workshop or {}).get("participants") or []]
+        links = [
+            (c["id"], f"{LANE_TITLES[lane][:-1]}: {c.get('title', '')}")
+            for lane in LINKABLE
+            for c in cards
+            if c.get("lane") == lane
+        ]
+        owners = owner_names(people, [str(c.get("owner") or "") for c in cards])
 
         def answered(changes: Card | None) -> None:
             if changes:
                 self.last_account = account
             self._for(account).save_edit(opened, changes)
 
-        self.dialogs.edit_card(opened, links, answered)
+        self.dialogs.edit_action(opened, links, owners, answered)
 
     def undo(self, account_id: str | None, redo: bool = False) -> None:
         """Undo (redo) the last change of the account the plan changed last, else of

@@ -381,3 +381,28 @@ def test_snapshot_of_the_demo_plan(snap_compare: Any, tmp_path: Path, monkeypatc
         await pilot.pause()
 
     assert snap_compare(KamboardApp(store, today=TODAY), terminal_size=(100, 30), run_before=open_plan)
+
+
+async def test_the_editor_suggests_owners_and_reads_dates_as_on_the_board(tmp_path: Path) -> None:
+    store, acc = build(tmp_path / "b.json")
+    people = [{"name": "Eva Schmidt", "side": "customer", "role": "CFO"}]
+    store.add_workshop(acc["acme"]["id"], "Spring workshop", start="2026-03-16T09:00", participants=people)
+    app = Harness(store, acc["acme"]["id"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await move_to(app, pilot, "Late pilot")
+        card_id = app.screen.selected_id()
+        await pilot.press("enter")
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, CardEditor)
+        assert editor.owners == ["Eva Schmidt", "Bob", "Carla"]  # the participants first, then the owners
+        await type_into(pilot, "#input-owner", "ev")
+        await app.workers.wait_for_complete()
+        await pilot.press("right")  # takes the suggestion
+        await type_into(pilot, "#input-due", "+14")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ActionPlanScreen)
+    saved = store.card(card_id)
+    assert (saved["owner"], saved["due"]) == ("Eva Schmidt", "2026-03-30")  # 14 days after the plan's today

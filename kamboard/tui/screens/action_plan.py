@@ -110,7 +110,7 @@ class ActionPlanScreen(Screen[None]):
         self.saver: Saves = saver if saver is not None else InlineSaver(store, self.reload)
         histories: dict[str, History] = {}
         own: Callable[[str], History] = lambda account: histories.setdefault(account, History())  # noqa: E731
-        self.changes = PlanEdits(self, store, self.saver, PlanDialogs(self), history_for or own)
+        self.changes = PlanEdits(self, store, self.saver, PlanDialogs(self), history_for or own, today)
 
     def compose(self) -> ComposeResult:
         yield Static(id="plan-title", classes="title-bar")
@@ -336,8 +336,8 @@ class ActionPlanScreen(Screen[None]):
 
 
 class PlanDialogs:
-    """The questions the plan's changes ask (``card_edits.CardDialogs``), pushed over the plan as
-    on the board."""
+    """The questions the plan's changes ask (``plan_edits.ActionDialogs``), pushed over the plan
+    as on the board."""
 
     def __init__(self, screen: ActionPlanScreen) -> None:
         self.screen = screen
@@ -348,9 +348,14 @@ class PlanDialogs:
         self.screen.app.push_screen(ConfirmDialog(title, question, yes=yes, no=no), then)
 
     def edit_card(self, card: Doc, links: list[tuple[str, str]], then: Callable[[Doc | None], None]) -> None:
+        self.edit_action(card, links, [], then)
+
+    def edit_action(
+        self, card: Doc, links: list[tuple[str, str]], owners: list[str], then: Callable[[Doc | None], None]
+    ) -> None:
         from kamboard.tui.screens.card_editor import CardEditor
 
-        self.screen.app.push_screen(CardEditor(card, links), then)
+        self.screen.app.push_screen(CardEditor(card, links, owners=owners, today=self.screen.today), then)
 
     def resolve_conflict(self, conflict: Conflict, then: Callable[[str | None, dict[str, str]], None]) -> None:
         from kamboard.tui.screens.dialogs import ConflictDialog, keep_both
