@@ -203,7 +203,12 @@ async def test_filter_by_text_tag_and_owner(store: BoardStore) -> None:
         await pilot.press("escape")  # clears the filter
         await pilot.pause()
         assert lane_titles(board.lanes["support"]) == ["Joint pilot", "Training"]
+        await pilot.press("escape")  # right after the filter closed: stays, says what a second Esc does
+        await pilot.pause()
+        assert app.screen is board
+        assert "Esc again goes back to the accounts" in notifications(app)[-1]
         await pilot.press("escape")
+        await pilot.pause()
         assert isinstance(app.screen, AccountsScreen)
 
 

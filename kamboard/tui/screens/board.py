@@ -35,6 +35,7 @@ from kamboard.tui.history import History
 from kamboard.tui.keys import Key, bindings
 from kamboard.tui.messages import ShowAccounts
 from kamboard.tui.reporting import report, reporting
+from kamboard.tui.screens.board_capture import Capture
 from kamboard.tui.screens.board_keys import KEYS
 from kamboard.tui.widgets.filter_input import FilterInput
 from kamboard.tui.widgets.footer import KeyFooter
@@ -90,11 +91,12 @@ class BoardScreen(Screen[None]):
         self._filter: FilterInput | None = None  # mounted at its first use (/)
         self._resumed = False
         app = self.app
-        dialogs = Dialogs(self)
+        self.dialogs = dialogs = Dialogs(self)
         self.edits = Edits(self, app.saver, history if history is not None else History())
         self.card_edits = CardEdits(self, self.edits, app.store, dialogs)
         self.voting = Voting(self, self.edits, dialogs)
         self.facilitation = Facilitation(self, self.edits, app.store, dialogs, app.clock, lambda: app.today)
+        self.capture = Capture(self)  # quick-add's titles and pastes, Esc that drops nothing by accident
 
     def compose(self) -> ComposeResult:
         yield self._title
@@ -257,6 +259,10 @@ class BoardScreen(Screen[None]):
         self.current = lane
         self.lanes[lane].focus()
 
+    def refuse_readonly(self) -> bool:
+        """Say so and True when the board is read-only (no change can be made)."""
+        return self._refuse_readonly()
+
     def _refuse_readonly(self) -> bool:
         if self.app.store.readonly:
             self.notify(self.app.store.readonly_reason, title="Read-only", severity="warning", markup=False)
@@ -290,14 +296,11 @@ class BoardScreen(Screen[None]):
 
     @on(QuickAdd.Added)
     def _quick_added(self, event: QuickAdd.Added) -> None:
-        if self._refuse_readonly():
-            return
-        card = self.card_edits.quick_add(event.lane, event.title, self.facilitation.capture_id())
-        if card is None:
-            return  # refused: the text stays in the field
-        event.quick_add.value = ""  # shown at once, saved in the background: the next title can be typed now
-        if self.filter_text and not matches(card, filter_words(self.filter_text)):
-            self.notify(f"Added {card['title']!r}; the filter hides it.", markup=False)
+        self.capture.add(event.quick_add, event.title)
+
+    @on(QuickAdd.Pasted)
+    def _quick_pasted(self, event: QuickAdd.Pasted) -> None:
+        self.capture.paste(event.lane, event.titles)
 
     @on(QuickAdd.Closed)
     def _quick_closed(self, event: QuickAdd.Closed) -> None:
@@ -437,7 +440,10 @@ class BoardScreen(Screen[None]):
 
     @on(Input.Submitted, "#board-filter")
     def _filter_done(self) -> None:
-        self._filter_field().settle(bool(self.filter_text.strip()))
+        filter_field = self._filter_field()
+        filter_field.settle(bool(self.filter_text.strip()))
+        if not filter_field.shown:  # Enter closed it: an Esc next (to close it) stays on the board
+            self.capture.filter_closed()
         self.lane.focus()
 
     def action_focus_mode(self) -> None:
@@ -446,10 +452,11 @@ class BoardScreen(Screen[None]):
         self.call_after_refresh(self.lane.scroll_to_cursor)
 
     def action_back(self) -> None:
+        """Esc: close what is open (asking before typed text is dropped), else back to the accounts;
+        right after the filter closed only once pressed again (``Capture.leave_on_purpose``)."""
         focused = self.focused
         if isinstance(focused, QuickAdd):
-            focused.close()
-            self.lanes[focused.lane].focus()
+            self.capture.close(focused)
             return
         for column in self.columns.values():
             if column.quick_add is not None and column.quick_add.shown:
@@ -458,13 +465,15 @@ class BoardScreen(Screen[None]):
         if filter_field is not None and (filter_field.shown or self.filter_text):
             filter_field.conceal()
             self.filter_text = ""
+            self.capture.filter_closed()
             self.lane.focus()
             return
         if self._lanes.has_class("-focus-mode"):
             self._lanes.remove_class("-focus-mode")
             self.lane.focus()
             return
-        self.post_message(ShowAccounts())
+        if self.capture.leave_on_purpose():
+            self.post_message(ShowAccounts())
 
     def action_help(self) -> None:
         show_keys(self)

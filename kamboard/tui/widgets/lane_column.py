@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -23,7 +23,15 @@ NOUNS = {"topic": "topic", "challenge": "challenge", "support": "support action"
 
 class QuickAdd(Input):
     """The field at the foot of a lane that adds cards to it: Enter adds the title typed and
-    stays open for the next (``Added``), Enter on an empty field closes it (``Closed``)."""
+    stays open for the next (``Added``), Enter on an empty field closes it (``Closed``); a paste
+    of several lines adds a card per line (``Pasted``).
+
+    Enter is taken in the field's own key handler, in the order the keys came, and empties the
+    field there: keys typed right after it (a fast typist, a burst read from the terminal, an
+    unbracketed paste) start the next title. Textual's Input submits on an ``enter`` binding,
+    which runs once the key has bubbled up to the app, after the keys typed behind it were
+    already typed into the field: the title ran on into the next one, or lost its first letter
+    when the screen emptied the field later."""
 
     class Added(Message):
         def __init__(self, quick_add: QuickAdd, title: str) -> None:
@@ -31,6 +39,15 @@ class QuickAdd(Input):
             self.quick_add = quick_add
             self.lane = quick_add.lane
             self.title = title
+
+    class Pasted(Message):
+        """Several lines were pasted: ``titles``, the non-empty lines stripped, in order."""
+
+        def __init__(self, quick_add: QuickAdd, titles: list[str]) -> None:
+            super().__init__()
+            self.quick_add = quick_add
+            self.lane = quick_add.lane
+            self.titles = titles
 
     class Closed(Message):
         def __init__(self, quick_add: QuickAdd) -> None:
@@ -56,11 +73,38 @@ class QuickAdd(Input):
         self.value = ""
         self.remove_class("-shown")
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
+    def refused(self, title: str) -> None:
+        """Put a refused ``title`` back in front of what was typed after it, the cursor after it."""
+        self.value = title + self.value
+        self.cursor_position = len(title)
+
+    @property
+    def typed(self) -> bool:
+        """Whether the field holds text (Esc asks before dropping it)."""
+        return bool(self.value.strip())
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key != "enter":
+            return
         event.stop()
-        title = event.value.strip()
-        self.post_message(self.Added(self, title) if title else self.Closed(self))
+        event.prevent_default()  # not Input's enter binding (see the class)
+        title = self.value.strip()
+        if not title:
+            self.post_message(self.Closed(self))
+            return
+        self.value = ""
+        self.post_message(self.Added(self, title))
+
+    def on_paste(self, event: events.Paste) -> None:
+        titles = [line.strip() for line in event.text.splitlines() if line.strip()]
+        if len(titles) < 2 and len(event.text.splitlines()) < 2:
+            return  # one line: Input inserts it at the cursor
+        event.stop()
+        event.prevent_default()  # Input keeps only the first line, even an empty one
+        if len(titles) == 1:  # one line and line breaks: the line, at the cursor
+            self.replace(titles[0], *self.selection)
+        elif titles:
+            self.post_message(self.Pasted(self, titles))
 
 
 class LaneColumn(Vertical):
