@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .model import field_labels  # model imports nothing of kamboard: no cycle
+
 
 class BoardError(Exception):
     """Base class: ``str(error)`` is a one-line message naming the file and what to do."""
@@ -39,7 +41,7 @@ class Conflict(BoardError):
     def __init__(
         self, record_id: str, fields: dict[str, tuple[Any, Any]], current: dict[str, Any], by: str | None = None
     ) -> None:
-        names = ", ".join(sorted(fields))
+        names = field_labels(fields)  # as people name them: 'value for us', not 'our_benefit'
         self.by = by or str(current.get("updated_by", "someone"))
         super().__init__(f"{current.get('title', record_id)!r} was changed meanwhile by {self.by}: {names}")
         self.record_id = record_id

@@ -35,6 +35,33 @@ CARD_FIELDS = (
     "customer_benefit",
     "our_benefit",
 )
+# What people call a stored field, mid-sentence ("value for us", not ``our_benefit``): validation,
+# conflict and undo notices name fields by these (``field_label``, ``field_labels``).
+FIELD_LABELS = {
+    "title": "title",
+    "notes": "notes",
+    "tags": "tags",
+    "links": "links",
+    "owner": "owner",
+    "side": "side",
+    "due": "due date",
+    "status": "status",
+    "customer_benefit": "value for the customer",
+    "our_benefit": "value for us",
+    "lane": "lane",
+    "position": "position",
+    "votes": "votes",
+    "voters": "votes",
+    "voted_in": "votes",
+    "workshop_id": "workshop",
+    "account_id": "account",
+    "carried_from": "carried over from",
+    "agenda_state": "agenda timer",
+    "vote_budget": "votes per person",
+    "vote_per_card": "votes per card",
+    "votes_hidden": "hidden votes",
+    "archived": "archived",
+}
 CARD_DEFAULTS: dict[str, Any] = {
     "notes": "",
     "tags": [],
@@ -65,6 +92,22 @@ class ValidationError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+def field_label(name: str) -> str:
+    """How people name the stored field ``name`` mid-sentence ('value for us' for ``our_benefit``);
+    a field without a label reads with spaces for underscores ('votes of Eva' stays as it is)."""
+    return FIELD_LABELS.get(name) or name.replace("_", " ")
+
+
+def field_labels(names: Iterable[str]) -> str:
+    """The fields ``names`` as people name them, sorted, each once: 'notes, value for us'."""
+    return ", ".join(sorted({field_label(name) for name in names}))
+
+
+def capitalised(label: str) -> str:
+    """A label at the start of a sentence: 'Value for us'."""
+    return label[:1].upper() + label[1:]
 
 
 def new_id() -> str:
@@ -179,8 +222,7 @@ def validate_card_fields(fields: dict[str, Any]) -> dict[str, Any]:
         elif key == "notes":
             out[key] = validate_text(value, "notes", "Notes")
         elif key in ("owner", "customer_benefit", "our_benefit"):
-            what = {"owner": "Owner", "customer_benefit": "Customer benefit", "our_benefit": "Our benefit"}[key]
-            out[key] = validate_text(value, key, what, multiline=key != "owner")
+            out[key] = validate_text(value, key, capitalised(field_label(key)), multiline=key != "owner")
             if key == "owner" and len(out[key]) > TITLE_MAX:
                 raise ValidationError(key, f"Owner is longer than {TITLE_MAX} characters.")
         elif key == "tags":

@@ -12,6 +12,7 @@ from typing import Any
 
 from .errors import Conflict
 from .merge_state import MERGE_FIELDS
+from .model import field_labels
 from .storage import event_order
 
 Doc = dict[str, Any]
@@ -84,8 +85,26 @@ def changed_by(events: dict[str, Doc], record_id: str, fields: Iterable[str]) ->
         event = events[key]
         kind, summary = str(event.get("kind", "")), str(event.get("summary", ""))
         touched = _KIND_FIELDS.get(kind)
-        if touched is None and kind == "card.edit" and summary.endswith(")"):  # "edited 'T' (notes, title)"
-            touched = set(summary.rsplit("(", 1)[1][:-1].split(", "))
+        if touched is None and kind == "card.edit":
+            touched = edited_fields(summary)
         if touched is None or touched & wanted:
             return str(event.get("by", "")) or None
     return None
+
+
+def edited_fields(summary: str) -> set[str] | None:
+    """The stored names of the fields an edit's log summary lists: "edited 'T' (notes, title)"
+    gives {'notes', 'title'}; None when the summary lists none."""
+    if not summary.endswith(")") or "(" not in summary:
+        return None
+    return set(summary.rsplit("(", 1)[1][:-1].split(", "))
+
+
+def readable_summary(event: Doc) -> str:
+    """An activity log entry's summary as people read it: an edit names its fields by their labels
+    ("edited 'T' (value for us)"), the log itself keeps the stored names (``changed_by`` reads them)."""
+    summary = str(event.get("summary", event.get("kind", "changed the board")))
+    names = edited_fields(summary) if event.get("kind") == "card.edit" else None
+    if not names:
+        return summary
+    return f"{summary.rsplit('(', 1)[0]}({field_labels(names)})"

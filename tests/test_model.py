@@ -82,7 +82,12 @@ def test_unknown_lane() -> None:
         ({"links": [1, 2]}, "links", "Links must be a list of card ids."),
         ({"notes": "bad\x00byte"}, "notes", "Notes must not contain control characters."),
         ({"owner": "x" * 201}, "owner", "Owner is longer than 200 characters."),
-        ({"customer_benefit": "a\x1bb"}, "customer_benefit", "Customer benefit must not contain control characters."),
+        (
+            {"customer_benefit": "a\x1bb"},
+            "customer_benefit",
+            "Value for the customer must not contain control characters.",
+        ),
+        ({"our_benefit": "a\x1bb"}, "our_benefit", "Value for us must not contain control characters."),
         ({"title": ""}, "title", "Title must not be empty."),
         ({"colour": "red"}, "colour", "Unknown card field(s): colour."),
     ],
@@ -206,3 +211,16 @@ def test_printable_escapes_what_a_terminal_would_act_on(text: str, shown: str) -
     assert model.printable(text) == shown
     assert model.printable(text + "\n" + text, newlines=True) == shown + "\n" + shown
     assert model.printable("a\nb") == "a\\x0ab"
+
+
+def test_fields_are_named_as_people_name_them() -> None:
+    assert model.field_label("our_benefit") == "value for us"
+    assert model.field_label("customer_benefit") == "value for the customer"
+    assert model.field_label("due") == "due date"
+    assert model.field_label("owner") == "owner"
+    assert model.field_label("votes of Eva") == "votes of Eva"  # a vote conflict names its voter
+    assert model.field_label("some_new_field") == "some new field"  # never a stored name with underscores
+    assert model.field_labels(["our_benefit", "notes", "voters", "votes"]) == "notes, value for us, votes"
+    assert model.capitalised(model.field_label("our_benefit")) == "Value for us"
+    assert all("_" not in label for label in model.FIELD_LABELS.values())
+    assert set(model.CARD_FIELDS) <= set(model.FIELD_LABELS)

@@ -14,7 +14,7 @@ import click
 
 from ..dates import parse_date
 from ..merge_state import MERGE_FIELDS
-from ..model import CARD_FIELDS, LANE_TITLES, LANES, SIDES, STATUSES
+from ..model import CARD_FIELDS, LANE_TITLES, LANES, SIDES, STATUSES, field_labels
 from .base import cli, echo, echo_json, echo_table, pass_store, short_id
 
 _LANE_ALIASES = {"topics": "topic", "challenges": "challenge", "supports": "support", "actions": "support"}
@@ -219,7 +219,7 @@ def edit(store: Any, card_ref: str, title: str | None, as_json: bool, **values: 
     if not changes:
         raise click.UsageError("Nothing to change: give at least one option, e.g. --title or --status.")
     new = store.update_card(doc["id"], changes)
-    _done(store, new, as_json, f"Changed card {short_id(new['id'])} {new['title']!r}: {', '.join(sorted(changes))}.")
+    _done(store, new, as_json, f"Changed card {short_id(new['id'])} {new['title']!r}: {field_labels(changes)}.")
 
 
 @card.command("move")

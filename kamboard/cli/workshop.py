@@ -17,7 +17,7 @@ from .. import gaps as gap_rules
 from .. import workshop as rules
 from ..errors import NotFound
 from ..merge_state import MERGE_FIELDS
-from ..model import LANE_TITLES, ValidationError
+from ..model import LANE_TITLES, ValidationError, field_labels
 from .base import CliError, board_options, cli, echo, echo_json, echo_table, pass_store, settings, short_id
 
 Doc = dict[str, Any]
@@ -333,7 +333,7 @@ def edit(
     if not changes:
         raise click.UsageError("Nothing to change: give at least one option, e.g. --title or --participant.")
     new = store.update_workshop(doc["id"], changes)
-    echo(f"Changed workshop {short_id(new['id'])} {new['title']!r}: {', '.join(sorted(changes))}.")
+    echo(f"Changed workshop {short_id(new['id'])} {new['title']!r}: {field_labels(changes)}.")
 
 
 # agenda items
@@ -401,7 +401,7 @@ def agenda_edit(
     if not changes:
         raise click.UsageError("Nothing to change: give --title, --lane, --minutes, --day or --notes.")
     new = store.update_agenda_item(doc["id"], item, **changes)
-    echo(f"Changed agenda item {new['title']!r}: {', '.join(sorted(changes))}.")
+    echo(f"Changed agenda item {new['title']!r}: {field_labels(changes)}.")
     if "minutes" in changes or "day" in changes:
         _warn_days(store.workshop(doc["id"]))
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kamboard.errors import BoardError
+from kamboard.stale import readable_summary
 from kamboard.store import BoardStore
 
 POLL_SECONDS = 0.5
@@ -95,10 +96,7 @@ class BoardWatcher:
 
 def describe(events: list[dict[str, Any]], limit: int = 3) -> str:
     """A short notice: 'alice: moved 'X' to Support' lines, then '+N more'."""
-    lines = [
-        f"{event.get('by', 'someone')}: {event.get('summary', event.get('kind', 'changed the board'))}"
-        for event in events[-limit:]
-    ]
+    lines = [f"{event.get('by', 'someone')}: {readable_summary(event)}" for event in events[-limit:]]
     if len(events) > limit:
         lines.insert(0, f"{len(events)} changes; the latest:")
     return "\n".join(lines) if lines else "The board file was changed by another program."

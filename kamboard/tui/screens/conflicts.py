@@ -25,6 +25,7 @@ from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kamboard.merge_edit import FieldConflict
+from kamboard.model import field_label
 from kamboard.store_merge import conflict_id
 from kamboard.tui.commands import Providers, ScreenCommands, export_commands, plan_commands
 from kamboard.tui.keys import Key, bindings
@@ -90,7 +91,7 @@ def who_line(by: str, at: str, what: str = "changed") -> Text:
 def option_line(conflict: FieldConflict) -> Text:
     """'Card  Pricing  · title  (Anna / Bob)': one line in the list."""
     noun = NOUNS.get(conflict.table, conflict.table)
-    field = "deleted on one side" if conflict.deleted else conflict.field
+    field = "deleted on one side" if conflict.deleted else field_label(conflict.field)
     return Text.assemble(
         (f"{noun} ", "dim"),
         text(conflict.title, "bold"),
@@ -213,7 +214,7 @@ class ConflictsScreen(Screen[None]):
             )
         else:
             head = Text.assemble(
-                (f"{noun} ", "dim"), text(conflict.title, "bold"), ("  field: ", "dim"), text(conflict.field, "bold")
+                (f"{noun} ", "dim"), text(conflict.title, "bold"), ("  field: ", "dim"), text(field_label(conflict.field), "bold")
             )
         self.query_one("#conflict-record", Static).update(head)
         self.query_one("#this-head", Static).update(

@@ -33,8 +33,8 @@ FIELD_LABELS = {
     "side": "Side",
     "due": "Due",
     "status": "Status",
-    "customer_benefit": "Customer benefit",
-    "our_benefit": "Our benefit",
+    "customer_benefit": "Value for the customer",  # as model.FIELD_LABELS names them
+    "our_benefit": "Value for us",
     "lane": "Lane",
     "position": "Position",
 }
