@@ -3,6 +3,7 @@
 A support action "answers" a challenge or topic when the two cards are linked (in either
 direction: links are kept on the support action, but a link set from the other side counts).
 Closed support actions (done, dropped) are not checked; a dropped one answers nothing.
+The mutual-benefit pair is checked half by half: value for the customer, value for us.
 """
 
 from __future__ import annotations
@@ -10,25 +11,28 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .model import is_open_action
+from .model import field_label, is_open_action
 
 Doc = dict[str, Any]
 
-KINDS = ("unanswered", "pitch", "no_benefit", "no_owner", "no_due")
+KINDS = ("unanswered", "pitch", "no_benefit", "no_our_benefit", "no_owner", "no_due")
 MESSAGES = {
     "unanswered": "no support action answers it",
     "pitch": "no customer need behind it: a sales pitch?",
-    "no_benefit": "no customer benefit stated",
-    "no_owner": "no owner",
-    "no_due": "no due date",
+    "no_benefit": f"no {field_label('customer_benefit')} stated",
+    "no_our_benefit": f"no {field_label('our_benefit')} stated",
+    "no_owner": f"no {field_label('owner')}",
+    "no_due": f"no {field_label('due')}",
 }
 HEADINGS = {
     "unanswered": "Challenges no support action answers",
     "pitch": "Support actions that answer no customer topic or challenge",
-    "no_benefit": "Support actions without a customer benefit",
+    "no_benefit": f"Support actions without {field_label('customer_benefit')}",
+    "no_our_benefit": f"Support actions without {field_label('our_benefit')}",
     "no_owner": "Support actions without an owner",
     "no_due": "Support actions without a due date",
 }
+BENEFITS = ("customer_benefit", "our_benefit")  # the mutual-benefit pair
 
 
 @dataclass(frozen=True)
@@ -78,6 +82,8 @@ def find_gaps(cards: list[Doc]) -> list[Gap]:
             add("pitch", card)
         if not str(card.get("customer_benefit", "")).strip():
             add("no_benefit", card)
+        if not str(card.get("our_benefit", "")).strip():
+            add("no_our_benefit", card)
         if not str(card.get("owner", "")).strip():
             add("no_owner", card)
         if not str(card.get("due", "")).strip():
@@ -85,8 +91,22 @@ def find_gaps(cards: list[Doc]) -> list[Gap]:
     return [gap for kind in KINDS for gap in found[kind]]
 
 
+def _counted(cards: list[Doc]) -> list[Doc]:
+    return [c for c in cards if c.get("lane") == "support" and c.get("status", "") != "dropped"]
+
+
+def missing_benefits(card: Doc) -> list[str]:
+    """The halves of the mutual-benefit pair ``card`` lacks, as people name them."""
+    return [field_label(name) for name in BENEFITS if not str(card.get(name, "") or "").strip()]
+
+
 def mutual_benefit_count(cards: list[Doc]) -> tuple[int, int]:
     """(support actions with both benefits filled in, all support actions not dropped)."""
-    support = [c for c in cards if c.get("lane") == "support" and c.get("status", "") != "dropped"]
-    both = [c for c in support if str(c.get("customer_benefit", "")).strip() and str(c.get("our_benefit", "")).strip()]
-    return len(both), len(support)
+    support = _counted(cards)
+    return len([c for c in support if not missing_benefits(c)]), len(support)
+
+
+def lacking_benefit(cards: list[Doc]) -> list[tuple[Doc, list[str]]]:
+    """The support actions (not dropped) that lack a benefit, in board order, each with what it lacks:
+    the ones :func:`mutual_benefit_count` does not count as naming value for both sides."""
+    return [(c, missing) for c in _counted(cards) if (missing := missing_benefits(c))]

@@ -165,7 +165,11 @@ def test_gaps(board: Path) -> None:
     assert "Challenges no support action answers (1):" in out and "Costs: no support action answers it" in out
     assert "Premium licence: no customer need behind it: a sales pitch?" in out
     data = json.loads(ok(board, "gaps", "acme", "--json"))
-    assert [(g["kind"], g["title"]) for g in data["gaps"]] == [("unanswered", "Costs"), ("pitch", "Premium licence")]
+    assert [(g["kind"], g["title"]) for g in data["gaps"]] == [
+        ("unanswered", "Costs"),
+        ("pitch", "Premium licence"),
+        ("no_our_benefit", "Premium licence"),  # no value for us stated
+    ]
     assert data["gaps"][0]["card_id"] == challenge["id"]
     assert data["mutual_benefit"] == {"both": 0, "support_actions": 1}
     assert "No gaps" in ok(board, "gaps", "Globex")

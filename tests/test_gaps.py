@@ -17,7 +17,7 @@ def store(tmp_path: Path) -> BoardStore:
     return board
 
 
-FULL = {"owner": "Tom", "due": "2026-06-30", "customer_benefit": "Faster audits"}
+FULL = {"owner": "Tom", "due": "2026-06-30", "customer_benefit": "Faster audits", "our_benefit": "A reference"}
 
 
 def _kinds(store: BoardStore) -> list[tuple[str, str]]:
@@ -65,11 +65,17 @@ def test_sales_pitch(store: BoardStore) -> None:
 
 def test_incomplete_support_actions(store: BoardStore) -> None:
     topic = store.add_card("ACME", "topic", "Cloud")
+    both = {"customer_benefit": "x", "our_benefit": "y"}
     store.add_card("ACME", "support", "No benefit", links=[topic["id"]], owner="Tom", due="2026-06-30")
-    store.add_card("ACME", "support", "No owner", links=[topic["id"]], due="2026-06-30", customer_benefit="x")
-    store.add_card("ACME", "support", "No due", links=[topic["id"]], owner="Tom", customer_benefit="x")
+    store.add_card("ACME", "support", "No owner", links=[topic["id"]], due="2026-06-30", **both)
+    store.add_card("ACME", "support", "No due", links=[topic["id"]], owner="Tom", **both)
     store.add_card("ACME", "support", "Done anyway", links=[topic["id"]], status="done")
-    assert _kinds(store) == [("no_benefit", "No benefit"), ("no_owner", "No owner"), ("no_due", "No due")]
+    assert _kinds(store) == [
+        ("no_benefit", "No benefit"),
+        ("no_our_benefit", "No benefit"),
+        ("no_owner", "No owner"),
+        ("no_due", "No due"),
+    ]
 
 
 def test_gaps_come_grouped_by_kind_in_board_order(store: BoardStore) -> None:
@@ -81,6 +87,7 @@ def test_gaps_come_grouped_by_kind_in_board_order(store: BoardStore) -> None:
         ("unanswered", "C2"),
         ("pitch", "Bare"),
         ("no_benefit", "Bare"),
+        ("no_our_benefit", "Bare"),
         ("no_owner", "Bare"),
         ("no_due", "Bare"),
     ]
@@ -98,3 +105,31 @@ def test_mutual_benefit_count(store: BoardStore) -> None:
     store.add_card("ACME", "support", "Dropped", customer_benefit="a", our_benefit="b", status="dropped")
     store.add_card("ACME", "topic", "Not support", customer_benefit="a", our_benefit="b")
     assert gaps.mutual_benefit_count(store.cards()) == (1, 2)
+
+
+def test_an_action_without_value_for_us_is_a_gap(store: BoardStore) -> None:
+    topic = store.add_card("ACME", "topic", "Cloud")
+    half = {**FULL, "our_benefit": "  "}
+    store.add_card("ACME", "support", "Only the customer's value", links=[topic["id"]], **half)
+    store.add_card("ACME", "support", "Closed", links=[topic["id"]], **half, status="done")
+    found = gaps.find_gaps(store.cards())
+    assert [(g.kind, g.title) for g in found] == [("no_our_benefit", "Only the customer's value")]
+    assert found[0].message == "no value for us stated"
+    assert gaps.HEADINGS["no_our_benefit"] == "Support actions without value for us"
+    assert gaps.MESSAGES["no_benefit"] == "no value for the customer stated"
+
+
+def test_which_actions_lack_a_benefit(store: BoardStore) -> None:
+    store.add_card("ACME", "support", "Both", customer_benefit="a", our_benefit="b")
+    store.add_card("ACME", "support", "Ours only", our_benefit="b")
+    store.add_card("ACME", "support", "Neither")
+    store.add_card("ACME", "support", "Done, theirs only", customer_benefit="a", status="done")
+    store.add_card("ACME", "support", "Dropped", status="dropped")
+    lacking = [(card["title"], missing) for card, missing in gaps.lacking_benefit(store.cards())]
+    assert lacking == [
+        ("Ours only", ["value for the customer"]),
+        ("Neither", ["value for the customer", "value for us"]),
+        ("Done, theirs only", ["value for us"]),
+    ]
+    both, total = gaps.mutual_benefit_count(store.cards())
+    assert (both, total - len(lacking)) == (1, 1)  # the count and the names agree

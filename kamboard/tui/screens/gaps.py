@@ -1,7 +1,9 @@
 """The gaps view: what the board still lacks, grouped (rules in ``kamboard.gaps``).
 
 Challenges no support action answers, support actions with no customer need behind them
-(a sales pitch?), and open support actions without a customer benefit, owner or due date.
+(a sales pitch?), and open support actions without value for the customer, value for us, an
+owner or a due date. Under the list: how many support actions name value for both sides, and
+which ones lack a benefit (titles shown literally).
 Enter on a gap dismisses the screen with that card's id (the board then selects it);
 escape dismisses with None. ``r`` re-reads the board.
 """
@@ -23,6 +25,26 @@ from kamboard.model import LANE_TITLES
 from kamboard.tui.commands import ElsewhereCommands, Providers
 from kamboard.tui.keys import Key, bindings
 from kamboard.tui.widgets.text import literal
+
+SHOWN_LACKING = 8  # actions named under the list; the rest are counted
+
+
+def benefit_summary(cards: list[dict[str, Any]]) -> Text:
+    """'Mutual benefit: 1 of 3 support actions name value for both sides', then which actions
+    lack a benefit and which half: 'Lacking a benefit: Training (value for us) · ...'."""
+    both, total = rules.mutual_benefit_count(cards)
+    out = Text(f"Mutual benefit: {both} of {total} support actions name value for both sides")
+    lacking = rules.lacking_benefit(cards)
+    if lacking:
+        out.append("\nLacking a benefit: ")
+        for index, (card, missing) in enumerate(lacking[:SHOWN_LACKING]):
+            if index:
+                out.append(" · ", style="dim")
+            out.append(literal(card.get("title", "")), style="bold")
+            out.append(f" ({', '.join(missing)})")
+        if len(lacking) > SHOWN_LACKING:
+            out.append(f" · and {len(lacking) - SHOWN_LACKING} more", style="italic")
+    return out
 
 
 def gap_options(found: list[rules.Gap]) -> list[Option]:
@@ -55,7 +77,8 @@ class GapsScreen(Screen[str | None]):
         height: 1fr;
     }
     GapsScreen #gaps-summary {
-        height: 1;
+        height: auto;
+        max-height: 6;
         padding: 0 1;
         color: $text-muted;
     }
@@ -95,7 +118,6 @@ class GapsScreen(Screen[str | None]):
             title.update(str(exc))
             return
         self.found = rules.find_gaps(cards)
-        both, total = rules.mutual_benefit_count(cards)
         name = literal(account.get("name", ""))
         title.update(
             f"Gaps on the board of {name}: {len(self.found)}" if self.found else f"No gaps on the board of {name}"
@@ -103,8 +125,7 @@ class GapsScreen(Screen[str | None]):
         options.clear_options()
         options.add_options(gap_options(self.found))
         options.display = bool(self.found)  # no empty box under "No gaps"
-        summary = f"Mutual benefit: {both} of {total} support actions name value for both sides"
-        self.query_one("#gaps-summary", Static).update(summary)
+        self.query_one("#gaps-summary", Static).update(benefit_summary(cards))
 
     @on(OptionList.OptionSelected, "#gaps-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
