@@ -11,6 +11,7 @@ from board_helpers import T0, wait_for
 from board_helpers import TODAY as BOARD_DAY
 from modal_harness import Harness
 from test_card_editor import error_text, harness, support_card
+from textual import events
 from textual.widgets import Input, Label, Select, TextArea
 
 from kamboard.store import BoardStore
@@ -224,3 +225,19 @@ async def test_both_editors_list_the_sides_in_the_same_order() -> None:
             select = app.screen.query_one("#input-side, #entry-side", LetterSelect)
             sides.append(select.choices)
     assert sides[0] == sides[1] == [("Customer", "customer"), ("Us (our team)", "us")]
+
+
+async def test_keys_typed_right_after_enter_land_in_the_next_field() -> None:
+    app = harness(support_card(owner="", tags=[]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        title = app.screen.query_one("#input-title", Input)
+        title.focus()
+        await pilot.press("end")
+        # a burst, all queued before the app handles any of them (as a fast typist's keys arrive)
+        for key, char in [("enter", None), ("B", "B"), ("o", "o"), ("enter", None), ("c", "c")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert title.value == "Pilot predictive maintenance"
+        assert app.screen.query_one("#input-owner", Input).value == "Bo"
+        side = app.screen.query_one("#input-side", Select)
+        assert app.focused is side and side.value == "customer"

@@ -15,11 +15,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import replace
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
@@ -96,8 +98,14 @@ class CardEditor(ModalScreen[dict | None]):
     KEYS = (
         Key("ctrl+s", "save", "Save", "editor.save", "Save the card (refused while a field is invalid)", show=True),
         Key("escape", "cancel", "Cancel", "editor.cancel", "Close; asks first if you changed something", show=True),
+        Key("enter", "next_field", "Next field", "editor.next", "In a one-line field: go to the next field"),
     )
-    BINDINGS = bindings(KEYS)
+    # Enter is a priority key: it moves the focus before the next key is delivered, so what is typed
+    # right after it lands in the next field (the Input's own Enter would move it a message later).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        replace(binding, priority=True) if isinstance(binding, Binding) and binding.id == "editor.next" else binding
+        for binding in bindings(KEYS)
+    ]
 
     def __init__(
         self,
@@ -356,19 +364,32 @@ class CardEditor(ModalScreen[dict | None]):
             count += f"; {shown} of {len(links.choices)} shown" if shown else "; none matches the filter"
         self.query_one("#links-count", Label).update(count)
 
-    @on(Input.Submitted)
-    async def _submitted(self, event: Input.Submitted) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_field":  # elsewhere Enter is the widget's: a new line, open a list, press
+            return isinstance(self.focused, Input)
+        return True
+
+    def action_next_field(self) -> None:
         """Enter in a one-line field goes on to the next field (the owner takes the name suggested,
         the due date is written as it will be stored); ctrl+s saves."""
-        event.stop()
-        field = event.input
-        if field.id == "input-owner" and field.suggester is not None and field.value.strip():
-            suggestion = await field.suggester.get_suggestion(field.value.casefold())
-            if suggestion:
-                field.value = suggestion
-                field.cursor_position = len(suggestion)
+        field = self.focused
+        if not isinstance(field, Input):
+            return
+        if field.id == "input-owner" and (name := self.suggested_owner(field.value)):
+            field.value = name
+            field.cursor_position = len(name)
         self._settle_due(field)
         self.focus_next()
+
+    def suggested_owner(self, typed: str) -> str | None:
+        """The name the owner field suggests for ``typed``: the first that begins with it, as
+        ``SuggestFromList(case_sensitive=False)`` picks it."""
+        key = typed.casefold()
+        return next((name for name in self.owners if key and name.casefold().startswith(key)), None)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()  # Enter never saves (ctrl+s does); it is handled as next_field above
 
     @on(Input.Blurred, "#input-due")
     def _due_left(self, event: Input.Blurred) -> None:
