@@ -14,7 +14,7 @@ from textual.widgets import Digits, Label, Static
 
 from kamboard import workshop as rules
 from kamboard.store import BoardStore
-from kamboard.tui.screens.presenter import PresenterScreen
+from kamboard.tui.screens.presenter import PresenterScreen, item_heading, lane_text, ranks, shows_ranking
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,6 +43,29 @@ def _workshop(store: BoardStore) -> dict[str, Any]:
     ]
     people = [{"name": "Eva", "side": "customer"}]
     return store.add_workshop("ACME", "Spring workshop", start="2026-03-16T09:00", agenda=agenda, participants=people)
+
+
+def _voting_workshop(store: BoardStore) -> dict[str, Any]:
+    """A workshop at its dot-voting item on the challenges, with two voters and two more challenges."""
+    agenda = [
+        rules.new_agenda_item("Welcome", "", 15),
+        rules.new_agenda_item("Challenges: prioritise by dot voting", "challenge", 45),
+        rules.new_agenda_item("How we support them", "support", 60),
+    ]
+    people = [{"name": "Eva", "side": "customer"}, {"name": "Jonas", "side": "customer"}]
+    ws = store.add_workshop("ACME", "Spring workshop", start="2026-03-16T09:00", agenda=agenda, participants=people)
+    store.add_card("ACME", "challenge", "Energy prices")
+    store.add_card("ACME", "challenge", "[b]Lieferketten[/b]")
+    return ws
+
+
+def _cast_votes(store: BoardStore, ws: dict[str, Any]) -> None:
+    """Skills gap 4, Energy prices 3, Cost pressure 3, the bracketed title none."""
+    titles = {c["title"]: c["id"] for c in store.cards(lane="challenge")}
+    for who, title, n in [("Eva", "Skills gap", 3), ("Jonas", "Skills gap", 1), ("Jonas", "Energy prices", 3)]:
+        store.vote(titles[title], who, ws["id"], n)
+    store.vote(titles["Cost pressure"], "Eva", ws["id"], 2)
+    store.vote(titles["Cost pressure"], "Jonas", ws["id"], 1)
 
 
 def _static(app: App[None], selector: str) -> str:
@@ -142,6 +165,89 @@ async def test_missing_workshop_shows_a_message(store: BoardStore, board_path: P
         await pilot.pause()
         assert "No workshop with id nope" in _static(app, "#presenter-workshop")
         assert _static(app, "#presenter-item") == "No agenda yet"
+
+
+def test_ranks_share_places_and_leave_unvoted_cards_unranked() -> None:
+    cards = [{"voted_in": "w", "voters": {"a": v}} if v else {} for v in (4, 3, 3, 1, 0)]
+    assert ranks(cards, "w") == [1, 2, 2, 4, 0]
+    assert not shows_ranking(cards, {"id": "w", "votes_hidden": True})  # hidden: the board order
+    assert shows_ranking(cards, {"id": "w"}) and not shows_ranking(cards[4:], {"id": "w"})
+    assert not shows_ranking(cards, {"id": "other workshop"})  # last year's votes rank nothing
+
+
+def test_the_lane_is_said_once_in_the_heading() -> None:
+    assert item_heading(1, 3, "challenge", "Challenges: prioritise by dot voting") == (
+        "2/3 · Challenges: prioritise by dot voting"
+    )
+    assert item_heading(1, 3, "topic", "Their topics") == "2/3 · Topics: Their topics"
+    assert item_heading(0, 3, "", "Welcome") == "1/3: Welcome"
+
+
+async def test_shows_the_ranking_once_votes_are_revealed(store: BoardStore, board_path: Path) -> None:
+    clock = FakeClock()
+    ws = _voting_workshop(store)
+    store.timer(ws["id"], "next", clock.now)
+    store.set_votes_hidden(ws["id"], True)
+    _cast_votes(store, ws)
+    app = PresenterHarness(board_path, ws["id"], clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        item = _static(app, "#presenter-item")
+        assert item == "2/3 · Challenges: prioritise by dot voting  (paused)"  # the lane said once
+        lane = _static(app, "#presenter-lane")
+        assert lane.index("Cost pressure  ●?") < lane.index("Skills gap  ●?")  # hidden: the board order
+        assert "(ranked" not in _static(app, "#presenter-question")
+
+        store.set_votes_hidden(ws["id"], False)  # the facilitator reveals: now the board can sort by votes
+        assert await wait_for(pilot, lambda: "(ranked by votes)" in _static(app, "#presenter-question"))
+        lines = [line for line in _static(app, "#presenter-lane").splitlines() if line.strip()]
+        assert lines == [
+            "1. Skills gap  ●4",
+            "2. Cost pressure  ●3",
+            "2. Energy prices  ●3",
+            "   [b]Lieferketten[/b]",  # unvoted: after the ranked ones, unnumbered, brackets literal
+        ]
+
+
+async def test_support_actions_show_the_benefit_pair(store: BoardStore, board_path: Path) -> None:
+    clock = FakeClock()
+    ws = _voting_workshop(store)
+    store.timer(ws["id"], "next", clock.now)
+    store.timer(ws["id"], "next", clock.now)
+    pilot_card = next(c for c in store.cards(lane="support") if c["title"] == "Joint pilot")
+    store.update_card(
+        pilot_card["id"], {"customer_benefit": "Less downtime,\nplanned stops", "our_benefit": "[i]Ref[/i]"}
+    )
+    training = next(c for c in store.cards(lane="support") if c["title"] == "Training")
+    store.update_card(training["id"], {"our_benefit": "A new market"})
+    app = PresenterHarness(board_path, ws["id"], clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        lines = _static(app, "#presenter-lane").splitlines()
+        at = lines.index("• Joint pilot  (Bob)")
+        assert lines[at + 1 : at + 3] == [
+            "    for the customer: Less downtime, planned stops",
+            "    for us: [i]Ref[/i]",
+        ]
+        at = lines.index("• Training  (Carla)")
+        assert lines[at + 1 : at + 3] == ["    for the customer: —", "    for us: A new market"]
+
+
+def test_a_support_action_without_benefits_shows_no_pair() -> None:
+    text = lane_text([{"id": "s", "lane": "support", "title": "Bare", "owner": "Tom"}], {"id": "w"}).plain
+    assert text == "• Bare  (Tom)"
+
+
+def test_presenter_ranking_snapshot(snap_compare: Any, store: BoardStore, board_path: Path) -> None:
+    """The projector at the dot-voting item once the votes are revealed: the challenges ranked
+    (check the report before --snapshot-update)."""
+    clock = FakeClock()
+    ws = _voting_workshop(store)
+    store.timer(ws["id"], "start", clock.now)
+    store.timer(ws["id"], "next", clock.now)
+    _cast_votes(store, ws)
+    clock.advance(600)
+    assert snap_compare(PresenterHarness(board_path, ws["id"], clock), terminal_size=(100, 30))
 
 
 def test_presenter_snapshot(snap_compare: Any, store: BoardStore, board_path: Path) -> None:

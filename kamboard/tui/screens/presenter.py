@@ -5,6 +5,13 @@ lane the item works on, large; for a general item (breaks, welcome, wrap-up) the
 It re-reads the board file every ``interval`` seconds (``store.refresh()`` is a cheap stat
 unless the file changed), so another process advancing the agenda moves this view too.
 It never changes the board.
+
+The vote ranking: the board's sort by votes is the facilitator's screen state, which the
+presenter (often another process) cannot see. It needs none: it shows a lane ranked by votes
+whenever the current workshop's votes in that lane are visible (revealed, and someone voted),
+which is exactly when the board can sort by them (``s`` refuses while the counts are hidden);
+while they are hidden it shows the board order with '●?'. Support actions show their
+mutual-benefit pair under the title ("for the customer: ..." / "for us: ...").
 """
 
 from __future__ import annotations
@@ -34,20 +41,70 @@ Clock = Callable[[], dt.datetime]
 MAX_CARDS = 200  # a projector shows far fewer; the rest is counted
 
 
+def shows_ranking(cards: list[dict[str, Any]], workshop: dict[str, Any]) -> bool:
+    """Whether the presenter shows ``cards`` (one lane) ranked by votes: the workshop's votes
+    are revealed and someone voted on one of them (the moment the board can sort by votes)."""
+    workshop_id = str(workshop.get("id", ""))
+    return (
+        bool(workshop_id) and not workshop.get("votes_hidden") and any(voting.votes_in(c, workshop_id) for c in cards)
+    )
+
+
+def ranks(cards: list[dict[str, Any]], workshop_id: str) -> list[int]:
+    """Each card's place by votes (cards sorted by votes, most first): equal votes share a place
+    ('1, 2, 2, 4'); a card without votes has place 0 (not ranked)."""
+    out: list[int] = []
+    previous = -1
+    for index, card in enumerate(cards):
+        count = voting.votes_in(card, workshop_id)
+        out.append(0 if not count else (out[-1] if count == previous else index + 1))
+        previous = count
+    return out
+
+
+def one_line(value: object) -> str:
+    """Free text (a benefit may span lines) on one line, shown literally."""
+    return literal(" ".join(str(value or "").split()))
+
+
+def _benefits(out: Text, card: dict[str, Any]) -> None:
+    """The mutual-benefit pair under a support action, when either half is stated ('—' for the other)."""
+    pair = [(label, one_line(card.get(name))) for label, name in BENEFIT_LINES]
+    if any(value for _, value in pair):
+        for label, value in pair:
+            out.append(f"\n    {label}: ", style="dim")
+            out.append(value or "—", style="" if value else "dim")
+
+
+BENEFIT_LINES = (("for the customer", "customer_benefit"), ("for us", "our_benefit"))
+
+
 def lane_text(cards: list[dict[str, Any]], workshop: dict[str, Any]) -> Text:
-    """The cards of one lane, one per line, with their (possibly hidden) votes."""
+    """The cards of one lane, one per line, with their (possibly hidden) votes: ranked by votes
+    (places numbered) once they are revealed (``shows_ranking``), else in board order; a support
+    action with its owner and its mutual-benefit pair."""
     if not cards:
         return Text("No cards yet.", style="italic")
     out = Text()
     spaced = len(cards) <= 12  # a blank line between cards while they fit on a projector
-    for card in cards[:MAX_CARDS]:
+    places: list[int] = []
+    if shows_ranking(cards, workshop):
+        cards = voting.sort_by_votes(cards, str(workshop["id"]))
+        places = ranks(cards, str(workshop["id"]))
+    digits = len(str(len(cards)))
+    for index, card in enumerate(cards[:MAX_CARDS]):
         votes = voting.display_votes(card, workshop)
-        out.append("• ")
+        if places:
+            place = places[index]
+            out.append(f"{place:>{digits}}. " if place else f"{'':>{digits}}  ", style="bold")
+        out.append("• " if not places else "")
         out.append(literal(card.get("title", "")), style="bold")
         if votes:
             out.append(f"  ●{votes}")
-        if card.get("lane") == "support" and card.get("owner"):
-            out.append(f"  ({literal(card['owner'])})", style="dim")
+        if card.get("lane") == "support":
+            if card.get("owner"):
+                out.append(f"  ({literal(card['owner'])})", style="dim")
+            _benefits(out, card)
         out.append("\n\n" if spaced else "\n")
     if len(cards) > MAX_CARDS:
         out.append(f"… and {len(cards) - MAX_CARDS} more", style="italic")
@@ -66,6 +123,17 @@ def agenda_text(workshop: dict[str, Any], current: int) -> Text:
         out.append(line, style="bold" if i == current else ("dim" if i < current else ""))
     out.rstrip()
     return out
+
+
+def item_heading(index: int, count: int, lane: str, title: str) -> str:
+    """'3/8 · Challenges: Rank them': the item's place, its lane and title; the lane is said once
+    when the title starts with it ('8/15 · Challenges: prioritise by dot voting')."""
+    lane_title = LANE_TITLES.get(lane, "")
+    shown = literal(title)
+    if lane_title and title.casefold().startswith(lane_title.casefold()):
+        return f"{index + 1}/{count} · {shown}"
+    where = f" · {lane_title}" if lane_title else ""
+    return f"{index + 1}/{count}{where}: {shown}"
 
 
 class PresenterScreen(Screen[None]):
@@ -194,17 +262,17 @@ class PresenterScreen(Screen[None]):
             following.update("")
             return
         state = "" if view.running else "  (paused)"
-        lane_title = LANE_TITLES.get(view.lane, "")
-        where = f" · {lane_title}" if lane_title else ""
         self.query_one("#presenter-item", Static).update(
-            f"{view.index + 1}/{view.count}{where}: {literal(view.item.get('title', ''))}{state}"
+            f"{item_heading(view.index, view.count, view.lane, str(view.item.get('title', '')))}{state}"
         )
         digits.update(view.label)
         digits.set_class(view.overrun, "-overrun")
         self.set_class(view.overrun, "-overrun")
         if view.lane:
-            question.update(LANE_QUESTIONS[view.lane])
-            body.update(lane_text([c for c in self.cards if c.get("lane") == view.lane], self.workshop))
+            cards = [c for c in self.cards if c.get("lane") == view.lane]
+            ranked = "  (ranked by votes)" if shows_ranking(cards, self.workshop) else ""
+            question.update(LANE_QUESTIONS[view.lane] + ranked)
+            body.update(lane_text(cards, self.workshop))
         else:
             question.update("Agenda")
             body.update(agenda_text(self.workshop, view.index))
