@@ -21,6 +21,7 @@ from ..model import LANE_TITLES, ValidationError, field_labels
 from .base import CliError, board_options, cli, echo, echo_json, echo_table, pass_store, settings, short_id
 
 Doc = dict[str, Any]
+DAY = click.IntRange(1, agenda_rules.MAX_DAYS)  # a workshop day
 
 
 def find_workshop(store: Any, ref: str) -> Doc:
@@ -192,7 +193,14 @@ def list_(store: Any, account: str | None, as_json: bool) -> None:
     echo_table(headers, rows, widths={1: 28, 2: 40, 5: 24})
 
 
+def _agenda_row(number: int, day: int, planned: str, item: Doc, current: bool) -> tuple[Any, ...]:
+    title = item.get("title", "") + (" (notes)" if item.get("notes") else "")
+    lane, short = LANE_TITLES.get(item.get("lane", ""), "-"), short_id(item.get("id", ""))
+    return (">" if current else "", number, day, planned, item.get("minutes", ""), lane, title, short)
+
+
 def _print_agenda(doc: Doc) -> None:
+    """Each item's day and planned start, each day's times (and a warning past its end), the notes."""
     agenda = doc.get("agenda") or []
     if not agenda:
         echo("agenda: empty (`kamboard workshop agenda add` adds items)")
@@ -200,38 +208,19 @@ def _print_agenda(doc: Doc) -> None:
     total = rules.agenda_minutes(agenda)
     echo(f"agenda ({total // 60} h {total % 60:02d} min):")
     current = rules.current_index(doc.get("agenda_state"), agenda) if doc.get("agenda_state") else -1
-    index = {id(item): i for i, item in enumerate(agenda)}
-    rows = []
-    for day in agenda_rules.agenda_days(doc):
-        for planned, item in day.items:
-            i = index[id(item)]
-            rows.append(
-                (
-                    ">" if i == current else "",
-                    i + 1,
-                    day.number,
-                    planned,
-                    item.get("minutes", ""),
-                    LANE_TITLES.get(item.get("lane", ""), "-"),
-                    item.get("title", "") + (" (notes)" if item.get("notes") else ""),
-                    short_id(item.get("id", "")),
-                )
-            )
+    days = agenda_rules.agenda_days(doc)  # every item, in agenda order
+    items = enumerate((day.number, planned, item) for day in days for planned, item in day.items)
+    rows = [_agenda_row(i + 1, number, planned, item, i == current) for i, (number, planned, item) in items]
     echo_table(("", "#", "DAY", "TIME", "MIN", "LANE", "TITLE", "ID"), rows, widths={6: 60})
-    for day in agenda_rules.agenda_days(doc):
+    for day in days:
         span = f" {day.starts}-{day.ends}" if day.ends else ""
-        echo(
-            f"day {day.number}{' ' + day.date if day.date else ''}:{span} ({agenda_rules.format_minutes(day.minutes)})"
-        )
+        echo(f"day {day.number} {day.date}".rstrip() + f":{span} ({agenda_rules.format_minutes(day.minutes)})")
         if day.warning:
             echo(f"  warning: {day.warning}")
     noted = [item for item in agenda if item.get("notes")]
-    if noted:
-        echo("agenda notes:")
-        for item in noted:
-            echo(f"  {item.get('title', '')}:")
-            for line in str(item["notes"]).splitlines():
-                echo(f"    {line}")
+    for item in noted:
+        lines = [f"  {item.get('title', '')}:", *(f"    {x}" for x in str(item["notes"]).splitlines())]
+        echo("\n".join(["agenda notes:", *lines] if item is noted[0] else lines))
 
 
 @workshop.command("show")
@@ -348,13 +337,7 @@ def agenda() -> None:
 @click.option("--lane", default="", metavar="LANE", help="topic, challenge, support, or general (default).")
 @click.option("--minutes", default="30", metavar="N", help="Timebox in minutes (default 30).")
 @click.option("--at", "position", type=click.IntRange(min=1), default=None, metavar="N", help="Make it item N.")
-@click.option(
-    "--day",
-    type=click.IntRange(1, agenda_rules.MAX_DAYS),
-    default=None,
-    metavar="N",
-    help="On workshop day N (default: the day of the item before it; a later day: its start, an earlier: its end).",
-)
+@click.option("--day", type=DAY, default=None, metavar="N", help="On workshop day N (default: the item before's).")
 @pass_store
 def agenda_add(
     store: Any, ref: str, title: str, lane: str, minutes: str, position: int | None, day: int | None
@@ -379,25 +362,13 @@ def _warn_days(doc: Doc) -> None:
 @click.option("--title", default=None, help="New title.")
 @click.option("--lane", default=None, metavar="LANE", help="topic, challenge, support, or general.")
 @click.option("--minutes", default=None, metavar="N", help="New timebox in minutes.")
-@click.option(
-    "--day", type=click.IntRange(1, agenda_rules.MAX_DAYS), default=None, metavar="N", help="Move it to workshop day N."
-)
+@click.option("--day", type=DAY, default=None, metavar="N", help="Move it to workshop day N.")
 @click.option("--notes", default=None, help="Its notes or decisions ('' clears them).")
 @pass_store
-def agenda_edit(
-    store: Any,
-    ref: str,
-    item: str,
-    title: str | None,
-    lane: str | None,
-    minutes: str | None,
-    day: int | None,
-    notes: str | None,
-) -> None:
+def agenda_edit(store: Any, ref: str, item: str, **values: Any) -> None:
     """Change agenda ITEM (its number or id) of WORKSHOP."""
     doc = find_workshop(store, ref)
-    given = {"title": title, "lane": _lane(lane), "minutes": minutes, "day": day, "notes": notes}
-    changes = {k: v for k, v in given.items() if v is not None}
+    changes = {k: v for k, v in {**values, "lane": _lane(values["lane"])}.items() if v is not None}
     if not changes:
         raise click.UsageError("Nothing to change: give --title, --lane, --minutes, --day or --notes.")
     new = store.update_agenda_item(doc["id"], item, **changes)
