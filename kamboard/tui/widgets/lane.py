@@ -7,6 +7,7 @@ visible rows are rendered, so a lane of thousands of cards opens and scrolls fas
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, ClassVar
 
 from rich.cells import cell_len
@@ -24,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kamboard import model, voting
+from kamboard.followup import is_carried_over
 from kamboard.tui.widgets.text import literal
 
 Card = dict[str, Any]
@@ -32,6 +34,25 @@ Card = dict[str, Any]
 def card_height(lane: str) -> int:
     """Rows per card, including one blank separator row."""
     return 5 if lane == "support" else 3
+
+
+# What terminals count differently from rich (and from each other), so a row holding it would push
+# the lane's border: skin-tone modifiers (tmux counts '👍🏽' 4 cells, rich 2), zero-width joiners
+# ('👩‍💻': 2 or 4 cells by terminal) and emoji variation selectors ('❤️': 1 in tmux, 2 in rich).
+# A lane draws text without them ('👍', '👩💻', '❤'): what remains is one character per cell or
+# two for a wide one, as every terminal counts it. The stored text stays as typed.
+_UNEVEN = re.compile("[\U0001f3fb-\U0001f3ff\u200d\ufe0e\ufe0f]")
+
+
+def drawable(text: str) -> str:
+    """``text`` without what terminals measure differently (skin-tone modifiers, zero-width
+    joiners, emoji variation selectors): every terminal then gives it the cells rich counts."""
+    return _UNEVEN.sub("", text) if _UNEVEN.search(text) else text
+
+
+def drawn(value: object) -> str:
+    """User text as a lane draws it: literal (control characters visible) and drawable."""
+    return drawable(literal(value))
 
 
 Piece = tuple[str, str]  # (text, component class)
@@ -44,9 +65,11 @@ def card_rows(
     """The content rows of a card for a lane ``width`` cells wide.
 
     Every card: the title over up to two rows (else the tags on the second row).
-    Support actions then: owner and side; due date (overdue marked), status and "win-win" when
-    both benefits are stated. Vote and link markers sit at the right of the title row; ``votes``
-    is the vote count as shown (``voting.display_votes``: '?' while hidden), else the stored total.
+    Support actions then: owner and side; due date (overdue marked), status, "↻ carried over" when
+    the commitments review carried it over from an earlier workshop, and "win-win" when both
+    benefits are stated. Vote and link markers sit at the right of the title row; ``votes`` is the
+    vote count as shown (``voting.display_votes``: '?' while hidden), else the stored total.
+    User text is drawn as :func:`drawn` makes it, so every terminal agrees on its width.
     ``narrow`` picks the short words ('! date' for 'overdue date'); the lane decides it once for
     all its cards (``needs_short_words``) so they read alike; None decides for this card alone.
     """
@@ -58,18 +81,18 @@ def card_rows(
     if links:
         markers.append((f"⇄{links}", "lane--marker"))
     markers = _join(markers, " ")
-    tags = _join([("#" + literal(t), "lane--meta") for t in card.get("tags") or ()])
-    title = literal(card.get("title", ""))
+    tags = _join([("#" + drawn(t), "lane--meta") for t in card.get("tags") or ()])
+    title = drawn(card.get("title", ""))
     room = max(4, width - 3 - (sum(cell_len(t) for t, _ in markers) + 1 if markers else 0))
     first, rest = _split(title, room, max(4, width - 3))
     rows: list[Row] = [([(first, "lane--title")], markers), ([(rest, "lane--title")] if rest else tags, [])]
     if card.get("lane") != "support":
         return rows
-    owner = literal(card.get("owner") or "no owner")
+    owner = drawn(card.get("owner") or "no owner")
     side = card.get("side") or ""
     who: list[Piece] = [(owner, "lane--meta")]
     if side:
-        who.append((f" ({SIDE_WORDS.get(side, literal(side))})", "lane--meta"))
+        who.append((f" ({SIDE_WORDS.get(side, drawn(side))})", "lane--meta"))
     if narrow is None:
         narrow = needs_short_words(card, today, width)
     third = _status_row(card, today, narrow, marked=mutual_benefit(card))
@@ -82,7 +105,8 @@ SIDE_WORDS = {"us": "us", "customer": "customer"}  # the same words on every car
 
 
 def _status_row(card: Card, today: dt.date, narrow: bool, marked: bool) -> list[Piece]:
-    """Due date (overdue marked), status and, when ``marked``, the win-win marker."""
+    """Due date (overdue marked), status, the carried-over marker (a glyph and words, not colour
+    alone) and, when ``marked``, the win-win marker."""
     due = card.get("due") or ""
     status = (card.get("status") or "no status").replace("_", " ")
     overdue = bool(due) and model.is_overdue(card, today)
@@ -92,6 +116,8 @@ def _status_row(card: Card, today: dt.date, narrow: bool, marked: bool) -> list[
         label = ("! " if narrow else "overdue ") if overdue else ("" if narrow else "due ")
         row += [(f"{label}{due}", "lane--overdue" if overdue else "lane--meta"), (gap, "")]
     row.append((status, "lane--status"))
+    if is_carried_over(card):
+        row += [(gap, ""), (CARRIED_SHORT if narrow else CARRIED, "lane--marker")]
     if marked:
         row += [(gap, ""), (WIN_WIN, "lane--marker")]
     return row
@@ -114,6 +140,8 @@ def needs_short_words(card: Card, today: dt.date, width: int) -> bool:
 
 
 WIN_WIN = "win-win"
+CARRIED = "↻ carried over"  # a commitment the review carried over from an earlier workshop
+CARRIED_SHORT = "↻ carried"
 
 
 def mutual_benefit(card: Card) -> bool:
