@@ -241,3 +241,20 @@ async def test_keys_typed_right_after_enter_land_in_the_next_field() -> None:
         assert app.screen.query_one("#input-owner", Input).value == "Bo"
         side = app.screen.query_one("#input-side", Select)
         assert app.focused is side and side.value == "customer"
+
+
+async def test_a_card_the_filter_hides_can_be_linked_and_stays_linked() -> None:
+    app = harness(support_card(links=[]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        links = app.screen.query_one("#input-links", LinkList)
+        app.screen.query_one("#links-filter", Input).focus()
+        await pilot.press(*"energy")
+        links.link("c1")  # hidden by the filter
+        links.link("gone")  # not offered: nothing to link
+        await pilot.pause()
+        assert str(app.screen.query_one("#links-count", Label).render()) == "1 linked; 1 of 2 shown"
+        await pilot.press("ctrl+u")
+        assert str(links.get_option_at_index(1).prompt) == "[x] Challenge: [bold]staff[/bold] shortage"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert app.results == [{"links": ["c1"]}]

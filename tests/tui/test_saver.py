@@ -12,7 +12,7 @@ from filelock import FileLock
 from test_facilitation import add_workshop
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Input, SelectionList, Static
+from textual.widgets import DataTable, Input, Static
 
 from kamboard.errors import BoardError
 from kamboard.store import BoardStore
@@ -22,6 +22,7 @@ from kamboard.tui.saver import SAVING, WAITING, Saver
 from kamboard.tui.screens.action_plan import AppActionPlan
 from kamboard.tui.screens.board import BoardScreen
 from kamboard.tui.screens.card_editor import CardEditor
+from kamboard.tui.widgets.link_list import LinkList
 from kamboard.tui.widgets.save_status import SaveStatus
 from kamboard.tui.widgets.timer import AgendaTimer
 
@@ -341,7 +342,7 @@ async def test_an_edit_whose_new_link_vanished_is_saved_without_it_and_says_so(
         acme = carol.account("ACME")["id"]
         cost, skills = carol.cards(acme, "challenge")
         editor.query_one("#input-title", Input).value = "Joint pilot, phase 2"
-        editor.query_one("#input-links", SelectionList).select(skills["id"])
+        editor.query_one("#input-links", LinkList).link(skills["id"])
         carol.delete_card(skills["id"])  # while my editor is open
         await pilot.press("ctrl+s")
         await wait_for_saves(app)

@@ -73,10 +73,16 @@ class LinkList(OptionList):
 
     def action_toggle_link(self) -> None:
         option = self.highlighted_option
-        if option is None or option.id is None:
+        if option is not None and option.id is not None:
+            self.link(option.id, option.id not in self.linked)
+
+    def link(self, card_id: str, linked: bool = True) -> None:
+        """Link (or unlink) the card ``card_id`` offered, shown or hidden by the filter."""
+        if card_id not in self.labels or (card_id in self.linked) == linked:
             return
-        self.linked ^= {option.id}
-        self.replace_option_prompt(option.id, self._prompt(option.id))
+        self.linked ^= {card_id}
+        if card_id in {card for card, _ in self.shown()}:
+            self.replace_option_prompt(card_id, self._prompt(card_id))
         self.post_message(self.Changed(self))
 
     @on(OptionList.OptionSelected)
