@@ -28,6 +28,7 @@ from kamboard import workshop as rules
 from kamboard.model import LANE_TITLES, LANES, ValidationError
 from kamboard.tui.keys import Key, bindings
 from kamboard.tui.screens.dialogs import SIDE_OPTIONS, confirm_discard
+from kamboard.tui.screens.workshop_lists import AgendaList, ItemList, person_line, planned_workshop
 from kamboard.tui.styles import WORKSHOP_STYLES
 from kamboard.tui.widgets.letter_select import LetterSelect
 from kamboard.tui.widgets.text import literal, multiline
@@ -45,7 +46,6 @@ LABELS = {
     "notes": "Notes",
 }
 LANE_OPTIONS = [(LANE_TITLES[lane], lane) for lane in LANES]
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 LIST_CHROME = 22  # rows besides the two lists: border, heading, two field rows, notes, buttons
 
 
@@ -70,62 +70,6 @@ def new_workshop(today: dt.date) -> Doc:
         "participants": [],
         "agenda": rules.default_agenda(),
     }
-
-
-def person_line(person: Doc) -> Text:
-    line = Text(literal(str(person.get("name", ""))), style="bold")
-    for key in ("side", "role"):
-        if person.get(key):
-            line.append(f" · {literal(str(person[key]))}")
-    return line
-
-
-def day_heading(day: plan.AgendaDay) -> Text:
-    """'Day 1 · Tue 10.03. · 09:00–17:45 · 8 h 45 min · 45 min past 17:00'."""
-    parts = [f"Day {day.number}"]
-    if day.date:
-        date = dt.date.fromisoformat(day.date)
-        parts.append(f"{WEEKDAYS[date.weekday()]} {date:%d.%m.}")  # not the locale's names
-    if day.ends:
-        parts.append(f"{day.starts}–{day.ends}")
-    parts.append(plan.format_minutes(day.minutes) if day.items else "no items")
-    line = Text(" · ".join(parts), style="bold")
-    if day.over_minutes:
-        line.append(f" · {plan.format_minutes(day.over_minutes)} past {day.limit}", style="bold reverse")
-    return line
-
-
-def agenda_rows(agenda: list[Doc], start: str, end: str = "") -> list[tuple[int | None, Text]]:
-    """The agenda list's lines: a heading per day (index None), then its items (their index in
-    ``agenda``) with number, planned start, minutes, lane and title (✎: it has notes)."""
-    workshop = {"agenda": agenda, "start": start if len(start) >= 16 else start[:10], "end": end}
-    rows: list[tuple[int | None, Text]] = []
-    number = 0
-    for day in plan.agenda_days(workshop):
-        rows.append((None, day_heading(day)))
-        for time, item in day.items:
-            lane = LANE_TITLES.get(str(item.get("lane", "")), "")
-            line = Text(f"{number + 1:>2} {time:5} {item.get('minutes', ''):>3}′ ", style="dim")
-            line.append(f"{lane[:10]:10} ", style="italic")
-            line.append(literal(str(item.get("title", ""))))
-            if item.get("notes"):
-                line.append(" ✎", style="dim")
-            rows.append((number, line))
-            number += 1
-    return rows
-
-
-class ItemList(OptionList):
-    """A list of participants or agenda items with keys to change it (handled by the editor)."""
-
-    KEYS = (
-        Key("a,n,insert", "screen.add_item", "Add", "workshop_editor.add", "Add an entry", show=True),
-        Key("e", "screen.edit_item", "Edit", "workshop_editor.edit", "Edit the highlighted entry", show=True),
-        Key("d,delete", "screen.remove_item", "Remove", "workshop_editor.remove", "Remove it", show=True),
-        Key("K,shift+up", "screen.move_item(-1)", "Up", "workshop_editor.up", "Move it up", show=True),
-        Key("J,shift+down", "screen.move_item(1)", "Down", "workshop_editor.down", "Move it down", show=True),
-    )
-    BINDINGS = bindings(KEYS)
 
 
 class _EntryDialog(ModalScreen[Doc | None]):
@@ -299,7 +243,6 @@ class WorkshopEditor(ModalScreen[Doc | None]):
         self.participants: list[Doc] = copy.deepcopy(list(source["participants"] or []))
         self.agenda: list[Doc] = copy.deepcopy(list(source["agenda"] or []))
         self.errors: dict[str, str] = {}
-        self._agenda_rows: list[int | None] = []  # the agenda list's options: item index, None for a day
         self._warnings: list[str] | None = None  # the days past their end, as last shown
 
     # ---- layout ----------------------------------------------------------------------------
@@ -343,7 +286,7 @@ class WorkshopEditor(ModalScreen[Doc | None]):
                         yield ItemList(id="list-participants", markup=False)
                     with Vertical(id="agenda-column"):
                         yield Label("", id="agenda-label", classes="field-label")
-                        yield ItemList(id="list-agenda", markup=False)
+                        yield AgendaList(id="list-agenda", markup=False)
                         yield Label("", id="error-agenda", classes="field-error", markup=False)
                         yield Label("", id="agenda-warning", markup=False)
                 yield self._field("notes", TextArea(multiline(self.initial.get("notes", "")), id="input-notes"))
@@ -353,6 +296,7 @@ class WorkshopEditor(ModalScreen[Doc | None]):
         yield Footer()  # on a list: a add, e edit, d remove, K/J move
 
     def on_mount(self) -> None:
+        self.on_resize()  # the lists' height at once, not after a first layout
         self._show_lists()
         self.query_one("#input-title", Input).focus()
 
@@ -430,21 +374,13 @@ class WorkshopEditor(ModalScreen[Doc | None]):
     def _show_agenda(self, at: int | None) -> None:
         """The agenda by day (a heading per day, then its items with their planned times), and a
         warning for each day that runs past its end (also as a notice when a change made it so)."""
-        start = self.query_one("#input-start", Input).value.strip().replace(" ", "T", 1)
-        end = self.query_one("#input-end", Input).value.strip().replace(" ", "T", 1)
-        widget = self.query_one("#list-agenda", ItemList)
-        rows = agenda_rows(self.agenda, start, end)
-        self._agenda_rows = [index for index, _ in rows]
-        widget.clear_options()
-        widget.add_options([Option(line, disabled=index is None) for index, line in rows])
-        if self.agenda:
-            at = max(0, min(at or 0, len(self.agenda) - 1))
-            widget.highlighted = self._agenda_rows.index(at)
+        start, end = (self.query_one(f"#input-{name}", Input).value for name in ("start", "end"))
+        workshop = planned_workshop(self.agenda, start, end)
+        self.query_one("#list-agenda", AgendaList).show(workshop, at)
         total = rules.agenda_minutes(self.agenda)
         self.query_one("#agenda-label", Label).update(
             f"Agenda: {len(self.agenda)} items, {total // 60} h {total % 60:02d} min"
         )
-        workshop = {"agenda": self.agenda, "start": start if len(start) >= 16 else start[:10], "end": end}
         warnings = plan.day_warnings(workshop)
         label = self.query_one("#agenda-warning", Label)
         label.update("\n".join(f"⚠ {w}" for w in warnings))
@@ -457,10 +393,7 @@ class WorkshopEditor(ModalScreen[Doc | None]):
 
     def agenda_index(self) -> int | None:
         """The highlighted agenda item's index in ``self.agenda`` (None: none)."""
-        highlighted = self.query_one("#list-agenda", ItemList).highlighted
-        if highlighted is None or not 0 <= highlighted < len(self._agenda_rows):
-            return None
-        return self._agenda_rows[highlighted]
+        return self.query_one("#list-agenda", AgendaList).item_index
 
     # ---- list keys (bound on ItemList) -------------------------------------------------------
     def _target(self) -> tuple[str, int | None] | None:
