@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
+from textual import events
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.css.stylesheet import Stylesheet
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Footer
+
+ResultType = TypeVar("ResultType")
 
 TEXTUAL_SCREENSHOT = "Screenshot"  # the title of Textual's own palette command (saves to ~/Downloads)
 
@@ -111,3 +115,53 @@ class SteadyFooter(Footer):
         super().bindings_changed(screen)
         if screen.app.app_focus and screen is self.screen:  # when Textual rebuilds the keys
             self._shown = shown
+
+
+class KeysFollowFocus(ModalScreen[ResultType]):
+    """A modal screen (the editors) where keys typed at full speed reach the field meant:
+
+    - keys typed before any of its widgets has the focus (right after the ``e`` that opened it)
+      are held and given, in order, to the first widget focused. Textual forwards each key to the
+      focused widget, else to the screen itself, where no field sees it: lost. Held here, they are
+      posted to the widget in the same step as it takes the focus, before every later key;
+    - Tab and shift+Tab move the focus before the next key is delivered (priority bindings): as
+      Textual's bindings of the screen they ran once the Tab had bubbled up from the field, after
+      the keys typed behind it had gone into the field left.
+
+    Private: overrides ``Screen._forward_event`` (how the app hands the screen a key while no
+    widget has the focus; the key is marked forwarded as Textual does, ``Message._set_forwarded``).
+    For a screen that focuses its first field itself (in ``on_mount``; else held keys would wait
+    for one): Textual's auto focus is off, it gave the form's scrolling container the focus first,
+    and the keys typed early went there.
+    """
+
+    AUTO_FOCUS = ""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+    ]
+
+    _held_keys: tuple[events.Key, ...] = ()
+    _had_focus = False  # once a widget had the focus, keys go on as Textual sends them
+
+    def _forward_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self.focused is None and not self._had_focus:
+            event._set_forwarded()
+            self._held_keys += (event,)
+            return
+        super()._forward_event(event)
+
+    def set_focus(self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False) -> None:
+        super().set_focus(widget, scroll_visible, from_app_focus)
+        focused = self.focused
+        if focused is None or self._had_focus:
+            return
+        self._had_focus = True
+        held, self._held_keys = self._held_keys, ()
+        for key in held:  # a Tab among them moves the focus as it would have (see the class)
+            if key.key in ("tab", "shift+tab"):
+                self.focus_next() if key.key == "tab" else self.focus_previous()
+                focused = self.focused or focused
+            else:
+                focused.post_message(key)

@@ -12,7 +12,9 @@ from kamboard.store import BoardStore
 from kamboard.tui.app import KamboardApp
 from kamboard.tui.screens.accounts import AccountsScreen
 from kamboard.tui.screens.board import BoardScreen
+from kamboard.tui.screens.card_editor import CardEditor
 from kamboard.tui.screens.dialogs import ConfirmDialog
+from kamboard.tui.screens.workshop_editor import WorkshopEditor
 from kamboard.tui.widgets.lane import Lane
 
 SIX = ["Energy prices", "Regulation", "Talent", "ohne Fluktuation im Lager", "Öl & Gas: 2026", "x"]
@@ -35,6 +37,8 @@ def key_event(character: str) -> events.Key:
     """The key the terminal's byte ``character`` is read as (named as Textual names it)."""
     if character == "\r":
         return events.Key("enter", "\r")
+    if character == "\t":
+        return events.Key("tab", "\t")
     if character.isalnum():
         return events.Key(character, character)
     name = unicodedata.name(character).lower().replace("-", "_").replace(" ", "_")
@@ -190,3 +194,26 @@ async def test_esc_long_after_the_filter_closed_leaves_at_once(store: BoardStore
         await pilot.pause()
         assert isinstance(app.screen, AccountsScreen)
         assert not [n for n in notifications(app) if "Esc again" in n]
+
+
+async def test_keys_typed_right_after_e_go_to_that_cards_editor(store: BoardStore) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = board(app)
+        burst(app, "ejx")  # 'j' and 'x' belong in the title: not 'move down', not lost
+        assert await wait_for(pilot, lambda: isinstance(app.focused, Input) and app.focused.value == "Growth in Asiajx")
+        editor = app.screen
+        assert isinstance(editor, CardEditor) and editor.card["title"] == "Growth in Asia"
+        assert app.screen_stack[-2:] == [screen, editor] and screen.lanes["topic"].cursor == 0
+
+
+async def test_keys_typed_right_after_tab_in_the_workshop_editor_go_to_the_next_field(store: BoardStore) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("w")
+        assert await wait_for(pilot, lambda: isinstance(app.screen, WorkshopEditor) and app.focused is not None)
+        first = app.focused
+        assert isinstance(first, Input)
+        burst(app, "Abc\tXyz")
+        assert await wait_for(pilot, lambda: app.focused is not first and getattr(app.focused, "value", "") == "Xyz")
+        assert first.value.endswith("Abc") and "X" not in first.value

@@ -16,11 +16,12 @@ from textual.command import CommandList, CommandPalette, DiscoveryHit, Hits, Pro
 from textual.css.stylesheet import Stylesheet
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Footer, Input, Static
 
 from kamboard.tui.internals import (
     TEXTUAL_SCREENSHOT,
     KeptStylesheet,
+    KeysFollowFocus,
     SteadyFooter,
     after_other_providers,
     give_result_callback,
@@ -274,3 +275,62 @@ async def test_a_screens_public_resume_handler_runs_first_and_can_skip_the_resty
         await app.push_screen(restyling)
         await pilot.pause()
         assert restyling.calls[:2] == ["on_screen_resume", "restyled"]
+
+
+class _Field(Screen[None]):
+    """A screen with two fields; the first takes the focus when composed."""
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="one", select_on_focus=False)
+        yield Input(id="two", select_on_focus=False)
+
+
+class _KeyedField(KeysFollowFocus[None]):
+    def compose(self) -> ComposeResult:
+        yield Input(id="one", select_on_focus=False)
+        yield Input(id="two", select_on_focus=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#one", Input).focus()
+
+
+def _burst(app: App[None], typed: str) -> None:
+    for character in typed:
+        app.post_message(events.Key("tab", None) if character == "\t" else events.Key(character, character))
+
+
+async def test_a_key_goes_to_the_screen_itself_while_no_widget_has_the_focus() -> None:
+    assert "_forward_event" in Screen.__dict__  # what KeysFollowFocus overrides
+    source = inspect.getsource(App.on_event)
+    assert "forward_target = self.focused or self.screen" in source
+    assert "forward_target._forward_event(event)" in source
+    app = App[None]()
+    async with app.run_test():
+        plain = _Field()
+        app.push_screen(plain)  # not awaited: keys may come before it is composed, as a fast typist's do
+        assert app.screen is plain and app.focused is None  # the next key goes to plain._forward_event
+
+
+async def test_keys_follow_focus_holds_early_keys_and_moves_on_tab_before_the_next_key() -> None:
+    app = App[None]()
+    async with app.run_test() as pilot:
+        keyed = _KeyedField()
+        app.push_screen(keyed)  # not awaited: the keys come before it is composed
+        _burst(app, "ab")
+        await pilot.pause()
+        one, two = keyed.query_one("#one", Input), keyed.query_one("#two", Input)
+        assert one.value == "ab" and app.focused is one
+        _burst(app, "\tcd\tef")  # Tab at full speed: the keys behind it go to the field focused
+        await pilot.pause()
+        assert (one.value, two.value) == ("abef", "cd") and app.focused is one
+
+
+async def test_without_it_keys_typed_right_after_tab_land_in_the_field_left() -> None:
+    app = App[None]()
+    async with app.run_test() as pilot:
+        plain = _Field()
+        await app.push_screen(plain)
+        await pilot.pause()
+        _burst(app, "ab\tcd")
+        await pilot.pause()
+        assert plain.query_one("#one", Input).value == "abcd"  # Textual's tab binding ran after them

@@ -11,12 +11,13 @@ The keys are one table, ``board_keys.KEYS``.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.events import DescendantFocus, ScreenResume
 from textual.reactive import var
@@ -62,7 +63,14 @@ class BoardScreen(Screen[None]):
     background and can be undone."""
 
     KEYS: ClassVar[tuple[Key, ...]] = KEYS
-    BINDINGS: ClassVar[list[BindingType]] = bindings(KEYS)
+    # e/Enter (edit) is a priority key: the editor is pushed before the next key is delivered, so
+    # what is typed right after it goes to the editor (held until its title has the focus), not to
+    # the board's keys (a bubbling binding opened it a few messages later: 'j' moved the cursor,
+    # the next 'e' opened another card). In a field it gives way (check_action).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        replace(binding, priority=True) if isinstance(binding, Binding) and binding.id == "board.edit" else binding
+        for binding in bindings(KEYS)
+    ]
     COMMANDS: ClassVar[Providers] = {BoardCommands}  # the palette's action plan and exports of this account
 
     # Focus the first lane while composing: by default Textual focused the (hidden) filter input
@@ -484,5 +492,6 @@ class BoardScreen(Screen[None]):
         self.app.push_screen(ConflictsScreen(), lambda _: self.refresh_view())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # an open input types '/' (Textual's footer does not know 'slash' is printable)
-        return not (action == "filter" and isinstance(self.focused, Input))
+        # an open input types '/' (Textual's footer does not know 'slash' is printable), 'e' and Enter
+        # (edit is a priority key)
+        return not (action in ("filter", "edit") and isinstance(self.focused, Input))

@@ -23,7 +23,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
@@ -32,6 +31,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from kamboard import model
 from kamboard.dates import describe, parse_date
 from kamboard.model import ValidationError
+from kamboard.tui.internals import KeysFollowFocus
 from kamboard.tui.keys import Key, bindings
 from kamboard.tui.screens.dialogs import SIDE_OPTIONS, confirm_discard
 from kamboard.tui.styles import DIALOG_STYLES
@@ -90,7 +90,7 @@ class FieldValidator(Validator):
         return self.success()
 
 
-class CardEditor(ModalScreen[dict | None]):
+class CardEditor(KeysFollowFocus[dict | None]):  # keys typed before it showed go to its title
     """Edit a card's title, notes, tags, links and (for support actions) the action fields."""
 
     CSS_PATH = DIALOG_STYLES  # read when first shown, not at the app's start
