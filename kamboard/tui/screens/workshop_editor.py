@@ -26,6 +26,7 @@ from kamboard import agenda as plan
 from kamboard import model
 from kamboard import workshop as rules
 from kamboard.model import LANE_TITLES, LANES, ValidationError
+from kamboard.tui.internals import KeysFollowFocus
 from kamboard.tui.keys import Key, bindings
 from kamboard.tui.screens.dialogs import SIDE_OPTIONS, confirm_discard
 from kamboard.tui.screens.workshop_lists import AgendaList, ItemList, person_line, planned_workshop
@@ -201,7 +202,7 @@ class AgendaItemDialog(_EntryDialog):
         return out
 
 
-class WorkshopEditor(ModalScreen[Doc | None]):
+class WorkshopEditor(KeysFollowFocus[Doc | None]):  # keys typed before it showed go to its first field
     """Plan or change a workshop; dismisses with the changed fields (all of them when new)."""
 
     CSS_PATH = WORKSHOP_STYLES  # read when first shown, not at the app's start
