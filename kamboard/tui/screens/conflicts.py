@@ -214,7 +214,10 @@ class ConflictsScreen(Screen[None]):
             )
         else:
             head = Text.assemble(
-                (f"{noun} ", "dim"), text(conflict.title, "bold"), ("  field: ", "dim"), text(field_label(conflict.field), "bold")
+                (f"{noun} ", "dim"),
+                text(conflict.title, "bold"),
+                ("  field: ", "dim"),
+                text(field_label(conflict.field), "bold"),
             )
         self.query_one("#conflict-record", Static).update(head)
         self.query_one("#this-head", Static).update(
