@@ -62,7 +62,9 @@ async def test_q_goes_back_from_every_screen_and_quits_on_the_accounts(store: Bo
         await pilot.press("n", "q")  # typed into the quick-add field, not a key
         assert isinstance(app.screen, BoardScreen)
         assert app.focused is not None and getattr(app.focused, "value", "") == "q"
-        await pilot.press("escape", "q")
+        await pilot.press("escape")  # Esc asks before dropping the typed 'q'
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await pilot.press("y", "q")  # discard it, then back to the accounts
         assert isinstance(app.screen, AccountsScreen)
         await pilot.press("p")
         assert isinstance(app.screen, ActionPlanScreen)
@@ -136,5 +138,5 @@ async def test_footer_offers_no_keys_that_an_open_input_types(store: BoardStore)
         assert "Filter" not in footer_keys(app)  # quick-add open
         await pilot.press(*"a/b")
         assert app.focused is not None and getattr(app.focused, "value", "") == "a/b"
-        await pilot.press("escape")
+        await pilot.press("escape", "y")  # asked before dropping 'a/b': discard
         assert footer_keys(app).get("Filter") == "slash"
