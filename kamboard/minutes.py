@@ -37,7 +37,12 @@ def _date_range(workshop: Doc) -> str:
     return start or end
 
 
-_MISSING = {"no_benefit": "value for the customer", "no_owner": "owner", "no_due": "due date"}
+_MISSING = {
+    "no_benefit": "value for the customer",
+    "no_our_benefit": "value for us",
+    "no_owner": "owner",
+    "no_due": "due date",
+}
 
 
 def minutes_markdown(
@@ -241,7 +246,7 @@ def _gaps(cards: Sequence[Doc]) -> list[str]:
         ("Challenges no support action answers", [md_escape(g.title) for g in found if g.kind == "unanswered"]),
         ("Support actions answering no topic or challenge", [md_escape(g.title) for g in found if g.kind == "pitch"]),
         (
-            "Support actions without value for the customer, owner or due date",
+            "Support actions without value for the customer, value for us, owner or due date",
             [f"{md_escape(titles[cid])}: no {', no '.join(what)}" for cid, what in incomplete.items()],
         ),
     ]

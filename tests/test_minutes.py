@@ -42,7 +42,7 @@ def test_minutes_structure_and_cells_survive_hostile_text(tmp_path: Path) -> Non
         "Day 2 (2026-03-03)",
         "Challenges no support action answers",
         "Support actions answering no topic or challenge",
-        "Support actions without value for the customer, owner or due date",
+        "Support actions without value for the customer, value for us, owner or due date",
     ]
     # no user text became markup: no links, emphasis outside our labels, code, or raw HTML but <br>
     inline_types = {c.type for t in tokens if t.type == "inline" for c in t.children or []}
@@ -97,8 +97,9 @@ def test_minutes_gaps_and_commitments(tmp_path: Path) -> None:
     tokens = parse(minutes.minutes_markdown(*records_of(store, acc), today=TODAY))
     assert list_after(tokens, "Challenges no support action answers") == [ids["c2"]["title"]]
     assert list_after(tokens, "Support actions answering no topic or challenge") == [FORMULAS[0]]
-    assert list_after(tokens, "Support actions without value for the customer, owner or due date") == [
-        f"{FORMULAS[0]}: no value for the customer, no owner, no due date"
+    assert list_after(tokens, "Support actions without value for the customer, value for us, owner or due date") == [
+        f"{FORMULAS[0]}: no value for the customer, no value for us, no owner, no due date",
+        "Training: no value for us",
     ]
     commitments = table_after(tokens, "Open commitments")
     assert [row[0] for row in commitments[1:]] == [HOSTILE, "Training"]  # proposed is not a commitment; by due
