@@ -115,11 +115,13 @@ async def test_overrun_turns_the_digits_red(store: BoardStore, board_path: Path)
         clock.advance(15 * 60 + 5)
         assert await wait_for(pilot, lambda: _digits(app).has_class("-overrun"))
         assert _digits(app).value == "-00:05"
+        assert "1 min over" in str(app.screen.query_one("#presenter-item").render())  # in words too
         error = app.get_css_variables()["error"].lower()[:7]
         assert _digits(app).styles.color.hex.lower() == error
         store.timer(ws["id"], "extend", clock.now)
         assert await wait_for(pilot, lambda: not _digits(app).has_class("-overrun"))
         assert _digits(app).value == "04:55"
+        assert "over" not in str(app.screen.query_one("#presenter-item").render())
 
 
 async def test_hidden_votes_and_read_only(store: BoardStore, board_path: Path) -> None:

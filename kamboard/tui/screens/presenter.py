@@ -262,8 +262,9 @@ class PresenterScreen(Screen[None]):
             following.update("")
             return
         state = "" if view.running else "  (paused)"
+        over = f"  {view.status}" if view.overrun else ""  # the digits count on below zero: '5 min over' in words
         self.query_one("#presenter-item", Static).update(
-            f"{item_heading(view.index, view.count, view.lane, str(view.item.get('title', '')))}{state}"
+            f"{item_heading(view.index, view.count, view.lane, str(view.item.get('title', '')))}{state}{over}"
         )
         digits.update(view.label)
         digits.set_class(view.overrun, "-overrun")
