@@ -217,3 +217,31 @@ async def test_keys_typed_right_after_tab_in_the_workshop_editor_go_to_the_next_
         burst(app, "Abc\tXyz")
         assert await wait_for(pilot, lambda: app.focused is not first and getattr(app.focused, "value", "") == "Xyz")
         assert first.value.endswith("Abc") and "X" not in first.value
+
+
+def burst_keys(app: KamboardApp, *keys: events.Key) -> None:
+    """Give the app these keys all at once (see ``burst``), named keys included."""
+    for key in keys:
+        app.post_message(key)
+
+
+def typed(text: str) -> list[events.Key]:
+    return [key_event(character) for character in text]
+
+
+async def test_editing_keys_in_a_burst_act_where_they_were_typed(store: BoardStore) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")
+        backspace = events.Key("backspace", "\x7f")
+        burst_keys(app, *typed("Talenz"), backspace, *typed("t\r"))  # a typo put right at full speed
+        await wait_for_saves(app)
+        assert await wait_for(pilot, lambda: "Talent" in stored_titles(store, "topic"))
+
+
+async def test_ctrl_u_then_a_new_title_in_one_burst_keeps_the_new_title(store: BoardStore) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        burst_keys(app, *typed("e"), events.Key("ctrl+u", "\x15"), *typed("Growth in Europe"))
+        assert await wait_for(pilot, lambda: isinstance(app.focused, Input) and app.focused.value == "Growth in Europe")
+        assert isinstance(app.screen, CardEditor)

@@ -37,6 +37,7 @@ from kamboard.tui.screens.dialogs import SIDE_OPTIONS, confirm_discard
 from kamboard.tui.styles import DIALOG_STYLES
 from kamboard.tui.widgets.letter_select import LetterSelect
 from kamboard.tui.widgets.link_list import LinkList
+from kamboard.tui.widgets.ordered_input import OrderedInput
 from kamboard.tui.widgets.text import literal, multiline
 
 LANE_NOUNS = {"topic": "topic", "challenge": "challenge", "support": "support action"}
@@ -165,7 +166,7 @@ class CardEditor(KeysFollowFocus[dict | None]):  # keys typed before it showed g
 
     def _input(self, name: str, placeholder: str = "") -> Input:
         suggest = name == "owner" and self.owners
-        return Input(
+        return OrderedInput(
             literal(self._text(name)),  # the terminal would obey control characters from the file
             placeholder=placeholder,
             id=f"input-{name}",
@@ -194,7 +195,7 @@ class CardEditor(KeysFollowFocus[dict | None]):  # keys typed before it showed g
             return [Static("No topics or challenges on this account yet.", classes="field-note")]
         linked = set(self.card.get("links") or [])
         return [
-            Input(placeholder="Filter: type words of a title", id="links-filter", compact=True),
+            OrderedInput(placeholder="Filter: type words of a title", id="links-filter", compact=True),
             LinkList(self.link_choices, linked, id="input-links"),
             Label("", id="links-count", classes="field-note"),
         ]

@@ -21,6 +21,7 @@ from kamboard.errors import Conflict
 from kamboard.model import ValidationError
 from kamboard.tui.keys import Key, bindings
 from kamboard.tui.styles import DIALOG_STYLES
+from kamboard.tui.widgets.ordered_input import OrderedInput
 from kamboard.tui.widgets.text import literal
 
 # Human names for card fields in the conflict dialog.
@@ -152,7 +153,7 @@ class TextPrompt(ModalScreen[str | None]):
         with Vertical(id="prompt-dialog", classes="dialog"):
             yield Label(Text(self._title), classes="dialog-title")
             yield Label(Text(self._label), classes="field-label")
-            yield Input(literal(self._value), id="prompt-input")
+            yield OrderedInput(literal(self._value), id="prompt-input")
             yield Label("", id="prompt-error", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("OK (Enter)", variant="primary", id="ok")

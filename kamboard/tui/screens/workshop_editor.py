@@ -32,6 +32,7 @@ from kamboard.tui.screens.dialogs import SIDE_OPTIONS, confirm_discard
 from kamboard.tui.screens.workshop_lists import AgendaList, ItemList, person_line, planned_workshop
 from kamboard.tui.styles import WORKSHOP_STYLES
 from kamboard.tui.widgets.letter_select import LetterSelect
+from kamboard.tui.widgets.ordered_input import OrderedInput
 from kamboard.tui.widgets.text import literal, multiline
 
 Doc = dict[str, Any]
@@ -133,12 +134,12 @@ class ParticipantDialog(_EntryDialog):
 
     def fields(self) -> ComposeResult:
         yield Label("Name", classes="field-label")
-        yield Input(literal(self.entry.get("name", "")), id="entry-name")
+        yield OrderedInput(literal(self.entry.get("name", "")), id="entry-name")
         yield Label("Side", classes="field-label")
         side = self.entry.get("side") or Select.NULL
         yield LetterSelect(SIDE_OPTIONS, value=side, prompt="Not set", id="entry-side")
         yield Label("Role", classes="field-label")
-        yield Input(literal(self.entry.get("role", "")), id="entry-role")
+        yield OrderedInput(literal(self.entry.get("role", "")), id="entry-role")
 
     def result(self) -> Doc:
         side = self.query_one("#entry-side", Select).value
@@ -173,17 +174,17 @@ class AgendaItemDialog(_EntryDialog):
 
     def fields(self) -> ComposeResult:
         yield Label("Title", classes="field-label")
-        yield Input(literal(self.entry.get("title", "")), id="entry-title")
+        yield OrderedInput(literal(self.entry.get("title", "")), id="entry-title")
         yield Label("Works on lane (none: a general item such as a break)", classes="field-label")
         lane = self.entry.get("lane") or Select.NULL
         yield LetterSelect(LANE_OPTIONS, value=lane, prompt="General", id="entry-lane")
         with Horizontal(id="entry-numbers"):
             with Vertical():
                 yield Label("Minutes", classes="field-label")
-                yield Input(str(self.entry.get("minutes", 30)), id="entry-minutes", restrict=r"\d*")
+                yield OrderedInput(str(self.entry.get("minutes", 30)), id="entry-minutes", restrict=r"\d*")
             with Vertical():
                 yield Label("Day of the workshop", classes="field-label")
-                yield Input(str(plan.day_of(self.entry)), id="entry-day", restrict=r"\d*")
+                yield OrderedInput(str(plan.day_of(self.entry)), id="entry-day", restrict=r"\d*")
         yield Label("Notes and decisions (shown in the minutes)", classes="field-label")
         yield TextArea(multiline(self.entry.get("notes", "")), id="entry-notes")
 
@@ -257,7 +258,7 @@ class WorkshopEditor(KeysFollowFocus[Doc | None]):  # keys typed before it showe
         )
 
     def _input(self, name: str, **kwargs: Any) -> Input:
-        return Input(literal(self.initial.get(name, "")), id=f"input-{name}", compact=True, **kwargs)
+        return OrderedInput(literal(self.initial.get(name, "")), id=f"input-{name}", compact=True, **kwargs)
 
     def on_resize(self) -> None:
         # the lists take the rows the other fields leave (the form scrolls below 24 rows)

@@ -6,10 +6,10 @@ Its stylesheet shows it only with the ``-shown`` class; the screen keeps the fil
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from kamboard.tui.widgets.ordered_input import OrderedInput
 
 
-class FilterInput(Input):
+class FilterInput(OrderedInput):
     """An Input shown by ``reveal()``, emptied and hidden by ``conceal()``."""
 
     @property

@@ -10,10 +10,11 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES
 from kamboard.tui.widgets.lane import Lane
+from kamboard.tui.widgets.ordered_input import OrderedInput
 
 Card = dict[str, Any]
 EMPTY_HINT = "No cards yet: press n to add one."
@@ -21,7 +22,7 @@ FILTERED_HINT = "No card matches the filter (Esc clears it)."
 NOUNS = {"topic": "topic", "challenge": "challenge", "support": "support action"}
 
 
-class QuickAdd(Input):
+class QuickAdd(OrderedInput):
     """The field at the foot of a lane that adds cards to it: Enter adds the title typed and
     stays open for the next (``Added``), Enter on an empty field closes it (``Closed``); a paste
     of several lines adds a card per line (``Pasted``).
@@ -83,7 +84,7 @@ class QuickAdd(Input):
         """Whether the field holds text (Esc asks before dropping it)."""
         return bool(self.value.strip())
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         if event.key != "enter":
             return
         event.stop()
