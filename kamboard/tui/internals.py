@@ -138,8 +138,8 @@ class KeysFollowFocus(ModalScreen[ResultType]):
     AUTO_FOCUS = ""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "app.focus_next", "Next field", show=False, priority=True),
-        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True),
+        Binding("tab", "move_focus(1)", "Next field", show=False, priority=True),
+        Binding("shift+tab", "move_focus(-1)", "Previous field", show=False, priority=True),
     ]
 
     _held_keys: tuple[events.Key, ...] = ()
@@ -151,6 +151,16 @@ class KeysFollowFocus(ModalScreen[ResultType]):
             self._held_keys += (event,)
             return
         super()._forward_event(event)
+
+    def action_move_focus(self, step: int) -> None:
+        """Tab / shift+Tab; before any widget had the focus (the first field is still being shown)
+        the key is held with the others, so it moves the focus after the keys typed before it."""
+        if self.focused is None and not self._had_focus:
+            self._held_keys += (events.Key("tab" if step > 0 else "shift+tab", "\t" if step > 0 else None),)
+        elif step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
 
     def set_focus(self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False) -> None:
         super().set_focus(widget, scroll_visible, from_app_focus)

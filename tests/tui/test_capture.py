@@ -245,3 +245,13 @@ async def test_ctrl_u_then_a_new_title_in_one_burst_keeps_the_new_title(store: B
         burst_keys(app, *typed("e"), events.Key("ctrl+u", "\x15"), *typed("Growth in Europe"))
         assert await wait_for(pilot, lambda: isinstance(app.focused, Input) and app.focused.value == "Growth in Europe")
         assert isinstance(app.screen, CardEditor)
+
+
+async def test_a_tab_typed_before_the_editor_is_shown_moves_on_after_the_keys_before_it(store: BoardStore) -> None:
+    app = board_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("l")  # a challenge: title, then notes
+        tab = events.Key("tab", "\t")
+        burst_keys(app, *typed("e"), events.Key("ctrl+u", "\x15"), *typed("Fresh"), tab, *typed("xy"))
+        assert await wait_for(pilot, lambda: getattr(app.focused, "text", None) == "xy")
+        assert app.screen.query_one("#input-title", Input).value == "Fresh"
