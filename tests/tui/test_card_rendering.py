@@ -15,7 +15,7 @@ from kamboard.followup import is_carried_over
 from kamboard.store import BoardStore
 from kamboard.tui.app import KamboardApp
 from kamboard.tui.screens.board import BoardScreen
-from kamboard.tui.widgets.lane import card_rows, drawable
+from kamboard.tui.widgets.card_text import card_rows, drawable
 
 
 def _luminance(color: Color) -> float:

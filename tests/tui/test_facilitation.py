@@ -31,7 +31,7 @@ from kamboard.tui.screens.gaps import GapsScreen
 from kamboard.tui.screens.presenter import PresenterScreen
 from kamboard.tui.screens.voter_picker import VoterPicker
 from kamboard.tui.screens.workshop_editor import WorkshopEditor
-from kamboard.tui.widgets.lane import card_rows
+from kamboard.tui.widgets.card_text import card_rows
 from kamboard.tui.widgets.timer import AgendaTimer
 
 
