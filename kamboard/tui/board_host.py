@@ -20,7 +20,25 @@ Card = dict[str, Any]
 Severity = Literal["information", "warning", "error"]
 
 
-class BoardHost(Protocol):
+class Notices(Protocol):
+    """How a screen tells the user (Textual's toasts; ``report``: an error, one line)."""
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Severity = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None: ...
+
+    def report(self, error: Exception, prefix: str = "") -> None:
+        """``error`` as an error toast."""
+        ...
+
+
+class BoardHost(Notices, Protocol):
     """The board screen as its controllers see it."""
 
     account_id: str
@@ -35,20 +53,6 @@ class BoardHost(Protocol):
     @property
     def all_cards(self) -> dict[str, list[Card]]:
         """The account's cards by lane, as the screen shows them (before the filter and the sort)."""
-        ...
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: Severity = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None: ...
-
-    def report(self, error: Exception, prefix: str = "") -> None:
-        """``error`` as an error toast."""
         ...
 
     def show_cards(self, select: dict[str, str] | None = None, lanes: Iterable[str] = ...) -> None:

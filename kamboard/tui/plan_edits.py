@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from kamboard.errors import BoardError, Conflict
 from kamboard.model import LANE_TITLES, ValidationError
+from kamboard.tui.board_host import Notices
 from kamboard.tui.card_edits import CardDialogs, CardEdits, owner_names
 from kamboard.tui.edits import Edits, Entry, Spot, record
 from kamboard.tui.history import History
@@ -28,7 +29,7 @@ Card = dict[str, Any]
 LINKABLE = ("challenge", "topic")  # what a support action answers, in the card editor's order
 
 
-class PlanView(Protocol):
+class PlanView(Notices, Protocol):
     """The action plan screen as its changes see it."""
 
     @property
@@ -43,18 +44,6 @@ class PlanView(Protocol):
     def reload(self) -> None:
         """Show the plan as the file has it."""
         ...
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: Severity = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None: ...
-
-    def report(self, error: Exception, prefix: str = "") -> None: ...
 
 
 class ActionDialogs(CardDialogs, Protocol):
