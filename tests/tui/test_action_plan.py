@@ -73,9 +73,14 @@ async def move_to(app: Harness, pilot: Any, title: str) -> None:
     await pilot.pause()
 
 
-async def test_grouped_by_status_with_overdue_in_error_colour(tmp_path: Path) -> None:
+def acme_plan(tmp_path: Path) -> tuple[BoardStore, dict[str, Any], Harness]:
+    """The test board, and an app showing ACME's action plan."""
     store, acc = build(tmp_path / "b.json")
-    app = Harness(store, acc["acme"]["id"])
+    return store, acc, Harness(store, acc["acme"]["id"])
+
+
+async def test_grouped_by_status_with_overdue_in_error_colour(tmp_path: Path) -> None:
+    *_, app = acme_plan(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert titles(app) == [
@@ -104,8 +109,7 @@ async def test_grouped_by_status_with_overdue_in_error_colour(tmp_path: Path) ->
 
 
 async def test_hostile_text_is_shown_literally(tmp_path: Path) -> None:
-    store, acc = build(tmp_path / "b.json")
-    app = Harness(store, acc["acme"]["id"])
+    *_, app = acme_plan(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         table = app.screen.query_one(DataTable)
@@ -116,8 +120,7 @@ async def test_hostile_text_is_shown_literally(tmp_path: Path) -> None:
 
 
 async def test_change_status_from_the_keyboard(tmp_path: Path) -> None:
-    store, acc = build(tmp_path / "b.json")
-    app = Harness(store, acc["acme"]["id"])
+    store, acc, app = acme_plan(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await move_to(app, pilot, "Late pilot")
@@ -149,8 +152,7 @@ async def test_change_status_from_the_keyboard(tmp_path: Path) -> None:
 
 
 async def test_filters_by_side_and_owner(tmp_path: Path) -> None:
-    store, acc = build(tmp_path / "b.json")
-    app = Harness(store, acc["acme"]["id"])
+    *_, app = acme_plan(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("s")
@@ -222,8 +224,7 @@ async def test_all_accounts_from_the_start_and_read_only(tmp_path: Path) -> None
 
 
 async def test_reload_shows_other_changes(tmp_path: Path) -> None:
-    store, acc = build(tmp_path / "b.json")
-    app = Harness(store, acc["acme"]["id"])
+    store, acc, app = acme_plan(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         other = BoardStore(tmp_path / "b.json", "other")
@@ -250,8 +251,7 @@ async def type_into(pilot: Any, selector: str, text: str) -> None:
 
 
 async def test_starts_on_an_action_not_a_group_heading(tmp_path: Path) -> None:
-    store, acc = build(tmp_path / "b.json")
-    app = Harness(store, acc["acme"]["id"])
+    *_, app = acme_plan(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert titles(app)[0] == "No status (1)"
@@ -286,8 +286,7 @@ async def test_with_one_account_shown_the_title_takes_the_account_column(tmp_pat
 
 
 async def test_enter_edits_the_action_and_u_undoes_the_edit(tmp_path: Path) -> None:
-    store, acc = build(tmp_path / "b.json")
-    app = Harness(store, acc["acme"]["id"])
+    store, _, app = acme_plan(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await move_to(app, pilot, "Late pilot")
@@ -317,8 +316,7 @@ async def test_enter_edits_the_action_and_u_undoes_the_edit(tmp_path: Path) -> N
 
 
 async def test_an_edit_that_meets_a_colleagues_change_asks_as_on_the_board(tmp_path: Path) -> None:
-    store, acc = build(tmp_path / "b.json")
-    app = Harness(store, acc["acme"]["id"])
+    store, _, app = acme_plan(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await move_to(app, pilot, "Late pilot")
@@ -338,8 +336,7 @@ async def test_an_edit_that_meets_a_colleagues_change_asks_as_on_the_board(tmp_p
 
 
 async def test_status_changes_are_undone_and_a_refused_undo_says_who_changed_what(tmp_path: Path) -> None:
-    store, acc = build(tmp_path / "b.json")
-    app = Harness(store, acc["acme"]["id"])
+    store, _, app = acme_plan(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await move_to(app, pilot, "Late pilot")
