@@ -3,7 +3,8 @@
 A record is seen as a flat map of *paths* to values (``flatten``):
 
 - ``title``                      a plain field (any JSON value, compared whole);
-- ``tags\\0x``, ``links\\0id``     a set element (value ``True``) of ``tags`` / ``links``;
+- ``tags\\0x``, ``links\\0id``     a set element (value ``True``) of ``tags`` / ``links`` / a workshop's
+                                 ``capture`` (the lanes open to participants);
 - ``voters\\0Anna``               a map entry (her vote count);
 - ``agenda\\0<id>``               an item of a keyed list (value ``True``: the item exists);
 - ``agenda\\0<id>\\0minutes``      a field of that item (participants are keyed by name);
@@ -32,7 +33,7 @@ import orjson
 Doc = dict[str, Any]
 VV = dict[str, int]
 SEP = "\x00"
-SETS = frozenset({"tags", "links"})
+SETS = frozenset({"tags", "links", "capture"})  # capture: a workshop's lanes open to participants
 MAPS = frozenset({"voters"})
 ITEMS = {"agenda": "id", "participants": "name"}  # keyed lists: the item field that keys them
 #: a record's change stamps and conflicts to review: what a merge needs, not the record's content

@@ -110,6 +110,7 @@ _WORKSHOP: dict[str, object] = {
     "vote_budget": _INT,
     "vote_per_card": _INT,
     "votes_hidden": _BOOL,
+    "capture": _TEXT_LIST,
     **_STAMPS,
 }
 _EVENT: dict[str, object] = {

@@ -71,6 +71,7 @@ _KIND_FIELDS = {
     "card.move": {"lane", "position"},
     "card.vote": {"votes", "voters", "voted_in"},
     "workshop.timer": {"agenda_state"},
+    "workshop.capture": {"capture"},
 }
 
 

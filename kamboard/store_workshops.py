@@ -214,6 +214,22 @@ class WorkshopOps(StoreBase):
 
         return self._edit_workshop(workshop_id, apply)
 
+    def set_capture(self, workshop_id: str, lane: str, open: bool) -> Doc:
+        """Let participants add cards to ``lane`` (``open``), or no longer. Computed from the
+        workshop on disk inside the transaction, so two facilitators opening two lanes keep both;
+        already so: nothing is written. Returns the workshop."""
+        ws_rules.validate_capture([lane])  # an unknown lane: ValidationError
+        title = model.LANE_TITLES[lane]
+
+        def apply(doc: Doc) -> str:
+            lanes = ws_rules.capture_lanes(doc)
+            if (lane in lanes) == bool(open):
+                raise Unchanged
+            doc["capture"] = ws_rules.validate_capture([*lanes, lane] if open else [x for x in lanes if x != lane])
+            return f"{'opened' if open else 'closed'} capture in {title} for participants"
+
+        return self._edit_workshop(workshop_id, apply, "workshop.capture")
+
     def vote(
         self, card_ref: str, participant: str, workshop_id: str, delta: int = 1, *, base: int | None = None
     ) -> Doc:

@@ -51,6 +51,17 @@ def votes_in(card: Doc, workshop_id: str) -> int:
     return sum(voters_in(card, workshop_id).values())
 
 
+def who_voted(cards: list[Doc], workshop_id: str) -> list[str]:
+    """The names with at least one vote in workshop ``workshop_id``, sorted case-insensitively."""
+    names = {name for card in cards for name in voters_in(card, workshop_id)}
+    return sorted(names, key=lambda name: (name.casefold(), name))
+
+
+def total_votes(cards: list[Doc], workshop_id: str) -> int:
+    """Every vote cast in workshop ``workshop_id`` over ``cards``."""
+    return sum(votes_in(card, workshop_id) for card in cards)
+
+
 def spent(cards: list[Doc], participant: str, workshop_id: str) -> int:
     """Votes ``participant`` has placed in workshop ``workshop_id``."""
     return sum(voters_in(card, workshop_id).get(participant, 0) for card in cards)

@@ -98,6 +98,29 @@ def _count(value: object, field: str, what: str) -> int:
     return number
 
 
+def validate_capture(value: object) -> list[str]:
+    """The lanes where participants may add cards, each once, in board order (``model.LANES``)."""
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple):
+        raise ValidationError("capture", "Capture must be a list of lanes.")
+    unknown = [str(lane) for lane in value if lane not in model.LANES]
+    if unknown:
+        raise ValidationError("capture", f"Unknown lane {unknown[0]!r} for capture: use {', '.join(model.LANES)}.")
+    return [lane for lane in model.LANES if lane in value]
+
+
+def capture_lanes(workshop: Doc) -> list[str]:
+    """The lanes open for capture in ``workshop``, in board order (a merged record may hold another)."""
+    value = workshop.get("capture")
+    return [lane for lane in model.LANES if lane in value] if isinstance(value, list) else []
+
+
+def capture_open(workshop: Doc, lane: str) -> bool:
+    """Participants may add cards to ``lane`` now (the facilitator opened capture there)."""
+    return lane in capture_lanes(workshop)
+
+
 WORKSHOP_FIELDS = (
     "title",
     "start",
@@ -109,6 +132,7 @@ WORKSHOP_FIELDS = (
     "vote_budget",
     "vote_per_card",
     "votes_hidden",
+    "capture",
 )
 
 
@@ -137,6 +161,8 @@ def validate_workshop_fields(fields: dict[str, Any], current: Doc | None = None)
             out[key] = _count(value, key, "Votes per card")
         elif key == "votes_hidden":
             out[key] = bool(value)
+        elif key == "capture":
+            out[key] = validate_capture(value)
     merged = {**(current or {}), **out}
     start, end = str(merged.get("start", "")), str(merged.get("end", ""))
     if start and end and end < start:
