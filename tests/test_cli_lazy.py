@@ -140,7 +140,7 @@ def test_help_lists_the_commands_as_when_every_module_is_loaded(board: Path) -> 
     assert lazy.returncode == 0, lazy.stderr
     assert lazy.stdout == run_kamboard("--help", cwd=board.parent, load_all=True).stdout
     listed = [line.split()[0] for line in lazy.stdout.split("Commands:\n", 1)[1].splitlines() if line[2:3].strip()]
-    visible = sorted(set(COMMAND_MODULES) - {"open", "merge-driver"})  # the hidden ones stay hidden
+    visible = sorted(set(COMMAND_MODULES) - {"open", "merge-driver", "participant"})  # the hidden ones stay hidden
     assert [word for word in listed if word in COMMAND_MODULES] == visible
     assert "  card       Cards in an account's lanes (topic, challenge, support)." in lazy.stdout
 
@@ -156,5 +156,5 @@ def test_typo_hints_are_as_when_every_module_is_loaded(board: Path, word: str) -
 def test_typo_hints_name_the_visible_commands(board: Path) -> None:
     assert "Did you mean 'merge'?" in run_kamboard("mrge", cwd=board.parent).stderr
     assert "Did you mean 'conflicts'?" in run_kamboard("conflict", cwd=board.parent).stderr
-    visible = ", ".join(sorted(set(COMMAND_MODULES) - {"open", "merge-driver"}))
+    visible = ", ".join(sorted(set(COMMAND_MODULES) - {"open", "merge-driver", "participant"}))
     assert f"No such command or file 'zzz'. Commands: {visible}." in run_kamboard("zzz", cwd=board.parent).stderr

@@ -314,6 +314,8 @@ COMMAND_MODULES = {
     "git-setup": "kamboard.cli.merge",
     "merge-driver": "kamboard.cli.merge",
     "conflicts": "kamboard.cli.merge",
+    "serve": "kamboard.cli.serve",
+    "participant": "kamboard.cli.serve",
 }
 
 

@@ -1,0 +1,159 @@
+"""`kamboard serve` (the board in browsers, one link per seat) and the hidden `kamboard participant`.
+
+The server and its libraries (aiohttp, textual-serve) load only when `serve` runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import re
+import socket
+from typing import Any
+
+import click
+
+from .. import workshop as rules
+from ..model import printable
+from .base import CliError, board_options, checked_user, cli, echo, settings
+
+Doc = dict[str, Any]
+NETWORK_WARNING = "Anyone on that network who has a link can join the board."
+STOP_HINT = "Press Ctrl+C to stop; the links end with it."
+HOST_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,253}|\[?[0-9A-Fa-f:.]{2,45}(%[A-Za-z0-9]+)?\]?")
+
+
+@cli.command("serve")
+@click.argument("file", required=False)
+@click.option("--account", required=True, metavar="NAME", help="The account whose board is served.")
+@click.option(
+    "--workshop", "ref", default=None, metavar="WORKSHOP", help="Which workshop (default: the one `present` follows)."
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (others: a warning).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free).")
+@click.option("--facilitator", default=None, metavar="NAME", help="The facilitator's name (default: the user).")
+@click.option("--max-sessions", type=click.IntRange(1, 1000), default=30, show_default=True, help="Sessions at once.")
+@click.option("--no-qr", is_flag=True, help="Print the links only, no QR codes.")
+@board_options
+def serve(
+    file: str | None,
+    account: str,
+    ref: str | None,
+    host: str,
+    port: int,
+    facilitator: str | None,
+    max_sessions: int,
+    no_qr: bool,
+) -> None:
+    """Serve ACCOUNT's board to browsers: one link per workshop participant and one for you.
+
+    Each link acts as its person (their votes, their name on changes) until the server stops
+    (Ctrl+C); every start makes new links. Listens on 127.0.0.1 unless --host says otherwise.
+    """
+    from ..store import BoardStore
+
+    conf = settings()
+    path = os.path.abspath(file or conf.path)
+    store = BoardStore(path, conf.author, readonly=True)
+    if store.damage:
+        raise CliError(store.readonly_reason)
+    doc_account = store.account(account)
+    doc = pick(store, doc_account, ref)
+    people = [str(p.get("name", "")) for p in doc.get("participants") or []]
+    if not people:
+        raise CliError(
+            f"The workshop {doc.get('title', '')!r} has no participants; add participants first: "
+            f"kamboard workshop edit {doc['id'][:8]} --participant NAME"
+        )
+    lead = checked_user(facilitator) if facilitator is not None else conf.author
+
+    from ..serve.links import SeatBook, is_loopback, link_host, make_seats, url
+
+    sock = listen(host, port)
+    port = sock.getsockname()[1]
+    seats = make_seats(people, lead)
+    shown_host = link_host(host)
+    links = [(seat, url(shown_host, port, seat.token)) for seat in seats]
+    for seat, link in links:
+        click.echo(f"{printable(seat.label)}\t{printable(link)}")  # the tab stays a tab
+    if not no_qr:
+        from ..serve.qr import qr_text
+
+        for seat, link in links:
+            echo("")
+            echo(seat.label)
+            click.echo(qr_text(link))
+    echo("")
+    if not is_loopback(host):
+        echo(NETWORK_WARNING)
+    echo(STOP_HINT)
+
+    from ..serve.web import KamboardServer, seat_command
+
+    server = KamboardServer(
+        SeatBook(seats),
+        lambda seat: seat_command(seat, path, doc_account["id"], doc["id"]),
+        title=str(doc.get("title", "kamboard")),
+        max_sessions=max_sessions,
+    )
+    server.run(sock)
+
+
+def pick(store: Any, account: Doc, ref: str | None) -> Doc:
+    """The workshop to serve: ``ref``, else the one `kamboard present` follows, of ``account``."""
+    from .workshop import find_workshop
+
+    doc: Doc | None
+    if ref:
+        doc = find_workshop(store, ref)
+        if doc is not None and doc.get("account_id") != account["id"]:
+            raise CliError(f"The workshop {doc.get('title', '')!r} is not one of {account['name']!r}.")
+    else:
+        doc = rules.pick_workshop(store.workshops(account["id"]), dt.date.today())
+    if doc is None:
+        raise CliError(f"No workshop for {account['name']!r}: add one with `kamboard workshop add ACCOUNT`.")
+    return doc
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to ``host``:``port`` and listening, or a one-line error."""
+    if not HOST_PATTERN.fullmatch(host):
+        raise CliError(f"--host {host!r} is not an address or host name.")
+    try:
+        infos = socket.getaddrinfo(host.strip("[]") or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError, ValueError):
+        raise CliError(f"--host {host!r} is not an address or host name this machine can listen on.") from None
+    infos.sort(key=lambda info: info[0] != socket.AF_INET)  # localhost: IPv4 first, as browsers try it
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+        sock.listen(128)
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise CliError(f"port {port} is in use: pick another with --port") from None
+        if exc.errno == errno.EADDRNOTAVAIL:
+            raise CliError(f"--host {host!r} is not an address of this machine.") from None
+        if exc.errno == errno.EACCES:
+            raise CliError(f"port {port} needs special rights: pick one above 1023 with --port") from None
+        raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    return sock
+
+
+@cli.command("participant", hidden=True)
+@click.argument("file")
+@click.option("--account-id", required=True, metavar="ID")
+@click.option("--workshop", "workshop_id", required=True, metavar="ID")
+@click.option("--as", "person", required=True, metavar="NAME")
+def participant(file: str, account_id: str, workshop_id: str, person: str) -> None:
+    """One participant's session (what a participant's link of `kamboard serve` runs)."""
+    try:
+        from ..tui.participant import run_participant
+    except ImportError as exc:
+        raise CliError(f"The participant view cannot start: {exc}.") from None
+    code = run_participant(file, account_id, workshop_id, checked_user(person))
+    if code:
+        raise click.exceptions.Exit(code)
