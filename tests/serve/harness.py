@@ -135,10 +135,16 @@ class ServeProcess:
         """The server's child processes that still run: its sessions."""
         return [pid for pid in children_of(self.pid) if alive(pid)]
 
-    def stop(self, timeout: float = 30.0) -> int:
-        """Ctrl+C (SIGINT) and wait; killed when it has not ended within ``timeout``. The exit code."""
+    def stop(self, timeout: float = 30.0, *, group: bool = False) -> int:
+        """Ctrl+C (SIGINT) and wait; killed when it has not ended within ``timeout``. The exit code.
+
+        ``group``: to the server and its sessions at once, as a terminal's Ctrl+C does (the server
+        runs in a process group of its own); else to the server alone, which ends its sessions."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            if group:
+                os.killpg(self.process.pid, signal.SIGINT)
+            else:
+                self.process.send_signal(signal.SIGINT)
             try:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
@@ -174,6 +180,7 @@ def start_serve(
         text=True,
         env=serve_env(env),
         cwd=ROOT,
+        start_new_session=True,  # its own process group: a group Ctrl+C reaches it and its sessions only
     )
     served = ServeProcess(process)
     served.wait_ready()
