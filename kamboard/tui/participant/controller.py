@@ -1,0 +1,259 @@
+"""What a participant's session does, without Textual: follow the facilitator, vote, quick-add.
+
+``Participation`` holds what the participant sees (the workshop, the account's cards, the lane
+shown) and makes their changes: a vote is checked against the rules on the cards as shown
+(refused at once with a short notice, nothing written), shown at once, and given to the saver
+(``kamboard.tui.saver.Saver``: one job at a time, in order, off the UI thread) with the
+participant's own votes on that card as the base. Presses faster than the file take are
+queued in order; each builds on the one before it. Once the saver is idle the cards are read
+again from the file. The screen is a ``Host``: it draws, and shows notices.
+
+No message here names the board file's path: errors from the store are told with "the board
+file" in its place (``safe_message``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from kamboard import voting
+from kamboard import workshop as rules
+from kamboard.errors import BoardError, Conflict
+from kamboard.model import LANE_TITLES, LANES, ValidationError
+
+if TYPE_CHECKING:
+    from kamboard.store import BoardStore
+
+Doc = dict[str, Any]
+BOARD_FILE = "the board file"
+CAPTURE_CLOSED = "Adding cards is closed for this lane (the facilitator opens it)"
+
+
+class Host(Protocol):
+    """The participant screen as the controller sees it."""
+
+    def notify_user(self, message: str, error: bool = False) -> None:
+        """A short notice (user text in it shown literally)."""
+        ...
+
+    def redraw(self) -> None:
+        """Show the controller's state anew."""
+        ...
+
+
+class Saves(Protocol):
+    """The saver (``kamboard.tui.saver.Saver``) as used here."""
+
+    @property
+    def busy(self) -> bool: ...
+
+    def submit(
+        self,
+        label: str,
+        run: Callable[[BoardStore], Any],
+        done: Callable[[Any], None] | None = None,
+        failed: Callable[[Exception], None] | None = None,
+    ) -> None: ...
+
+    def when_idle(self, callback: Callable[[], None]) -> None: ...
+
+
+class NotSaved(BoardError):
+    """A vote not made because the one before it on the same card was refused (already told)."""
+
+
+def safe_message(error: Exception, store: Any) -> str:
+    """The error's message with every spelling of the board file's path replaced."""
+    text = error.message if isinstance(error, ValidationError) else str(error)
+    names = {str(getattr(store, "path", "") or ""), str(getattr(store, "name", "") or "")}
+    names |= {os.path.abspath(n) for n in set(names) if n}
+    for name in sorted((n for n in names if n), key=len, reverse=True):
+        text = text.replace(name, BOARD_FILE)
+    for name in {os.path.basename(n) for n in names if n}:
+        if name:
+            text = text.replace(name, BOARD_FILE)
+    return text
+
+
+def votes_left(cards: list[Doc], person: str, workshop: Doc) -> str:
+    """'3 of 5 votes left'."""
+    budget = voting.rules_of(workshop).budget
+    left = max(0, voting.remaining(cards, person, workshop))
+    return f"{left} of {budget} vote{'' if budget == 1 else 's'} left"
+
+
+def refusal(cards: list[Doc], card: Doc, person: str, workshop: Doc, delta: int) -> str:
+    """Why the participant cannot vote ``delta`` on ``card`` now ('' : they can)."""
+    if voting.rules_of(workshop).budget <= 0:
+        return "No voting in this workshop."
+    mine = voting.voters_in(card, str(workshop.get("id", ""))).get(person, 0)
+    if delta < 0 and mine <= 0:
+        return "You have no vote on this card to take back."
+    if delta > 0 and voting.remaining(cards, person, workshop) <= 0:
+        return f"No votes left: you have used all {voting.rules_of(workshop).budget}."
+    if delta > 0 and mine >= voting.rules_of(workshop).per_card:
+        return f"At most {voting.rules_of(workshop).per_card} votes on one card."
+    return ""
+
+
+class Participation:
+    """One participant's session: what they see and the changes they make."""
+
+    def __init__(self, host: Host, store: Any, saver: Saves, account_id: str, workshop_id: str, person: str) -> None:
+        self.host = host
+        self.store = store
+        self.saver = saver
+        self.account_id = account_id
+        self.workshop_id = workshop_id
+        self.person = person
+        self.workshop: Doc = {}
+        self.cards: list[Doc] = []
+        self.account_name = ""
+        self.error = ""
+        self.lane = LANES[0]  # the lane shown
+        self.cursor = 0  # the highlighted card of the lane shown
+        self._followed: tuple[int, str] | None = None  # the facilitator's (item index, lane) last followed
+        self._shown = -1  # the store's parse last read
+        self._failed: set[str] = set()  # cards whose last vote was refused (saver thread)
+
+    # ---- reading -----------------------------------------------------------------------------
+    def reload(self, force: bool = False) -> bool:
+        """Read the workshop and the cards if the file changed since (``force``: anyway); while
+        votes are being saved only the workshop (the cards as shown hold the votes on their way).
+        Returns whether anything was read."""
+        try:
+            with self.store.snapshot() as generation:
+                if generation == self._shown and not force:
+                    return False
+                self.workshop = self.store.workshop(self.workshop_id)
+                if not self.saver.busy:
+                    self.cards = self.store.cards(self.account_id)
+                    self._shown = generation
+                self.account_name = str(self.store.account(self.account_id).get("name", ""))
+            self.error = ""
+        except BoardError as exc:
+            self.error = safe_message(exc, self.store)
+        return True
+
+    def follow(self, view: rules.TimerView) -> bool:
+        """Show the lane of the facilitator's current item when the item or its lane changed
+        (an item without a lane leaves the lane as the participant picked it). Returns whether
+        the lane shown changed."""
+        now = (view.index, view.lane)
+        if now == self._followed:
+            return False
+        self._followed = now
+        if view.lane in LANES and view.lane != self.lane:
+            self.lane = view.lane
+            self.cursor = 0
+            return True
+        return False
+
+    def lane_cards(self) -> list[Doc]:
+        """The cards of the lane shown, in board order."""
+        return [c for c in self.cards if c.get("lane") == self.lane]
+
+    def current_card(self) -> Doc | None:
+        cards = self.lane_cards()
+        if not cards:
+            return None
+        self.cursor = max(0, min(self.cursor, len(cards) - 1))
+        return cards[self.cursor]
+
+    def budget(self) -> str:
+        return votes_left(self.cards, self.person, self.workshop) if self.workshop else ""
+
+    def capture_open(self) -> bool:
+        return bool(self.workshop) and rules.capture_open(self.workshop, self.lane)
+
+    # ---- moving ------------------------------------------------------------------------------
+    def move(self, step: int) -> None:
+        count = len(self.lane_cards())
+        self.cursor = max(0, min(self.cursor + step, count - 1)) if count else 0
+
+    def switch_lane(self, step: int, view: rules.TimerView) -> bool:
+        """Another lane (left/right), only while the current item has none."""
+        if view.lane in LANES:
+            self.host.notify_user(f"The facilitator's item is on {LANE_TITLES[view.lane]}: the lane follows it.")
+            return False
+        self.lane = LANES[(LANES.index(self.lane) + step) % len(LANES)]
+        self.cursor = 0
+        return True
+
+    # ---- voting ------------------------------------------------------------------------------
+    def vote(self, delta: int, card: Doc | None = None) -> None:
+        """Add (1) or take back (-1) one of the participant's votes on ``card`` (the highlighted one)."""
+        card = card or self.current_card()
+        if card is None:
+            self.host.notify_user("No card to vote on in this lane.")
+            return
+        if not self.workshop:
+            self.host.notify_user(self.error or "The workshop could not be read.", error=True)
+            return
+        why = refusal(self.cards, card, self.person, self.workshop, delta)
+        try:
+            if not why:
+                fields = voting.cast(self.cards, card, self.person, self.workshop, delta)
+        except ValidationError as exc:
+            why = exc.message
+        if why:
+            self.host.notify_user(why)
+            return
+        base = voting.voters_in(card, self.workshop_id).get(self.person, 0)
+        card.update(fields)  # shown at once
+        self.host.redraw()
+        card_id, title = str(card["id"]), str(card.get("title", ""))
+        person, workshop_id = self.person, self.workshop_id
+
+        def job(store: BoardStore) -> Doc:
+            if card_id in self._failed:
+                raise NotSaved("")
+            try:
+                return store.vote(card_id, person, workshop_id, delta, base=base)
+            except Exception:
+                self._failed.add(card_id)
+                raise
+
+        def failed(exc: Exception) -> None:
+            if isinstance(exc, NotSaved):
+                return  # the refusal of the vote it built on was told
+            if isinstance(exc, Conflict):
+                self.host.notify_user(f"Your votes on {title!r} changed in another window; shown as saved.", True)
+            else:
+                self.host.notify_user(f"Vote not saved: {safe_message(exc, self.store)}", True)
+
+        self.saver.submit("vote", job, None, failed)
+        self.saver.when_idle(self.settle)
+
+    def settle(self) -> None:
+        """Every vote is answered: show the cards as the file holds them."""
+        self._failed.clear()
+        self.reload(force=True)
+        self.host.redraw()
+
+    # ---- quick-add ---------------------------------------------------------------------------
+    def add(self, title: str) -> bool:
+        """Add a card titled ``title`` to the lane shown, if capture is open there. Returns
+        whether it was given to the saver (False: refused, told why)."""
+        title = " ".join(title.split())
+        if not title:
+            return False
+        if not self.capture_open():
+            self.host.notify_user(f"{CAPTURE_CLOSED}; your text is kept.")
+            return False
+        lane, account_id, workshop_id = self.lane, self.account_id, self.workshop_id
+
+        def job(store: BoardStore) -> Doc:
+            return store.add_card(account_id, lane, title, workshop_id=workshop_id)
+
+        def done(_card: Doc) -> None:
+            self.host.notify_user(f"Added to {LANE_TITLES[lane]}: {title}")
+
+        def failed(exc: Exception) -> None:
+            self.host.notify_user(f"Card not added: {safe_message(exc, self.store)}", True)
+
+        self.saver.submit("add a card", job, done, failed)
+        self.saver.when_idle(self.settle)
+        return True
