@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from kamboard import workshop as rules
 from kamboard.errors import BoardError, Conflict
-from kamboard.model import LANES, ValidationError
+from kamboard.model import LANE_TITLES, LANES, ValidationError
 from kamboard.tui.edits import Edits
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ def backlinks_of(cards: list[Doc]) -> dict[str, set[str]]:
 
 
 class Facilitation:
-    """The board's workshop and its keys (w, W, t, ], [, +, N)."""
+    """The board's workshop and its keys (w, W, t, ], [, +, N, o)."""
 
     def __init__(
         self,
@@ -135,6 +135,22 @@ class Facilitation:
                 on_start()
 
         self.edits.save("Timer not saved", "", None, run, done)
+
+    def toggle_capture(self, workshop: Doc, lane: str) -> None:
+        """o: open ``lane`` for participants to add cards, or close it again. Shown at once; the
+        store sets the same on the file as it is then (a colleague's toggles of other lanes stay)."""
+        opening = not rules.capture_open(workshop, lane)
+        lanes = rules.capture_lanes(workshop)
+        shown = [*lanes, lane] if opening else [x for x in lanes if x != lane]
+        self.host.show_workshop({**workshop, "capture": rules.validate_capture(shown)})
+        workshop_id = workshop["id"]
+
+        def run(store: BoardStore, _base: Doc | None) -> Doc:
+            return store.set_capture(workshop_id, lane, opening)
+
+        self.edits.save("Capture not saved", "", None, run, follows=False)
+        title = LANE_TITLES[lane]
+        self.host.notify(f"Participants can add cards to {title}" if opening else f"Capture closed in {title}")
 
     def edit_workshop(self, new: bool = False) -> None:
         """The workshop editor on the board's workshop (``new``, or none yet: plan one; after an

@@ -290,7 +290,7 @@ async def test_new_keys_are_in_the_help_and_the_palette(store: BoardStore) -> No
         await pilot.pause()
         titles = {c.title for c in app.get_system_commands(app.screen)}
         workshop_keys = [k for k in BoardScreen.KEYS if k.group in ("Workshop", "Voting") or k.id == "board.gaps"]
-        assert len(workshop_keys) == 15  # with N: notes on the current agenda item
+        assert len(workshop_keys) == 16  # with N: notes on the current agenda item, o: capture
         for key in workshop_keys:
             assert (key.palette or key.description) in titles
             assert key.id and key.tooltip

@@ -217,7 +217,7 @@ class BoardScreen(Screen[None]):
         if self.voter not in names:
             self.voter = ""
         shown = self.facilitation.timer_shown()
-        if self._bar is None and (shown or self.voter):
+        if self._bar is None and (shown or self.voter or (workshop or {}).get("capture")):
             self._bar = WorkshopBar(self.app.clock)
             self.mount(self._bar, after=self._banner)
         if self._bar is not None:
@@ -381,6 +381,10 @@ class BoardScreen(Screen[None]):
     def action_agenda_notes(self) -> None:
         if not self._refuse_readonly() and (ws := self.facilitation.need(agenda=True)) is not None:
             self.facilitation.agenda_notes(ws)
+
+    def action_capture(self) -> None:
+        if not self._refuse_readonly() and (ws := self.facilitation.need()) is not None:
+            self.facilitation.toggle_capture(ws, self.current)
 
     @on(AgendaTimer.ItemChanged)
     def _agenda_moved(self, event: AgendaTimer.ItemChanged) -> None:
