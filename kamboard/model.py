@@ -60,6 +60,7 @@ FIELD_LABELS = {
     "vote_budget": "votes per person",
     "vote_per_card": "votes per card",
     "votes_hidden": "hidden votes",
+    "capture": "capture for participants",
     "archived": "archived",
 }
 CARD_DEFAULTS: dict[str, Any] = {
