@@ -30,10 +30,16 @@ HOST_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,253}|\[?[0-9A-Fa-f:.]{2,45}(%[A-Za-
 @click.option(
     "--workshop", "ref", default=None, metavar="WORKSHOP", help="Which workshop (default: the one `present` follows)."
 )
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (others: a warning).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free).")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, metavar="ADDRESS", help="Listen here; not loopback: a warning."
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, metavar="PORT", help="0: any free port."
+)
 @click.option("--facilitator", default=None, metavar="NAME", help="The facilitator's name (default: the user).")
-@click.option("--max-sessions", type=click.IntRange(1, 1000), default=30, show_default=True, help="Sessions at once.")
+@click.option(
+    "--max-sessions", type=click.IntRange(1, 1000), default=30, show_default=True, metavar="N", help="Sessions at once."
+)
 @click.option("--no-qr", is_flag=True, help="Print the links only, no QR codes.")
 @board_options
 def serve(

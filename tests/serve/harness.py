@@ -76,6 +76,15 @@ def wait_until(condition: Callable[[], bool], timeout: float = 20.0, what: str =
         time.sleep(0.1)
 
 
+async def eventually(condition: Callable[[], bool], timeout: float = 20.0, what: str = "condition") -> None:
+    """:func:`wait_until` for async tests: the event loop (and the screens' readers) keep running."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting ({timeout:.0f} s) for {what}")
+        await asyncio.sleep(0.1)
+
+
 class ServeProcess:
     """A running `kamboard serve`; its output is read continuously (the pipes never fill)."""
 
@@ -190,7 +199,8 @@ def start_serve(
 class ScreenClient:
     """One browser session without a browser: a websocket to the server and a pyte screen."""
 
-    def __init__(self, port: int, token: str, width: int = 100, height: int = 30) -> None:
+    def __init__(self, port: int, token: str, width: int = 100, height: int = 30, *, query: str = "") -> None:
+        self.query = query  # more of the query string (a test trying to pass for someone else)
         self.port = port
         self.token = token
         self.width = width
@@ -205,7 +215,8 @@ class ScreenClient:
 
     @property
     def ws_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/ws/{self.token}?width={self.width}&height={self.height}"
+        extra = f"&{self.query}" if self.query else ""
+        return f"http://127.0.0.1:{self.port}/ws/{self.token}?width={self.width}&height={self.height}{extra}"
 
     async def connect(self) -> ScreenClient:
         """Open the websocket (raises ``aiohttp.WSServerHandshakeError`` with ``.status`` when refused),

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from harness import ScreenClient, ServeProcess, alive, start_serve, wait_until
+from harness import ScreenClient, ServeProcess, alive, eventually, start_serve
 
+from kamboard import voting
 from kamboard.store import BoardStore
 
 pytestmark = pytest.mark.slow
@@ -92,7 +93,7 @@ async def test_the_facilitator_link_opens_the_board_and_closing_it_ends_the_proc
         assert [message[0] for message in client.texts if message[0] == "pong"] == ["pong"]
     finally:
         await client.close()
-    wait_until(lambda: server.children() == [], what="the session's process to end")
+    await eventually(lambda: server.children() == [], what="the session's process to end")
 
 
 async def test_the_session_limit_refuses_more_with_a_clear_page(board: Path) -> None:
@@ -107,7 +108,7 @@ async def test_the_session_limit_refuses_more_with_a_clear_page(board: Path) -> 
             assert len(served.children()) == 1
         finally:
             await first.close()
-        wait_until(lambda: served.children() == [], what="the first session to end")
+        await eventually(lambda: served.children() == [], what="the first session to end")
         again = await ScreenClient(served.port, served.token(FACILITATOR)).connect()  # its place is free again
         try:
             await again.wait_for("Nurse shortage", timeout=30)
@@ -127,8 +128,57 @@ async def test_ctrl_c_stops_the_server_and_every_session(board: Path, group: boo
     finally:
         code = served.stop(group=group)
     assert code == 0, served.errors
-    wait_until(lambda: not any(alive(pid) for pid in sessions), what="the sessions' processes to end")
+    await eventually(lambda: not any(alive(pid) for pid in sessions), what="the sessions' processes to end")
     for client in clients:
         await client.closed.wait()
         await client.close()
     assert "Traceback" not in served.errors
+
+
+# participants (their sessions run kamboard.tui.participant)
+def card_state(path: Path) -> list[tuple[str, str, str]]:
+    """Every card's id, lane and title: what deleting or editing would change."""
+    return sorted((c["id"], c["lane"], c["title"]) for c in BoardStore(path).cards())
+
+
+def voters(path: Path) -> dict[str, int]:
+    store = BoardStore(path)
+    workshop_id = store.workshops()[0]["id"]
+    card = next(c for c in store.cards() if c["title"] == "Nurse shortage")
+    return voting.voters_in(card, workshop_id)
+
+
+async def test_each_participant_votes_as_themselves(board: Path, server: ServeProcess) -> None:
+    # Ann's link with a query that names someone else: the token alone says who it is
+    ann = ScreenClient(server.port, server.token("Ann"), query="as=Bo&person=Bo&user=Bo")
+    bo = ScreenClient(server.port, server.token("Bo"))
+    for client in (ann, bo):
+        await client.connect()
+    try:
+        await ann.wait_for(lambda s: "you are Ann" in s and "Nurse shortage" in s, timeout=30)
+        await bo.wait_for(lambda s: "you are Bo" in s and "Nurse shortage" in s, timeout=30)
+        await ann.press("v")
+        await eventually(lambda: voters(board) == {"Ann": 1}, what="Ann's vote in the file")
+        await bo.press("v", "v")
+        await eventually(lambda: voters(board) == {"Ann": 1, "Bo": 2}, what="Bo's votes in the file")
+        await ann.wait_for("4 of 5 votes left")
+        await bo.wait_for("3 of 5 votes left")
+    finally:
+        await ann.close()
+        await bo.close()
+    card = next(c for c in BoardStore(board).cards() if c["title"] == "Nurse shortage")
+    assert card["updated_by"] in ("Ann", "Bo")
+
+
+async def test_a_participant_cannot_delete_or_edit_a_card(board: Path, server: ServeProcess) -> None:
+    before = card_state(board)
+    client = await ScreenClient(server.port, server.token("Ann")).connect()
+    try:
+        await client.wait_for("Nurse shortage", timeout=30)
+        await client.press("d", "delete", "backspace", "e", "enter", "D", "x")
+        await client.press("v")  # keys are read in order: once this vote lands, those were handled
+        await eventually(lambda: voters(board) == {"Ann": 1}, what="the vote after the other keys")
+        assert "Nurse shortage" in await client.wait_for("4 of 5 votes left")
+    finally:
+        await client.close()
+    assert card_state(board) == before
