@@ -39,13 +39,15 @@ def cut(title: str, width: int) -> str:
 
 
 def vote_marks(card: Doc, workshop: Doc, person: str) -> str:
-    """'you ●●  all 7': the participant's votes, and the total once revealed ('all ?' while hidden)."""
+    """'you ●●   all 7': the participant's votes (room for as many as one card may take, so the
+    rows line up) and the total once revealed ('all ?' while hidden); '' when neither."""
     mine = voting.voters_in(card, str(workshop.get("id", ""))).get(person, 0)
     total = voting.display_votes(card, workshop)
-    parts = [f"you {'●' * mine}" if mine else ""]
-    if total:
-        parts.append(f"all {total}")
-    return "  ".join(p for p in parts if p)
+    if not mine and not total:
+        return ""
+    room = 4 + max(mine, voting.rules_of(workshop).per_card)
+    own = (f"you {'●' * mine}" if mine else "").ljust(room)
+    return f"{own}  {f'all {total}' if total else '':>6}"
 
 
 def row_text(card: Doc, workshop: Doc, person: str, width: int, cursor: bool) -> Text:

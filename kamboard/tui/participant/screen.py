@@ -38,7 +38,7 @@ How to take part
   V  or tap −     take one of your votes back
   n               add a card (while the facilitator allows it)
   Enter / Esc     add the card typed / close the field
-  ← →             look at another lane (while the agenda item has none)
+  ← →             another lane (when the agenda item has none)
   ctrl+q          leave
 
 The lane follows the facilitator's agenda. Vote totals show once the
@@ -86,7 +86,7 @@ class ParticipantScreen(Screen[None]):
         Binding("n", "add", "Add a card"),
         Binding("left", "lane(-1)", "Lane", show=False),
         Binding("right", "lane(1)", "Lane", show=False),
-        Binding("escape", "close_add", "Close", show=False),
+        Binding("escape", "close_add", "Close the field"),
         Binding("question_mark", "help", "Help"),
     ]
 
@@ -218,6 +218,7 @@ class ParticipantScreen(Screen[None]):
             self.notify_user(CAPTURE_CLOSED)
             return
         self._adding = True
+        self.refresh_bindings()
         field = self.query_one("#p-input", OrderedInput)
         field.display = True
         self._draw_add()
@@ -233,6 +234,10 @@ class ParticipantScreen(Screen[None]):
         if self.ctl.add(event.value):
             field.value = ""
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc (and its footer entry) only while the quick-add field is open."""
+        return self._adding if action == "close_add" else True
+
     def action_close_add(self) -> None:
         if self._adding:
             self._close_field()
@@ -240,6 +245,7 @@ class ParticipantScreen(Screen[None]):
     def _close_field(self) -> None:
         field = self.query_one("#p-input", OrderedInput)
         self._adding = False
+        self.refresh_bindings()
         field.display = False
         self.set_focus(None)
         self._draw_add()
