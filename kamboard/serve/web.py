@@ -77,6 +77,12 @@ class Session(AppService):
     async def on_packed(self, payload: bytes) -> None:
         return None  # file chunks: nothing is delivered
 
+    async def run(self) -> None:
+        """Relay the app's output; when its process ends (or never started), close the page's socket."""
+        await super().run()
+        with contextlib.suppress(Exception):
+            await self.remote_close()
+
     @property
     def process(self) -> asyncio.subprocess.Process | None:
         return self._process

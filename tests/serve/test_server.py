@@ -182,3 +182,17 @@ async def test_a_participant_cannot_delete_or_edit_a_card(board: Path, server: S
     finally:
         await client.close()
     assert card_state(board) == before
+
+
+async def test_a_session_that_cannot_start_closes_its_page(board: Path, server: ServeProcess) -> None:
+    store = BoardStore(board, "setup")
+    workshop = store.workshops()[0]
+    store.update_workshop(workshop["id"], {"participants": [p for p in workshop["participants"] if p["name"] != "Ann"]})
+    client = await ScreenClient(server.port, server.token("Ann")).connect()  # Ann's link, made before
+    try:
+        await eventually(client.closed.is_set, timeout=30, what="the server to close the socket")
+    finally:
+        await client.close()
+    assert voters(board) == {}
+    assert "Ann" not in client.screen_text()
+    await eventually(lambda: server.children() == [], what="the failed session to be gone")
