@@ -9,6 +9,7 @@ import datetime as dt
 import errno
 import os
 import re
+import shutil
 import socket
 from typing import Any
 
@@ -81,15 +82,14 @@ def serve(
     seats = make_seats(people, lead)
     shown_host = link_host(host)
     links = [(seat, url(shown_host, port, seat.token)) for seat in seats]
+    if not no_qr:  # the codes first, side by side: the links and the hints end on screen
+        from ..serve.qr import qr_grid
+
+        width = shutil.get_terminal_size((80, 24)).columns
+        click.echo(qr_grid([(printable(seat.label), link) for seat, link in links], width))
+        echo("")
     for seat, link in links:
         click.echo(f"{printable(seat.label)}\t{printable(link)}")  # the tab stays a tab
-    if not no_qr:
-        from ..serve.qr import qr_text
-
-        for seat, link in links:
-            echo("")
-            echo(seat.label)
-            click.echo(qr_text(link))
     echo("")
     if not is_loopback(host):
         echo(NETWORK_WARNING)

@@ -30,3 +30,37 @@ def qr_text(url: str) -> str:
     for top, bottom in zip(rows[::2], rows[1::2], strict=True):
         lines.append("".join(CHARS[(not t, not b)] for t, b in zip(top, bottom, strict=True)))
     return "\n".join(lines)
+
+
+GAP = 2  # columns between codes side by side
+
+
+def qr_grid(items: list[tuple[str, str]], width: int) -> str:
+    """``(label, url)`` pairs as QR codes side by side, as many per row as fit in ``width``
+    columns (at least one), each under its label (cut to the code's width)."""
+    blocks = [(label, qr_text(link).split("\n")) for label, link in items]
+    out: list[str] = []
+    index = 0
+    while index < len(blocks):
+        row: list[tuple[str, list[str]]] = []
+        used = 0
+        while index < len(blocks):
+            size = len(blocks[index][1][0])
+            if row and used + GAP + size > width:
+                break
+            row.append(blocks[index])
+            used += size + (GAP if row[:-1] else 0)
+            index += 1
+        if out:
+            out.append("")
+        height = max(len(lines) for _, lines in row)
+        cells = [
+            [_cut(label, len(lines[0])), *lines, *[" " * len(lines[0])] * (height - len(lines))] for label, lines in row
+        ]
+        for line in zip(*cells, strict=True):
+            out.append((" " * GAP).join(line).rstrip())
+    return "\n".join(out)
+
+
+def _cut(label: str, size: int) -> str:
+    return label.ljust(size) if len(label) <= size else label[: size - 1] + "…"

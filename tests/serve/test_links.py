@@ -222,14 +222,34 @@ def test_serve_prints_one_link_per_seat_then_the_hint(board: Path, served: list[
     assert "network" not in result.stdout  # loopback: no warning
 
 
-def test_serve_draws_a_qr_code_under_each_name(board: Path, served: list[dict[str, Any]]) -> None:
+def test_qr_codes_stand_side_by_side_as_many_as_fit_each_under_its_name() -> None:
+    items = [(f"Person {i}", f"http://127.0.0.1:8000/?token={'x' * 43}{i}") for i in range(3)]
+    codes = [qr.qr_text(link).split("\n") for _, link in items]
+    size = len(codes[0][0])
+    grid = qr.qr_grid(items, width=2 * size + qr.GAP).split("\n")
+    first, second = grid[: len(codes[0]) + 1], grid[len(codes[0]) + 2 :]
+    assert first[0].split() == ["Person", "0", "Person", "1"]
+    for row, line in enumerate(first[1:]):
+        assert line[:size] == codes[0][row]
+        assert line[size + qr.GAP :].rstrip() == codes[1][row].rstrip()
+    assert grid[len(codes[0]) + 1] == ""  # a blank line between rows of codes
+    assert second[0].rstrip() == "Person 2"
+    assert [line.rstrip() for line in second[1:]] == [line.rstrip() for line in codes[2]]
+    assert len(qr.qr_grid(items, width=10).split("\n")) == 3 * (len(codes[0]) + 1) + 2  # one per row at least
+
+
+def test_serve_draws_the_qr_codes_then_the_links(board: Path, served: list[dict[str, Any]]) -> None:
     result = run("serve", str(board), "--account", "Northbridge", "--port", "0", "--facilitator", "Fran")
     assert result.exit_code == 0, (result.output, result.exception)
     out = result.stdout
-    links_ = [line.split("\t")[1] for line in out.splitlines() if "\t" in line]
+    lines = out.splitlines()
+    links_ = [line.split("\t")[1] for line in lines if "\t" in line]
     assert len(links_) == 4
-    for label, link in zip(["Fran (facilitator)", *PEOPLE], links_, strict=True):
-        assert f"\n{label}\n{qr.qr_text(link)}\n" in out
+    labels = ["Fran (facilitator)", *PEOPLE]
+    grid = qr.qr_grid(list(zip(labels, links_, strict=True)), 80)  # CliRunner: no terminal, 80 columns
+    assert out.startswith(grid + "\n\n")
+    assert lines[-1] == "Press Ctrl+C to stop; the links end with it."
+    assert lines.index(next(line for line in lines if "\t" in line)) > len(grid.split("\n"))
 
 
 def test_serve_on_every_address_warns(board: Path, served: list[dict[str, Any]]) -> None:
