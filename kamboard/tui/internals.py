@@ -115,6 +115,9 @@ class SteadyFooter(Footer):
         super().bindings_changed(screen)
         if screen.app.app_focus and screen is self.screen:  # when Textual rebuilds the keys
             self._shown = shown
+        elif not self.children and self.is_attached and screen is self.screen:
+            # Textual waits for the app's focus; a browser tab not clicked yet showed no keys
+            self.call_after_refresh(self.recompose)
 
 
 class KeysFollowFocus(ModalScreen[ResultType]):

@@ -246,6 +246,23 @@ async def test_the_footer_rebuilds_when_the_keys_change() -> None:
         assert _CountingFooter.rebuilt > before  # Textual's own bindings_changed recomposed it
 
 
+async def test_the_footer_shows_its_keys_before_the_app_has_the_focus() -> None:
+    """A browser tab (textual-serve) not clicked yet: the app is blurred, Textual's footer stays empty."""
+    app = App[None]()
+    async with app.run_test() as pilot:
+        app.app_focus = False
+        await pilot.pause()
+        screen = _TwoButtons()
+        await app.push_screen(screen)
+        footer = screen.query_one(_CountingFooter)
+        for _ in range(200):
+            if footer.children:
+                break
+            await pilot.pause(0.01)
+        assert footer.children
+        assert not app.app_focus
+
+
 # ---------------------------------------------------------------- on_screen_resume before Screen's
 class _Resumed(Screen[None]):
     def __init__(self, keep_styles: bool) -> None:
