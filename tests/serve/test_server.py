@@ -155,8 +155,8 @@ async def test_each_participant_votes_as_themselves(board: Path, server: ServePr
     for client in (ann, bo):
         await client.connect()
     try:
-        await ann.wait_for(lambda s: "you are Ann" in s and "Nurse shortage" in s, timeout=30)
-        await bo.wait_for(lambda s: "you are Bo" in s and "Nurse shortage" in s, timeout=30)
+        await ann.wait_for(lambda s: "You are Ann" in s and "Nurse shortage" in s, timeout=30)
+        await bo.wait_for(lambda s: "You are Bo" in s and "Nurse shortage" in s, timeout=30)
         await ann.press("v")
         await eventually(lambda: voters(board) == {"Ann": 1}, what="Ann's vote in the file")
         await bo.press("v", "v")

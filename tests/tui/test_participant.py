@@ -263,7 +263,7 @@ async def test_titles_show_literally_and_no_path_anywhere(store: BoardStore, boa
         everything = _screen_text(app) + app.title + str(app.sub_title)
         for name in (str(board_path), board_path.name, str(board_path.parent)):
             assert name not in everything
-        assert "kamboard · Spring workshop · ACME · you are Eva" in _screen_text(app)
+        assert "You are Eva · Spring workshop · ACME" in _screen_text(app)
         assert "How to take part" in _screen_text(app)
 
 

@@ -139,7 +139,8 @@ class ParticipantScreen(Screen[None]):
         ctl = self.ctl
         view = self.view
         workshop = ctl.workshop
-        title = f"kamboard · {literal(workshop.get('title', ''))} · {literal(ctl.account_name)} · you are {literal(ctl.person)}"
+        # who you are first: a narrow screen cuts the end of the line, never the name
+        title = f"You are {literal(ctl.person)} · {literal(workshop.get('title', ''))} · {literal(ctl.account_name)}"
         self.query_one("#p-title", Static).update(title)
         self.query_one("#p-item", Static).update(ctl.error or self._item_line(view))
         lane_title = LANE_TITLES.get(ctl.lane, ctl.lane)
