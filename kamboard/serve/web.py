@@ -77,6 +77,10 @@ class Session(AppService):
     async def on_packed(self, payload: bytes) -> None:
         return None  # file chunks: nothing is delivered
 
+    async def set_terminal_size(self, width: int, height: int) -> None:
+        """The browser's size, kept sane: a page sending a huge one cannot make its app eat the memory."""
+        await super().set_terminal_size(*terminal_size(width, height))
+
     async def run(self) -> None:
         """Relay the app's output; when its process ends (or never started), close the page's socket."""
         await super().run()
@@ -196,8 +200,7 @@ class KamboardServer(Server):
 
     async def _serve_session(self, request: web.Request, seat: Seat) -> web.WebSocketResponse:
         websocket = web.WebSocketResponse(heartbeat=15)
-        width = max(20, min(500, to_int(request.query.get("width", ""), 80)))
-        height = max(5, min(300, to_int(request.query.get("height", ""), 24)))
+        width, height = terminal_size(request.query.get("width", ""), request.query.get("height", ""))
         await websocket.prepare(request)
 
         async def close() -> None:
@@ -250,3 +253,8 @@ def to_int(value: str, default: int) -> int:
         return int(value)
     except ValueError:
         return default
+
+
+def terminal_size(width: object, height: object) -> tuple[int, int]:
+    """A terminal size from the browser, as whole numbers within 20-500 columns and 5-300 rows."""
+    return max(20, min(500, to_int(str(width), 80))), max(5, min(300, to_int(str(height), 24)))

@@ -299,3 +299,20 @@ def test_the_participant_command_is_hidden(board: Path) -> None:
     listed = [line.split()[0] for line in run("--help").stdout.split("Commands:\n", 1)[1].splitlines() if line.strip()]
     assert "serve" in listed
     assert "participant" not in listed
+
+
+async def test_a_session_keeps_the_browsers_terminal_size_sane() -> None:
+    from kamboard.serve.web import Session
+
+    sent: list[dict[str, Any]] = []
+    session = Session.__new__(Session)
+
+    async def send_meta(data: dict[str, Any]) -> bool:
+        sent.append(data)
+        return True
+
+    session.send_meta = send_meta  # type: ignore[method-assign]
+    await session.set_terminal_size(10**9, -3)
+    await session.set_terminal_size("x", "40")  # type: ignore[arg-type]
+    await session.set_terminal_size(120, 40)
+    assert [(m["width"], m["height"]) for m in sent] == [(500, 5), (80, 40), (120, 40)]
