@@ -14,7 +14,7 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 from textual.signal import Signal
 
@@ -23,7 +23,12 @@ from kamboard.errors import BoardError
 from kamboard.store import BoardStore
 from kamboard.tui.commands import OpenActionPlan, ReviewConflicts, binding_commands
 from kamboard.tui.history import History
-from kamboard.tui.internals import give_result_callback, keep_parsed_stylesheet, without_textual_screenshot
+from kamboard.tui.internals import (
+    give_result_callback,
+    keep_parsed_stylesheet,
+    replace_notice,
+    without_textual_screenshot,
+)
 from kamboard.tui.messages import OpenBoard, ShowAccounts
 from kamboard.tui.reporting import report
 from kamboard.tui.saver import Saver
@@ -34,6 +39,9 @@ from kamboard.tui.styles import styles_dir as styles_dir  # re-exported
 from kamboard.tui.watch import POLL_SECONDS, BoardWatcher, describe
 from kamboard.tui.widgets.text import multiline
 from kamboard.workshop import utc_now
+
+QUIET_KINDS = frozenset({"card.vote"})  # others' changes that show without a notice
+NEWS_SECONDS = 5.0
 
 if TYPE_CHECKING:
     from kamboard.tui.synced import SyncedCopies
@@ -216,9 +224,7 @@ class KamboardApp(App[None]):
     def _saved(self) -> None:
         """The saver went idle having saved: this process's own events are no news for the
         watcher (others' read with them still are), and the screens show the file."""
-        news = self.watcher.mark_seen()
-        if news:
-            self.notify(describe(news), title="Changed by others", markup=False, timeout=5)
+        self.announce(self.watcher.mark_seen())
         self.board_changed.publish(None)
 
     def poll(self) -> None:
@@ -240,7 +246,17 @@ class KamboardApp(App[None]):
         # no events and no change found by this poll: another read had parsed it (a reload, a
         # save of ours, announced then): the screens caught up, nothing to say
         if change.events or change.file_changed:
-            self.notify(describe(change.events), title="Changed by others", markup=False, timeout=5)
+            self.announce(change.events, unlogged=not change.events)
+
+    _news: Notification | None = None  # the "Changed by others" notice showing
+
+    def announce(self, events: list[dict[str, Any]], *, unlogged: bool = False) -> None:
+        """Others' changes in one notice, replacing the one before (12 participants voting made
+        a stack of them); votes are left out: the cards' counts and "voted N/M" show them."""
+        news = [event for event in events if event.get("kind") not in QUIET_KINDS]
+        if news or unlogged:
+            text = multiline(describe(news))
+            self._news = replace_notice(self, self._news, text, "Changed by others", NEWS_SECONDS)
 
     # command palette: Textual's own, and every key of the current screen (a screen's own
     # entries come from its COMMANDS providers)

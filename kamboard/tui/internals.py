@@ -20,6 +20,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.css.stylesheet import Stylesheet
+from textual.notifications import Notification, Notify
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer
@@ -40,6 +41,18 @@ class KeptStylesheet(Stylesheet):
 
     def reparse(self) -> None:
         self.parse()
+
+
+def replace_notice(
+    app: App[Any], previous: Notification | None, message: str, title: str, timeout: float
+) -> Notification:
+    """Show a notice in place of ``previous`` (when it still shows): a stream of news stays one
+    toast instead of a stack over the board. Private: ``App._unnotify`` and the ``Notify`` message."""
+    notice = Notification(message, title, "information", timeout, markup=False)
+    if previous is not None and previous in app._notifications:
+        app._unnotify(previous, refresh=False)
+    app.post_message(Notify(notice))
+    return notice
 
 
 def keep_parsed_stylesheet(app: App[Any]) -> None:

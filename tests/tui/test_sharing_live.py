@@ -57,6 +57,30 @@ async def test_change_by_another_process_appears_and_focus_stays(store: BoardSto
         assert "3" in table_text
 
 
+async def test_others_votes_show_without_a_notice_and_news_replace_each_other(
+    store: BoardStore, board_path: Path
+) -> None:
+    """12 participants voting made a stack of "Changed by others" toasts over the board."""
+    workshop = store.add_workshop("ACME", "Spring", participants=[{"name": "bob", "side": "customer", "role": ""}])
+    app = board_app(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        bob, acme = other(board_path)
+        card = bob.cards(acme, "challenge")[0]
+        bob.vote(card["id"], "bob", workshop["id"])
+        assert await wait_for(pilot, lambda: board.lanes["challenge"].cards[0].get("votes") == 1, timeout=5)
+        await pilot.pause(0.6)  # one more poll
+        assert not [n for n in notifications(app) if "bob" in n]
+        toasts = lambda: [n for n in app._notifications if n.title == "Changed by others"]  # noqa: E731
+        bob.add_card(acme, "topic", "First news")
+        assert await wait_for(pilot, lambda: any("First news" in n.message for n in toasts()))
+        bob.add_card(acme, "topic", "Second news")
+        assert await wait_for(pilot, lambda: any("Second news" in n.message for n in toasts()))
+        await pilot.pause()
+        assert len(toasts()) == 1  # the second replaced the first
+
+
 async def test_own_changes_are_not_announced(store: BoardStore) -> None:
     app = board_app(store)
     async with app.run_test(size=(100, 30)) as pilot:

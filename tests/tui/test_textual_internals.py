@@ -27,6 +27,7 @@ from kamboard.tui.internals import (
     give_result_callback,
     keep_parsed_stylesheet,
     own_bindings,
+    replace_notice,
     without_textual_screenshot,
 )
 
@@ -261,6 +262,22 @@ async def test_the_footer_shows_its_keys_before_the_app_has_the_focus() -> None:
             await pilot.pause(0.01)
         assert footer.children
         assert not app.app_focus
+
+
+async def test_replace_notice_takes_the_previous_toast_off_and_leaves_others() -> None:
+    app = App[None]()
+    async with app.run_test() as pilot:
+        app.notify("an error to keep", severity="error")
+        first = replace_notice(app, None, "one", "News", 5)
+        await pilot.pause()
+        second = replace_notice(app, first, "two", "News", 5)
+        await pilot.pause()
+        shown = [(n.title, n.message) for n in app._notifications]
+        assert shown == [("", "an error to keep"), ("News", "two")]
+        assert second in app._notifications and first not in app._notifications
+        replace_notice(app, first, "three", "News", 5)  # the previous one has gone already: no error
+        await pilot.pause()
+        assert len(list(app._notifications)) == 3
 
 
 # ---------------------------------------------------------------- on_screen_resume before Screen's
