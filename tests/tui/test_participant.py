@@ -4,6 +4,7 @@ follows the facilitator through the file; nothing edits, deletes or shows the fi
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from textual.widgets import Input, Static
 from kamboard import workshop as rules
 from kamboard.store import BoardStore
 from kamboard.tui.participant import ParticipantApp, run_participant
-from kamboard.tui.participant.card_row import CardRow, cut, row_text
+from kamboard.tui.participant.card_row import MAX_DOTS, CardRow, cut, row_text, vote_marks
 
 PERSON = "Eva"
 
@@ -288,6 +289,56 @@ def test_the_row_cuts_a_long_title() -> None:
     assert len(text) == 60 and "…" in text and "you ●●" in text and "all 2" in text
     assert cut("abcdef", 4) == "abc…" and cut("abc", 4) == "abc"
     assert "all ?" in row_text(card, {"id": "w1", "votes_hidden": True}, "Eva", 60, cursor=False).plain
+
+
+LONG = "Consolidate the three regional warehouses into one hub near the port"  # 70 characters
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_a_high_per_card_limit_shows_a_number_and_keeps_the_title(width: int) -> None:
+    """Limit 99 (the most the workshop allows): 'you 12', not room for 99 dots that leaves no title."""
+    ws = {"id": "w1", "vote_per_card": 99}
+    cards = [
+        {"id": "c1", "title": LONG, "voters": {"Eva": 12, "Jonas": 80}, "voted_in": "w1", "votes": 92},
+        {"id": "c2", "title": LONG, "voters": {"Eva": 3}, "voted_in": "w1", "votes": 3},
+        {"id": "c3", "title": LONG, "voters": {"Jonas": 1}, "voted_in": "w1", "votes": 1},
+    ]
+    rows = [row_text(card, ws, "Eva", width, cursor=i == 0).plain for i, card in enumerate(cards)]
+    assert all(len(row) == width for row in rows), rows
+    assert "●" not in "".join(rows)
+    assert "you 12" in rows[0] and "you 3 " in rows[1] and "you" not in rows[2]
+    for row in rows:  # most of the row is the title: at least 40 characters of it at 80 columns
+        shown = row[2:].split("  ")[0].rstrip("…")
+        assert LONG.startswith(shown) and len(shown) >= width - 40, (shown, row)
+    ends = [found.end() for row in rows if (found := re.search(r"all \d+", row))]
+    assert len(ends) == 3 and len(set(ends)) == 1, rows  # the totals line up
+    assert vote_marks(cards[0], ws, "Eva").startswith("you 12  ")
+
+
+def test_a_small_per_card_limit_still_draws_dots() -> None:
+    for limit in range(1, MAX_DOTS + 1):
+        ws = {"id": "w1", "vote_per_card": limit}
+        card = {"id": "c1", "title": "Growth", "voters": {"Eva": 1}, "voted_in": "w1", "votes": 1}
+        other = {"id": "c2", "title": "Growth", "voters": {"Jonas": 1}, "voted_in": "w1", "votes": 1}
+        assert vote_marks(card, ws, "Eva") == f"{'you ●'.ljust(4 + limit)}   all 1"
+        assert len(vote_marks(other, ws, "Eva")) == len(vote_marks(card, ws, "Eva"))
+
+
+async def test_votes_at_limit_99_leave_the_title_on_an_80_column_screen(store: BoardStore, board_path: Path) -> None:
+    clock = FakeClock()
+    ws = _workshop(store, vote_budget=99, vote_per_card=99, votes_hidden=False)
+    _at_topics(store, ws, clock)
+    store.add_card("ACME", "topic", LONG)
+    app = _app(board_path, ws, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert await _until(pilot, lambda: any("Consolidate" in r for r in _rows(app)))
+        index = next(i for i, r in enumerate(_rows(app)) if "Consolidate" in r)
+        await pilot.press(*["j"] * index, *["v"] * 7)
+        await _saved(pilot)
+        assert _card(board_path, LONG)["voters"] == {"Eva": 7}
+        assert await _until(pilot, lambda: "you 7" in _rows(app)[index])
+        row = _rows(app)[index]
+        assert LONG[:40] in row and "all 7" in row, row
 
 
 def test_run_participant_refuses_someone_not_taking_part(

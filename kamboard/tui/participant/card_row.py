@@ -1,9 +1,9 @@
 """One card as a participant sees it: one row with the title, their votes, the total, a "−".
 
 The row is drawn for its width: the title (literal, cut with '…') on the left; on the right
-'you ●●' (the participant's own votes), the total once revealed ('all 7', 'all ?' while
-hidden) and a '−' to take a vote back. A click or tap on the row adds a vote; on the '−'
-(the last ``MINUS_CELLS`` cells) takes one back.
+'you ●●' (the participant's own votes; 'you 12' when a card may take more than ``MAX_DOTS``),
+the total once revealed ('all 7', 'all ?' while hidden) and a '−' to take a vote back. A click
+or tap on the row adds a vote; on the '−' (the last ``MINUS_CELLS`` cells) takes one back.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from kamboard.tui.widgets.card_text import drawn
 Doc = dict[str, Any]
 MINUS = " − "
 MINUS_CELLS = 4  # the '−' and a cell either side, plus the row's right padding: an easy tap
+MAX_DOTS = 5  # a per-card limit up to this draws dots; above it, a number (the limit may be 99)
 
 
 def cut(title: str, width: int) -> str:
@@ -39,14 +40,19 @@ def cut(title: str, width: int) -> str:
 
 
 def vote_marks(card: Doc, workshop: Doc, person: str) -> str:
-    """'you ●●   all 7': the participant's votes (room for as many as one card may take, so the
-    rows line up) and the total once revealed ('all ?' while hidden); '' when neither."""
+    """'you ●●   all 7': the participant's votes and the total once revealed ('all ?' while
+    hidden); '' when neither. The votes take the same room on every row, so the rows line up:
+    as many dots as one card may take, or, above ``MAX_DOTS``, the widest number ('you 12')."""
     mine = voting.voters_in(card, str(workshop.get("id", ""))).get(person, 0)
     total = voting.display_votes(card, workshop)
     if not mine and not total:
         return ""
-    room = 4 + max(mine, voting.rules_of(workshop).per_card)
-    own = (f"you {'●' * mine}" if mine else "").ljust(room)
+    most = max(mine, voting.rules_of(workshop).per_card)
+    if most <= MAX_DOTS:
+        own, room = f"you {'●' * mine}", 4 + most
+    else:
+        own, room = f"you {mine}", 4 + len(str(most))
+    own = (own if mine else "").ljust(room)
     return f"{own}  {f'all {total}' if total else '':>6}"
 
 
