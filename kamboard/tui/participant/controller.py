@@ -15,13 +15,13 @@ file" in its place (``safe_message``).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kamboard import voting
 from kamboard import workshop as rules
 from kamboard.errors import BoardError, Conflict
 from kamboard.model import LANE_TITLES, LANES, ValidationError
+from kamboard.tui.board_host import Saves
 
 if TYPE_CHECKING:
     from kamboard.store import BoardStore
@@ -41,23 +41,6 @@ class Host(Protocol):
     def redraw(self) -> None:
         """Show the controller's state anew."""
         ...
-
-
-class Saves(Protocol):
-    """The saver (``kamboard.tui.saver.Saver``) as used here."""
-
-    @property
-    def busy(self) -> bool: ...
-
-    def submit(
-        self,
-        label: str,
-        run: Callable[[BoardStore], Any],
-        done: Callable[[Any], None] | None = None,
-        failed: Callable[[Exception], None] | None = None,
-    ) -> None: ...
-
-    def when_idle(self, callback: Callable[[], None]) -> None: ...
 
 
 class NotSaved(BoardError):
