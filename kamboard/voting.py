@@ -22,6 +22,14 @@ class VoteRules:
     per_card: int = DEFAULT_PER_CARD
 
 
+class VoteRefused(ValidationError):
+    """A vote the rules refuse; ``reason``: ``"none"`` (no vote to take back), ``"per_card"`` or ``"budget"``."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__("votes", message)
+        self.reason = reason
+
+
 def rules_of(workshop: Doc) -> VoteRules:
     return VoteRules(
         budget=int(workshop.get("vote_budget", DEFAULT_BUDGET)),
@@ -85,16 +93,16 @@ def cast(cards: list[Doc], card: Doc, participant: str, workshop: Doc, delta: in
     mine = voters.get(participant, 0)
     title = card.get("title", "")
     if mine + delta < 0:
-        raise ValidationError("votes", f"{participant} has no vote on {title!r} to take back.")
+        raise VoteRefused("none", f"{participant} has no vote on {title!r} to take back.")
     if mine + delta > rules.per_card:
-        raise ValidationError(
-            "votes", f"{participant} already has {mine} vote(s) on {title!r}; at most {rules.per_card} per card."
+        raise VoteRefused(
+            "per_card", f"{participant} already has {mine} vote(s) on {title!r}; at most {rules.per_card} per card."
         )
     others = spent([c for c in cards if c.get("id") != card.get("id")], participant, workshop_id)
     if delta > 0 and others + mine + delta > rules.budget:
         left = rules.budget - others - mine
-        raise ValidationError(
-            "votes", f"{participant} has {left} vote(s) left of {rules.budget}; cannot add {delta} on {title!r}."
+        raise VoteRefused(
+            "budget", f"{participant} has {left} vote(s) left of {rules.budget}; cannot add {delta} on {title!r}."
         )
     voters[participant] = mine + delta
     voters = {k: v for k, v in voters.items() if v > 0}

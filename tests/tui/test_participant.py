@@ -386,3 +386,18 @@ def test_participant_snapshot(
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=cursor)
+
+
+def test_refusals_follow_the_voting_rules_in_the_participants_words() -> None:
+    from kamboard.tui.participant.controller import refusal
+
+    workshop = {"id": "w1", "vote_budget": 3, "vote_per_card": 2}
+    a = {"id": "a", "title": "A", "voted_in": "w1", "voters": {"Eva": 2}}
+    b = {"id": "b", "title": "B", "voted_in": "w1", "voters": {"Eva": 1}}
+    c = {"id": "c", "title": "C"}
+    cards = [a, b, c]
+    assert refusal(cards, a, "Eva", workshop, +1) == "At most 2 votes on one card."
+    assert refusal(cards, c, "Eva", workshop, +1) == "No votes left: you have used all 3."
+    assert refusal(cards, c, "Eva", workshop, -1) == "You have no vote on this card to take back."
+    assert refusal(cards, a, "Eva", workshop, -1) == ""
+    assert refusal(cards, c, "Ann", workshop, +1) == ""

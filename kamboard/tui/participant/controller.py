@@ -68,16 +68,17 @@ def votes_left(cards: list[Doc], person: str, workshop: Doc) -> str:
 
 
 def refusal(cards: list[Doc], card: Doc, person: str, workshop: Doc, delta: int) -> str:
-    """Why the participant cannot vote ``delta`` on ``card`` now ('' : they can)."""
-    if voting.rules_of(workshop).budget <= 0:
-        return "No voting in this workshop."
-    mine = voting.voters_in(card, str(workshop.get("id", ""))).get(person, 0)
-    if delta < 0 and mine <= 0:
-        return "You have no vote on this card to take back."
-    if delta > 0 and voting.remaining(cards, person, workshop) <= 0:
-        return f"No votes left: you have used all {voting.rules_of(workshop).budget}."
-    if delta > 0 and mine >= voting.rules_of(workshop).per_card:
-        return f"At most {voting.rules_of(workshop).per_card} votes on one card."
+    """Why the participant cannot vote ``delta`` on ``card`` now ('' : they can), in their words;
+    the rules are ``voting.cast``'s, which the store applies again when the vote is saved."""
+    try:
+        voting.cast(cards, card, person, workshop, delta)
+    except voting.VoteRefused as refused:
+        rules = voting.rules_of(workshop)
+        return {
+            "none": "You have no vote on this card to take back.",
+            "budget": f"No votes left: you have used all {rules.budget}.",
+            "per_card": f"At most {rules.per_card} votes on one card.",
+        }.get(refused.reason, refused.message)
     return ""
 
 
