@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "serve"))
 
-from harness import ScreenClient, ServeProcess, children_of, start_serve  # noqa: E402
+from harness import ScreenClient, ServeProcess, children_of, start_serve, voting_board  # noqa: E402
 
 from kamboard import voting  # noqa: E402
 from kamboard.store import BoardStore  # noqa: E402
@@ -56,24 +56,10 @@ MB_TARGET, P95_TARGET = 60.0, 1.0
 
 
 def build_board(path: str | os.PathLike[str], people: list[str]) -> str:
-    """One account with four topics and a running workshop on the topics lane: vote budget 99,
-    votes revealed, ``people`` as participants. Returns the workshop id."""
-    store = BoardStore(path, user=FACILITATOR, create=True)
-    store.add_account(ACCOUNT, owner=FACILITATOR)
-    for title in TOPICS:
-        store.add_card(ACCOUNT, "topic", title)
-    store.add_card(ACCOUNT, "challenge", "Margins under pressure")
-    workshop = store.add_workshop(
-        ACCOUNT,
-        "Key account workshop 2026",
-        participants=[{"name": name, "side": "customer"} for name in people],
-        agenda=[{"title": "What is on your mind?", "lane": "topic", "minutes": 60}],
-        vote_budget=BUDGET,
-        vote_per_card=PER_CARD,
-        votes_hidden=False,
-    )
-    store.timer(workshop["id"], "start")
-    return str(workshop["id"])
+    """The benchmark's board (``harness.voting_board``): vote budget 99. Returns the workshop id."""
+    return voting_board(
+        path, people, TOPICS, budget=BUDGET, per_card=PER_CARD, account=ACCOUNT, facilitator=FACILITATOR
+    )[0]
 
 
 def people_named(count: int) -> list[str]:

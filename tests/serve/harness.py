@@ -281,3 +281,35 @@ class ScreenClient:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
+
+
+def voting_board(
+    path: str | os.PathLike[str],
+    people: list[str],
+    titles: list[str],
+    *,
+    budget: int,
+    per_card: int,
+    account: str = "Hansa Logistik AG",
+    facilitator: str = "Fran Keller",
+) -> tuple[str, str]:
+    """One account with ``titles`` as topics (and a challenge) and a running workshop on the topics
+    lane: ``people`` as participants, the given vote rules, votes revealed. Returns (workshop id, account id)."""
+    from kamboard.store import BoardStore
+
+    store = BoardStore(path, user=facilitator, create=True)
+    account_doc = store.add_account(account, owner=facilitator)
+    for title in titles:
+        store.add_card(account, "topic", title)
+    store.add_card(account, "challenge", "Margins under pressure")
+    workshop = store.add_workshop(
+        account,
+        "Key account workshop 2026",
+        participants=[{"name": name, "side": "customer"} for name in people],
+        agenda=[{"title": "What is on your mind?", "lane": "topic", "minutes": 60}],
+        vote_budget=budget,
+        vote_per_card=per_card,
+        votes_hidden=False,
+    )
+    store.timer(workshop["id"], "start")
+    return str(workshop["id"]), str(account_doc["id"])

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 import textual_serve
-from harness import start_serve
+from harness import start_serve, voting_board
 
 from kamboard import voting
 from kamboard.store import BoardStore
@@ -59,24 +59,10 @@ def patched_script() -> str:
 
 
 def build_board(path: Path, people: list[str] = PEOPLE, budget: int = 5) -> tuple[str, str]:
-    """A small demo-like board: one account, three topics, a running workshop on the topics lane
-    with ``people`` as participants. Returns (workshop id, account id)."""
-    store = BoardStore(path, user=FACILITATOR, create=True)
-    account = store.add_account(ACCOUNT, owner=FACILITATOR)
-    for title in TITLES:
-        store.add_card(ACCOUNT, "topic", title)
-    store.add_card(ACCOUNT, "challenge", "Margins under pressure")
-    workshop = store.add_workshop(
-        ACCOUNT,
-        "Key account workshop 2026",
-        participants=[{"name": name, "side": "customer"} for name in people],
-        agenda=[{"title": "What is on your mind?", "lane": "topic", "minutes": 30}],
-        vote_budget=budget,
-        vote_per_card=min(budget, 3),
-        votes_hidden=False,
+    """A small demo-like board (``harness.voting_board``). Returns (workshop id, account id)."""
+    return voting_board(
+        path, people, TITLES, budget=budget, per_card=min(budget, 3), account=ACCOUNT, facilitator=FACILITATOR
     )
-    store.timer(workshop["id"], "start")
-    return str(workshop["id"]), str(account["id"])
 
 
 def votes_of(path: Path, workshop_id: str, person: str) -> dict[str, int]:
