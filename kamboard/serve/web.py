@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import re
 import shlex
 import socket
 import sys
@@ -34,6 +35,13 @@ from .links import Seat, SeatBook
 INVALID_TEXT = "This link is not valid. Links end when the facilitator stops the server; ask for a new one."
 FULL_TEXT = "The board is full ({limit} people connected). Close another session or ask the facilitator."
 QUIT_WAIT = 10.0  # seconds a session may take to end before its process is killed
+# textual-serve's page loads its font from Google: participants' browsers would tell Google who
+# joins (and an offline room waits for it); the same font ships in its static folder
+GOOGLE_FONTS = re.compile(r"<link[^>]*fonts\.googleapis\.com[^>]*>")
+LOCAL_FONT = (
+    "<style>@font-face { font-family: 'Roboto Mono'; "
+    "src: url('/static/fonts/RobotoMono-VariableFont_wght.ttf') format('truetype'); }</style>"
+)
 PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",  # the token is in the page's URL
@@ -182,6 +190,7 @@ class KamboardServer(Server):
             "application": {"name": self.title},
         }
         response = aiohttp_jinja2.render_template("app_index.html", request, context)
+        response.text = GOOGLE_FONTS.sub(LOCAL_FONT, response.text or "")
         response.headers.update(PAGE_HEADERS)
         return response
 

@@ -36,7 +36,7 @@ def server(board: Path) -> Iterator[ServeProcess]:
 
 async def get(served: ServeProcess, path: str) -> tuple[int, str]:
     async with aiohttp.ClientSession() as http, http.get(f"http://127.0.0.1:{served.port}{path}") as response:
-        return response.status, await response.text()
+        return response.status, (await response.read()).decode("utf-8", "replace")
 
 
 async def ws_status(served: ServeProcess, token: str) -> int:
@@ -73,6 +73,9 @@ async def test_the_page_names_the_workshop_as_text(server: ServeProcess) -> None
     assert status == 200
     assert "Spring &lt;b&gt;workshop&lt;/b&gt;" in page
     assert "<b>workshop" not in page
+    assert "googleapis" not in page  # no request to Google from the participants' browsers
+    assert "/static/fonts/RobotoMono-VariableFont_wght.ttf" in page
+    assert (await get(server, "/static/fonts/RobotoMono-VariableFont_wght.ttf"))[0] == 200
 
 
 async def test_nothing_is_downloaded_or_listed(server: ServeProcess) -> None:
