@@ -7,7 +7,10 @@ from collections.abc import Callable
 
 import click
 
+from ..i18n import N_, _
 from .base import CliError, board_options, cli, echo, settings
+
+NO_TUI = N_("The board TUI is not available in this version yet; use the `kamboard card ...` commands.")
 
 
 def _tui_runner() -> Callable[..., int]:
@@ -16,13 +19,13 @@ def _tui_runner() -> Callable[..., int]:
         from ..tui import app
     except ImportError as exc:
         if getattr(exc, "name", "") and not str(exc.name).startswith("kamboard"):
-            raise CliError(f"The TUI cannot start: {exc}. Reinstall kamboard with its dependencies.") from None
-        raise CliError(
-            "The board TUI is not available in this version yet; use the `kamboard card ...` commands."
-        ) from None
+            raise CliError(
+                _("The TUI cannot start: {error}. Reinstall kamboard with its dependencies.").format(error=exc)
+            ) from None
+        raise CliError(_(NO_TUI)) from None
     run = getattr(app, "run", None)
     if not callable(run):
-        raise CliError("The board TUI is not available in this version yet; use the `kamboard card ...` commands.")
+        raise CliError(_(NO_TUI))
     return run
 
 
@@ -50,20 +53,25 @@ def _open_tui(path: str, account: str | None, *, ask: bool) -> int:
     conf.given_user()  # --user / $KAMBOARD_USER checked before anything else happens
     if not os.path.exists(path):
         if not ask:
-            raise CliError(f"{path} does not exist.")
+            raise CliError(_("{path} does not exist.").format(path=path))
         folder = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(folder):
-            raise CliError(f"Cannot create {path}: the folder {folder} does not exist.")
+            raise CliError(
+                _("Cannot create {path}: the folder {folder} does not exist.").format(path=path, folder=folder)
+            )
         try:
-            create = click.confirm(f"{path} does not exist. Create a new board there?", default=False, err=True)
+            question = _("{path} does not exist. Create a new board there?").format(path=path)
+            create = click.confirm(question, default=False, err=True)
         except click.Abort:
             echo("", err=True)  # end the prompt's line
             raise CliError(
-                f"{path} does not exist and no answer was given; run `kamboard {path}` in a terminal "
-                f"and answer y, or create it with `kamboard account add NAME -f {path}`."
+                _(
+                    "{path} does not exist and no answer was given; run `kamboard {path}` in a terminal "
+                    "and answer y, or create it with `kamboard account add NAME -f {path}`."
+                ).format(path=path)
             ) from None
         if not create:
-            echo(f"{path} was not created.", err=True)
+            echo(_("{path} was not created.").format(path=path), err=True)
             raise click.exceptions.Exit(1)
     # the user is looked up at the first change (git config is a subprocess: not at start)
     # a file with records of the wrong shape opens read-only, its banner saying why (a big one
@@ -73,12 +81,11 @@ def _open_tui(path: str, account: str | None, *, ask: bool) -> int:
     return run(store, account=account_id)
 
 
-@cli.command("open", hidden=True)
+@cli.command("open", hidden=True, help=_("Open a board file in the TUI (asks before creating a missing file)."))
 @click.argument("file", required=False, metavar="[FILE]")
-@click.option("--account", metavar="NAME", help="Open this account's board directly.")
+@click.option("--account", metavar="NAME", help=_("Open this account's board directly."))
 @board_options
 def open_command(file: str | None, account: str | None) -> None:
-    """Open a board file in the TUI (asks before creating a missing file)."""
     conf = settings()
     if file is not None:
         conf.file = file
@@ -108,26 +115,30 @@ def is_demo_board(path: str) -> bool:
         return False
 
 
-@cli.command("demo")
+@cli.command(
+    "demo",
+    help=_(
+        "Write a realistic demo board to FILE and open it.\n\n"
+        "Without FILE (or -f) the demo lives in kamboard's data folder and is rebuilt each\n"
+        "time. A FILE that is not a demo board is never replaced without --force (its last\n"
+        "version then stays in .kamboard-backups beside it)."
+    ),
+)
 @click.argument("file", required=False, metavar="[FILE]")
-@click.option("--no-open", is_flag=True, help="Only write the demo board; do not open the TUI.")
-@click.option("--accounts", type=click.IntRange(0, 100_000), default=3, show_default=True, help="Number of accounts.")
+@click.option("--no-open", is_flag=True, help=_("Only write the demo board; do not open the TUI."))
+@click.option(
+    "--accounts", type=click.IntRange(0, 100_000), default=3, show_default=True, help=_("Number of accounts.")
+)
 @click.option(
     "--cards",
     type=click.IntRange(0, 100_000),
     default=None,
     metavar="N",
-    help="N generated cards per account (default: the hand-written demo cards).",
+    help=_("N generated cards per account (default: the hand-written demo cards)."),
 )
-@click.option("--force", is_flag=True, help="Replace FILE even if it is not a demo board.")
+@click.option("--force", is_flag=True, help=_("Replace FILE even if it is not a demo board."))
 @board_options
 def demo(file: str | None, no_open: bool, accounts: int, cards: int | None, force: bool) -> None:
-    """Write a realistic demo board to FILE and open it.
-
-    Without FILE (or -f) the demo lives in kamboard's data folder and is rebuilt each
-    time. A FILE that is not a demo board is never replaced without --force (its last
-    version then stays in .kamboard-backups beside it).
-    """
     import time
 
     from ..demo import build_demo
@@ -140,7 +151,11 @@ def demo(file: str | None, no_open: bool, accounts: int, cards: int | None, forc
     if not explicit:
         os.makedirs(os.path.dirname(path), exist_ok=True)
     elif os.path.exists(path) and not force and not is_demo_board(path):
-        raise CliError(f"{path} exists and is not a demo board; not replaced. Give another FILE or add --force.")
+        raise CliError(
+            _("{path} exists and is not a demo board; not replaced. Give another FILE or add --force.").format(
+                path=path
+            )
+        )
     try:
         store = BoardStore(path, conf.author, create=True)
         if store.damage:  # records of the wrong shape: as unreadable as broken JSON
@@ -150,39 +165,46 @@ def demo(file: str | None, no_open: bool, accounts: int, cards: int | None, forc
             raise
         aside = f"{path}.replaced-{time.strftime('%Y%m%dT%H%M%S')}"
         os.replace(path, aside)  # unreadable: keep it beside, never lose it
-        echo(f"{path} was not a readable board; moved it to {aside}.", err=True)
+        echo(_("{path} was not a readable board; moved it to {aside}.").format(path=path, aside=aside), err=True)
         store = BoardStore(path, conf.author, create=True)
     start = time.perf_counter()
     counts = build_demo(store, accounts=accounts, cards=cards)
     took = time.perf_counter() - start
     echo(
-        f"Demo board {path}: {counts['accounts']} accounts, {counts['cards']} cards, "
-        f"{counts['workshops']} workshops (built in {took:.2f} s)."
+        _(
+            "Demo board {path}: {accounts} accounts, {cards} cards, {workshops} workshops (built in {took:.2f} s)."
+        ).format(
+            path=path, accounts=counts["accounts"], cards=counts["cards"], workshops=counts["workshops"], took=took
+        )
     )
     if not no_open:
         open_tui(path, ask=False)
 
 
-@cli.command("check")
+@cli.command(
+    "check",
+    help=_(
+        "Check a board file (structure, references, duplicate ids and keys) without changing it.\n\n"
+        "Exit 0 when it is sound, 1 with one problem per line otherwise. With --repair, first\n"
+        "recover every record a duplicate key hid (under the file lock, after a backup copy)."
+    ),
+)
 @click.argument("file", required=False, metavar="[FILE]")
 @click.option(
     "--repair",
     is_flag=True,
-    help="Give each record of a table that holds a key twice (after a merge) a key of its own; "
-    "the damaged file is kept in .kamboard-backups.",
+    help=_(
+        "Give each record of a table that holds a key twice (after a merge) a key of its own; "
+        "the damaged file is kept in .kamboard-backups."
+    ),
 )
 @board_options
 def check(file: str | None, repair: bool) -> None:
-    """Check a board file (structure, references, duplicate ids and keys) without changing it.
-
-    Exit 0 when it is sound, 1 with one problem per line otherwise. With --repair, first
-    recover every record a duplicate key hid (under the file lock, after a backup copy).
-    """
     from ..check import check_board, counts
 
     path = file or settings().path
     if not os.path.exists(path):
-        raise CliError(f"{path} does not exist.")
+        raise CliError(_("{path} does not exist.").format(path=path))
     if repair:
         from ..repair import repair as repair_board
 
@@ -192,7 +214,7 @@ def check(file: str | None, repair: bool) -> None:
     if problems:
         for problem in problems:
             echo(f"{path}: {problem}")
-        echo(f"{len(problems)} problem(s) found in {path}.", err=True)
+        echo(_("{count} problem(s) found in {path}.").format(count=len(problems), path=path), err=True)
         raise click.exceptions.Exit(1)
     n_accounts, n_cards = counts(path)
-    echo(f"ok: {n_accounts} accounts, {n_cards} cards in {path}")
+    echo(_("ok: {accounts} accounts, {cards} cards in {path}").format(accounts=n_accounts, cards=n_cards, path=path))

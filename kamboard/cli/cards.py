@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from ..dates import parse_date
+from ..i18n import _, format_date
 from ..merge_state import MERGE_FIELDS
 from ..model import CARD_FIELDS, LANE_TITLES, LANES, SIDES, STATUSES, field_labels
 from .base import cli, echo, echo_json, echo_table, pass_store, short_id
@@ -36,27 +37,34 @@ def _due(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str
 def card_fields(func: Callable[..., Any]) -> Callable[..., Any]:
     """The optional card fields shared by `card add` and `card edit` (None: not given)."""
     options = [
-        click.option("--notes", default=None, help="Free notes (multi-line)."),
-        click.option("--tag", "tags", multiple=True, metavar="TAG", help="A tag (repeatable; replaces the tags)."),
-        click.option("--owner", default=None, metavar="NAME", help="Who follows up this support action."),
-        click.option("--side", default=None, metavar="|".join(SIDES), help="Whose side the owner is on."),
+        click.option("--notes", default=None, help=_("Free notes (multi-line).")),
+        click.option("--tag", "tags", multiple=True, metavar="TAG", help=_("A tag (repeatable; replaces the tags).")),
+        click.option("--owner", default=None, metavar="NAME", help=_("Who follows up this support action.")),
+        click.option("--side", default=None, metavar="|".join(SIDES), help=_("Whose side the owner is on.")),
         click.option(
             "--due",
             default=None,
             metavar="DATE",
             callback=_due,
-            help="Due date: 2026-12-14, 14.12.2026, 14.12. (the next one), +14 (days), +2w, fri, today; "
-            "stored as YYYY-MM-DD ('' clears).",
+            help=_(
+                "Due date: 2026-12-14, 14.12.2026, 14.12. (the next one), +14 (days), +2w, fri, today; "
+                "stored as YYYY-MM-DD ('' clears)."
+            ),
         ),
-        click.option("--status", default=None, metavar="STATUS", help=f"One of {', '.join(STATUSES)}."),
-        click.option("--customer-benefit", default=None, metavar="TEXT", help="Value for the customer."),
-        click.option("--our-benefit", default=None, metavar="TEXT", help="Value for us."),
+        click.option(
+            "--status",
+            default=None,
+            metavar="STATUS",
+            help=_("One of {statuses}.").format(statuses=", ".join(STATUSES)),
+        ),
+        click.option("--customer-benefit", default=None, metavar="TEXT", help=_("Value for the customer.")),
+        click.option("--our-benefit", default=None, metavar="TEXT", help=_("Value for us.")),
         click.option(
             "--link",
             "links",
             multiple=True,
             metavar="CARD",
-            help="A card this one answers (id or prefix; repeatable; replaces the links; '' clears).",
+            help=_("A card this one answers (id or prefix; repeatable; replaces the links; '' clears)."),
         ),
     ]
     for option in reversed(options):
@@ -81,7 +89,7 @@ def card_json(card: dict[str, Any], account_name: str) -> dict[str, Any]:
     return out
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print the card as JSON.")
+json_option = click.option("--json", "as_json", is_flag=True, help=_("Print the card as JSON."))
 
 
 def _done(store: Any, doc: dict[str, Any], as_json: bool, message: str) -> None:
@@ -96,12 +104,12 @@ def _account_names(store: Any) -> dict[str, str]:
     return {a["id"]: a.get("name", "") for a in store.accounts(include_archived=True)}
 
 
-@cli.group("card")
+@cli.group("card", help=_("Cards in an account's lanes (topic, challenge, support)."))
 def card() -> None:
-    """Cards in an account's lanes (topic, challenge, support)."""
+    pass
 
 
-@card.command("add")
+@card.command("add", help=_("Add a card TITLE to ACCOUNT's LANE (topic, challenge or support)."))
 @click.argument("account")
 @click.argument("lane")
 @click.argument("title")
@@ -109,19 +117,20 @@ def card() -> None:
 @json_option
 @pass_store
 def add(store: Any, account: str, lane: str, title: str, as_json: bool, **values: Any) -> None:
-    """Add a card TITLE to ACCOUNT's LANE (topic, challenge or support)."""
     doc = store.add_card(account, lane_name(lane), title, **_changes(store, values))
-    _done(store, doc, as_json, f"Added card {short_id(doc['id'])} {doc['title']!r} to {LANE_TITLES[doc['lane']]}.")
+    message = _("Added card {id} {title!r} to {lane}.")
+    _done(
+        store, doc, as_json, message.format(id=short_id(doc["id"]), title=doc["title"], lane=LANE_TITLES[doc["lane"]])
+    )
 
 
-@card.command("list")
+@card.command("list", help=_("List cards, ordered by account, lane and position."))
 @click.argument("account", required=False)
-@click.option("--lane", default=None, metavar="LANE", help="Only this lane (topic, challenge, support).")
-@click.option("--all", "include_archived", is_flag=True, help="Include the cards of archived accounts.")
+@click.option("--lane", default=None, metavar="LANE", help=_("Only this lane (topic, challenge, support)."))
+@click.option("--all", "include_archived", is_flag=True, help=_("Include the cards of archived accounts."))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_store
 def list_(store: Any, account: str | None, lane: str | None, include_archived: bool, as_json: bool) -> None:
-    """List cards, ordered by account, lane and position."""
     if lane is not None:
         from ..model import validate_lane
 
@@ -142,7 +151,7 @@ def list_(store: Any, account: str | None, lane: str | None, include_archived: b
         echo_json([card_json(c, wanted[c["account_id"]]) for c in cards])
         return
     if not cards:
-        echo("No cards.")
+        echo(_("No cards."))
         return
     rows = [
         (
@@ -151,20 +160,20 @@ def list_(store: Any, account: str | None, lane: str | None, include_archived: b
             c.get("lane", ""),
             c.get("title", ""),
             c.get("owner", ""),
-            c.get("due", ""),
+            format_date(c.get("due") or ""),
             c.get("status", ""),
         )
         for c in cards
     ]
-    echo_table(("ID", "ACCOUNT", "LANE", "TITLE", "OWNER", "DUE", "STATUS"), rows, widths={1: 28, 3: 60, 4: 20})
+    headers = (_("ID"), _("ACCOUNT"), _("LANE"), _("TITLE"), _("OWNER"), _("DUE"), _("STATUS"))
+    echo_table(headers, rows, widths={1: 28, 3: 60, 4: 20})
 
 
-@card.command("show")
+@card.command("show", help=_("Show every field of CARD (id or unique id prefix)."))
 @click.argument("card_ref", metavar="CARD")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_store
 def show(store: Any, card_ref: str, as_json: bool) -> None:
-    """Show every field of CARD (id or unique id prefix)."""
     doc = store.card(card_ref)
     names = _account_names(store)
     account_name = names.get(doc.get("account_id", ""), "")
@@ -172,57 +181,64 @@ def show(store: Any, card_ref: str, as_json: bool) -> None:
         echo_json(card_json(doc, account_name))
         return
     echo(doc.get("title", ""))
+    changed = _("{at} by {by} (rev {rev})").format(
+        at=doc.get("updated_at", ""), by=doc.get("updated_by", ""), rev=doc.get("rev", "")
+    )
     lines = [
-        ("id", doc.get("id")),
-        ("account", account_name),
-        ("lane", LANE_TITLES.get(doc.get("lane", ""), doc.get("lane"))),
-        ("tags", ", ".join(doc.get("tags") or [])),
-        ("owner", doc.get("owner")),
-        ("side", doc.get("side")),
-        ("due", doc.get("due")),
-        ("status", doc.get("status")),
-        ("customer benefit", doc.get("customer_benefit")),
-        ("our benefit", doc.get("our_benefit")),
-        ("votes", doc.get("votes") or ""),
-        ("changed", f"{doc.get('updated_at', '')} by {doc.get('updated_by', '')} (rev {doc.get('rev', '')})"),
+        (_("id"), doc.get("id")),
+        (_("account"), account_name),
+        (_("lane"), LANE_TITLES.get(doc.get("lane", ""), doc.get("lane"))),
+        (_("tags"), ", ".join(doc.get("tags") or [])),
+        (_("owner"), doc.get("owner")),
+        (_("side"), doc.get("side")),
+        (_("due"), format_date(str(doc.get("due") or ""))),
+        (_("status"), doc.get("status")),
+        (_("customer benefit"), doc.get("customer_benefit")),
+        (_("our benefit"), doc.get("our_benefit")),
+        (_("votes"), doc.get("votes") or ""),
+        (_("changed"), changed),
     ]
+    answers, answered_by = _("answers:"), _("answered by:")
+    # 18 columns as in English; a longer (translated) label widens the column for all
+    width = max(18, *(len(label) + 2 for label, _value in lines), len(answers) + 1, len(answered_by) + 1)
     for label, value in lines:
         if value not in (None, ""):
-            echo(f"  {label + ':':<18}{value}")
+            echo(f"  {label + ':':<{width}}{value}")
     for link in doc.get("links") or []:
         try:
             target = store.card(link)
-            echo(f"  {'answers:':<18}{short_id(link)} {target.get('title', '')} ({target.get('lane', '')})")
+            echo(f"  {answers:<{width}}{short_id(link)} {target.get('title', '')} ({target.get('lane', '')})")
         except Exception:
-            echo(f"  {'answers:':<18}{short_id(link)} (missing card)")
+            missing = _("(missing card)")
+            echo(f"  {answers:<{width}}{short_id(link)} {missing}")
     for other in store.cards():
         if doc["id"] in (other.get("links") or []):
-            echo(f"  {'answered by:':<18}{short_id(other['id'])} {other.get('title', '')} ({other.get('lane', '')})")
+            echo(f"  {answered_by:<{width}}{short_id(other['id'])} {other.get('title', '')} ({other.get('lane', '')})")
     if doc.get("notes"):
         echo("")
         for line in str(doc["notes"]).splitlines():
             echo(f"  {line}")
 
 
-@card.command("edit")
+@card.command("edit", help=_("Change fields of CARD; only the options given change."))
 @click.argument("card_ref", metavar="CARD")
-@click.option("--title", default=None, help="New title (one line).")
+@click.option("--title", default=None, help=_("New title (one line)."))
 @card_fields
 @json_option
 @pass_store
 def edit(store: Any, card_ref: str, title: str | None, as_json: bool, **values: Any) -> None:
-    """Change fields of CARD; only the options given change."""
     doc = store.card(card_ref)
     changes = _changes(store, values)
     if title is not None:
         changes["title"] = title
     if not changes:
-        raise click.UsageError("Nothing to change: give at least one option, e.g. --title or --status.")
+        raise click.UsageError(_("Nothing to change: give at least one option, e.g. --title or --status."))
     new = store.update_card(doc["id"], changes)
-    _done(store, new, as_json, f"Changed card {short_id(new['id'])} {new['title']!r}: {field_labels(changes)}.")
+    message = _("Changed card {id} {title!r}: {fields}.")
+    _done(store, new, as_json, message.format(id=short_id(new["id"]), title=new["title"], fields=field_labels(changes)))
 
 
-@card.command("move")
+@card.command("move", help=_("Move CARD to LANE (topic, challenge, support), at the end or at --position N."))
 @click.argument("card_ref", metavar="CARD")
 @click.argument("lane")
 @click.option(
@@ -230,20 +246,21 @@ def edit(store: Any, card_ref: str, title: str | None, as_json: bool, **values: 
     type=click.IntRange(min=1),
     default=None,
     metavar="N",
-    help="Place it Nth in the lane (1 = top; default: the end).",
+    help=_("Place it Nth in the lane (1 = top; default: the end)."),
 )
 @json_option
 @pass_store
 def move(store: Any, card_ref: str, lane: str, position: int | None, as_json: bool) -> None:
-    """Move CARD to LANE (topic, challenge, support), at the end or at --position N."""
     doc = store.move_card(card_ref, lane_name(lane), None if position is None else position - 1)
-    _done(store, doc, as_json, f"Moved card {short_id(doc['id'])} {doc['title']!r} to {LANE_TITLES[doc['lane']]}.")
+    message = _("Moved card {id} {title!r} to {lane}.")
+    _done(
+        store, doc, as_json, message.format(id=short_id(doc["id"]), title=doc["title"], lane=LANE_TITLES[doc["lane"]])
+    )
 
 
-@card.command("delete")
+@card.command("delete", help=_("Delete CARD (and the links other cards have to it)."))
 @click.argument("card_ref", metavar="CARD")
 @pass_store
 def delete(store: Any, card_ref: str) -> None:
-    """Delete CARD (and the links other cards have to it)."""
     doc = store.delete_card(card_ref)
-    echo(f"Deleted card {short_id(doc['id'])} {doc['title']!r}.")
+    echo(_("Deleted card {id} {title!r}.").format(id=short_id(doc["id"]), title=doc["title"]))
