@@ -10,11 +10,14 @@ import datetime as dt
 import os
 import stat
 import zoneinfo
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from . import csv_export, ical, minutes, model, reports
+from . import csv_export, i18n, ical, minutes, model, reports
+from .i18n import _
 from .storage import atomic_write
 
 Doc = dict[str, Any]
@@ -30,11 +33,13 @@ def format_of(path: str | None, default: str = "md") -> str:
 @dataclass(frozen=True)
 class ExportOptions:
     """How a format is written: the minutes' ``audience`` (team, customer; md), the CSV's
-    ``delimiter`` (',', ';' or a tab), the calendar's time zone (an IANA name; '' for this computer's)."""
+    ``delimiter`` (',', ';' or a tab), the calendar's time zone (an IANA name; '' for this computer's),
+    the ``language`` of the text ('de', 'en'; '' for the one in use; JSON has none)."""
 
     audience: str = "team"
     delimiter: str = ","
     timezone: str = ""
+    language: str = ""
 
 
 DEFAULT_OPTIONS = ExportOptions()
@@ -48,7 +53,25 @@ def time_zone(name: str) -> dt.tzinfo | None:
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"Unknown time zone {name!r}; give a name such as Europe/Berlin or UTC.") from None
+        raise ValueError(
+            _("Unknown time zone {name!r}; give a name such as Europe/Berlin or UTC.").format(name=name)
+        ) from None
+
+
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """Render in ``language`` ('' or the one in use: no change), then go back to the one before.
+
+    The language is process-wide: the CLI's per-export ``--lang``, not for a thread beside a UI."""
+    before = i18n.language()
+    if not language or language == before:
+        yield
+        return
+    i18n.set_language(language)  # ValueError for a language kamboard has not
+    try:
+        yield
+    finally:
+        i18n.set_language(before)
 
 
 def render(
@@ -64,19 +87,33 @@ def render(
 ) -> str:
     """The export of one account in ``fmt`` (md, csv, ics, json), from records already read.
 
-    ``workshop_id`` chooses the minutes' workshop (md); ValueError when it names none of the
-    account's, or for a bad option.
+    ``workshop_id`` chooses the minutes' workshop (md); ``options.language`` the language of the
+    text (md, csv, ics). ValueError when it names none of the account's, or for a bad option.
     """
+    if fmt not in ("md", "csv", "ics"):  # json: language-neutral, the records as stored
+        return reports.account_json(account, cards, workshops, exported_at=model.utc_now(), exported_by=user)
+    with in_language(options.language):
+        return _render_text(fmt, account, cards, workshops, today=today, workshop_id=workshop_id, options=options)
+
+
+def _render_text(
+    fmt: str,
+    account: Doc,
+    cards: list[Doc],
+    workshops: list[Doc],
+    *,
+    today: dt.date,
+    workshop_id: str | None,
+    options: ExportOptions,
+) -> str:
     if fmt == "md":
         return minutes.minutes_markdown(
             account, cards, workshops, today=today, workshop_id=workshop_id, audience=options.audience
         )
     if fmt == "csv":
         return csv_export.actions_csv(account, cards, delimiter=options.delimiter)
-    if fmt == "ics":
-        tz = time_zone(options.timezone)
-        return ical.calendar_ics(account, cards, workshops, now=dt.datetime.now(dt.UTC), tz=tz)
-    return reports.account_json(account, cards, workshops, exported_at=model.utc_now(), exported_by=user)
+    tz = time_zone(options.timezone)
+    return ical.calendar_ics(account, cards, workshops, now=dt.datetime.now(dt.UTC), tz=tz)
 
 
 @cache

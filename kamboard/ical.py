@@ -14,8 +14,9 @@ import datetime as dt
 from collections.abc import Sequence
 
 from .agenda import DAY_HOURS, AgendaDay, agenda_days, next_working_day
+from .i18n import N_, _
 from .model import is_open_action
-from .reports import STATUS_LABELS, Doc, clean, participant, support_actions
+from .reports import SIDE_LABELS, STATUS_LABELS, Doc, clean, participant, support_actions
 
 PRODID = "-//kamboard//kamboard key account board//EN"
 
@@ -167,14 +168,17 @@ def calendar_ics(
 def _workshop_events(w: Doc, name: str, now: dt.datetime, tz: dt.tzinfo | None) -> list[str]:
     days = workshop_days(w)
     participants = [participant(p)[0] for p in w.get("participants", []) or []]
-    description = [f"Account: {name}"]
+    description = [_("Account: {name}").format(name=name)]
     if participants:
-        description.append("Participants: " + ", ".join(participants))
+        description.append(_("Participants: {names}").format(names=", ".join(participants)))
     if w.get("notes"):
         description.append(clean(w["notes"]))
     lines: list[str] = []
     for number, (day, begin, finish) in enumerate(days, 1):
-        which = f"Workshop day {number} of {len(days)}: " if len(days) > 1 else "Workshop: "
+        if len(days) > 1:
+            which = _("Workshop day {number} of {count}: ").format(number=number, count=len(days))
+        else:
+            which = _("Workshop: ")
         lines += [
             "BEGIN:VEVENT",
             f"UID:{w['id']}{f'-day{number}' if number > 1 else ''}@kamboard",
@@ -194,28 +198,33 @@ def _workshop_events(w: Doc, name: str, now: dt.datetime, tz: dt.tzinfo | None) 
     return lines
 
 
+_DUE_FIELDS = (  # a due item's description: label, card field
+    (N_("Owner"), "owner"),
+    (N_("Side"), "side"),
+    (N_("Status"), "status"),
+    (N_("Value for the customer"), "customer_benefit"),
+    (N_("Value for us"), "our_benefit"),
+)
+
+
 def _due_event(c: Doc, name: str, now: dt.datetime) -> list[str]:
     """An all-day item on an open support action's due date (none for one done or dropped)."""
     due = _when(c.get("due"))
     if not is_open_action(c) or due is None or isinstance(due, dt.datetime):
         return []
-    description = [f"Account: {name}"]
-    for label, key in (
-        ("Owner", "owner"),
-        ("Side", "side"),
-        ("Status", "status"),
-        ("Value for the customer", "customer_benefit"),
-        ("Value for us", "our_benefit"),
-    ):
+    description = [_("Account: {name}").format(name=name)]
+    for label, key in _DUE_FIELDS:
         if c.get(key):
-            description.append(f"{label}: {STATUS_LABELS.get(c[key], c[key]) if key == 'status' else c[key]}")
+            labels = STATUS_LABELS if key == "status" else SIDE_LABELS if key == "side" else {}
+            description.append(f"{_(label)}: {labels.get(c[key], c[key])}")
+    summary = _("Due: ") + str(c.get("title", "")) + " (" + name + ")"
     return [
         "BEGIN:VEVENT",
         f"UID:{c['id']}-due@kamboard",
         f"DTSTAMP:{_ics_stamp(c.get('updated_at'), now)}",
         _date_prop("DTSTART", due),
         _date_prop("DTEND", due + dt.timedelta(days=1)),
-        f"SUMMARY:{ics_escape('Due: ' + str(c.get('title', '')) + ' (' + name + ')')}",
+        f"SUMMARY:{ics_escape(summary)}",
         f"DESCRIPTION:{ics_escape(chr(10).join(clean(d) for d in description))}",
         "TRANSP:TRANSPARENT",
         "END:VEVENT",

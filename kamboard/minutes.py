@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from .agenda import AgendaDay, agenda_days
 from .followup import is_carried_over
 from .gaps import find_gaps
+from .i18n import N_, _, format_date
 from .md_text import md_block, md_cell, md_escape, md_table
 from .model import LANE_TITLES, is_overdue
 from .reports import SIDE_LABELS, STATUS_LABELS, Doc, answered_by, participant, pick_workshop, support_actions
@@ -25,7 +26,11 @@ from .reports import SIDE_LABELS, STATUS_LABELS, Doc, answered_by, participant, 
 AUDIENCES = ("team", "customer")
 AGREED = ("agreed", "in_progress", "done")  # what the customer's minutes list as agreed support
 COMMITTED = ("agreed", "in_progress")  # open commitments
-NONE = "*None.*"
+LANE_ITEMS = {"topic": N_("Topic"), "challenge": N_("Challenge")}  # a lane table's column header
+
+
+def _none() -> str:
+    return _("*None.*")
 
 
 def _date_range(workshop: Doc) -> str:
@@ -33,15 +38,20 @@ def _date_range(workshop: Doc) -> str:
     start, end = start.replace("T", " ")[:16], end.replace("T", " ")[:16]
     if start and end and end != start:
         same_day = len(start) == len(end) == 16 and start[:10] == end[:10]
-        return f"{start} to {end[11:] if same_day else end}"
-    return start or end
+        return _("{start} to {end}").format(start=_when(start), end=end[11:] if same_day else _when(end))
+    return _when(start or end)
+
+
+def _when(text: str) -> str:
+    """'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM' with the date as the language writes it."""
+    return " ".join([format_date(text[:10]), *text[11:].split()]) if len(text) >= 10 else text
 
 
 _MISSING = {
-    "no_benefit": "value for the customer",
-    "no_our_benefit": "value for us",
-    "no_owner": "owner",
-    "no_due": "due date",
+    "no_benefit": N_("no value for the customer"),
+    "no_our_benefit": N_("no value for us"),
+    "no_owner": N_("no owner"),
+    "no_due": N_("no due date"),
 }
 
 
@@ -60,10 +70,14 @@ def minutes_markdown(
     ``audience``.
     """
     if audience not in AUDIENCES:
-        raise ValueError(f"Minutes are for the team or the customer, not {audience!r}.")
+        raise ValueError(_("Minutes are for the team or the customer, not {audience!r}.").format(audience=audience))
     workshop = pick_workshop(workshops, today, workshop_id)
     if workshop_id and workshop is None:
-        raise ValueError(f"No workshop {workshop_id!r} for account {account.get('name', '')!r}.")
+        raise ValueError(
+            _("No workshop {workshop!r} for account {account!r}.").format(
+                workshop=workshop_id, account=account.get("name", "")
+            )
+        )
     customer = audience == "customer"
     out = [*_header(account, workshop, today, customer), *_participants(account, workshop, customer)]
     out += _agenda(workshop, customer)
@@ -76,7 +90,7 @@ def minutes_markdown(
     out += _gaps(cards)
     out += _commitments(cards, today)
     if workshop and str(workshop.get("notes", "")).strip():
-        out += ["## Notes", md_block(workshop["notes"])]
+        out += [_("## Notes"), md_block(workshop["notes"])]
     return "\n\n".join(out) + "\n"
 
 
@@ -84,32 +98,34 @@ def minutes_markdown(
 def _header(account: Doc, workshop: Doc | None, today: dt.date, customer: bool) -> list[str]:
     name = md_escape(account.get("name", ""), line_start=False)
     if workshop:
-        title = f"# Minutes: {md_escape(workshop.get('title', ''), line_start=False)} ({name})"
+        title = _("# Minutes: {workshop} ({account})").format(
+            workshop=md_escape(workshop.get("title", ""), line_start=False), account=name
+        )
     else:
-        title = f"# Minutes: {name}"
+        title = _("# Minutes: {account}").format(account=name)
     facts = []
     if workshop:
-        facts.append(("Date", md_escape(_date_range(workshop), line_start=False) or "not set"))
+        facts.append((_("Date"), md_escape(_date_range(workshop), line_start=False) or _("not set")))
         if workshop.get("location"):
-            facts.append(("Location", md_escape(workshop["location"], line_start=False)))
+            facts.append((_("Location"), md_escape(workshop["location"], line_start=False)))
     else:
-        facts.append(("Workshop", "none recorded yet"))
+        facts.append((_("Workshop"), _("none recorded yet")))
     if account.get("owner"):
-        facts.append(("Key account manager", md_escape(account["owner"], line_start=False)))
-    facts.append(("As of" if customer else "Board as of", today.isoformat()))
+        facts.append((_("Key account manager"), md_escape(account["owner"], line_start=False)))
+    facts.append((_("As of") if customer else _("Board as of"), format_date(today.isoformat())))
     return [title, "\n".join(f"- **{label}:** {value}" for label, value in facts)]
 
 
 def _participants(account: Doc, workshop: Doc | None, customer: bool) -> list[str]:
     people = [participant(p) for p in (workshop or {}).get("participants", []) or []]
     if not people:
-        return ["## Participants", "*None recorded.*"]
+        return [_("## Participants"), _("*None recorded.*")]
     if customer:  # "us" and "customer" are the key account team's words, not the reader's
-        sides = {"customer": md_cell(account.get("name", "")), "us": "Key account team"}
+        sides = {"customer": md_cell(account.get("name", "")), "us": _("Key account team")}
         rows = [[md_cell(n), sides.get(s, md_cell(s)), md_cell(r)] for n, s, r in people]
     else:
-        rows = [[md_cell(n), md_cell(s), md_cell(r)] for n, s, r in people]
-    return ["## Participants", md_table(["Name", "Side", "Role"], rows)]
+        rows = [[md_cell(n), SIDE_LABELS.get(s, md_cell(s)), md_cell(r)] for n, s, r in people]
+    return [_("## Participants"), md_table([_("Name"), _("Side"), _("Role")], rows)]
 
 
 def _agenda(workshop: Doc | None, customer: bool) -> list[str]:
@@ -117,23 +133,23 @@ def _agenda(workshop: Doc | None, customer: bool) -> list[str]:
     each item's notes; the team also sees each item's number and minutes and a day that runs over."""
     days = [day for day in agenda_days(workshop or {}) if day.items]
     if not days:
-        return ["## Agenda", "*None recorded.*"]
-    out = ["## Agenda"]
+        return [_("## Agenda"), _("*None recorded.*")]
+    out = [_("## Agenda")]
     number = 0  # the days keep the agenda's order: an item's number is its place in the agenda
-    timed = any(start for day in days for start, _ in day.items)
-    noted = any(str(item.get("notes") or "").strip() for day in days for _, item in day.items)
+    timed = any(start for day in days for start, _item in day.items)
+    noted = any(str(item.get("notes") or "").strip() for day in days for _start, item in day.items)
     for day in days:
         if len(days) > 1:
             out.append(f"### {_day_title(day)}")
         if customer:
-            headers = ["Time" if timed else "Minutes", "Item"] + (["Notes"] if noted else [])
+            headers = [_("Time") if timed else _("Minutes"), _("Item")] + ([_("Notes")] if noted else [])
             rows = [
                 [start if timed else str(item.get("minutes", "")), md_cell(item.get("title"))]
                 + ([md_cell(item.get("notes"))] if noted else [])
                 for start, item in day.items
             ]
         else:
-            headers = ["#", "Start", "Item", "Minutes", "Notes"]
+            headers = ["#", _("Start"), _("Item"), _("Minutes"), _("Notes")]
             rows = []
             for start, item in day.items:
                 number += 1
@@ -153,8 +169,10 @@ def _agenda(workshop: Doc | None, customer: bool) -> list[str]:
 
 
 def _day_title(day: AgendaDay) -> str:
-    when = ", ".join(part for part in (day.date, f"{day.starts} to {day.ends}" if day.starts else "") if part)
-    return f"Day {day.number}" + (f" ({when})" if when else "")
+    hours = _("{start} to {end}").format(start=day.starts, end=day.ends) if day.starts else ""
+    when = ", ".join(part for part in (format_date(day.date), hours) if part)
+    title = _("Day {number}").format(number=day.number)
+    return title + (f" ({when})" if when else "")
 
 
 def _lane(cards: Sequence[Doc], lane: str, customer: bool) -> list[str]:
@@ -162,14 +180,14 @@ def _lane(cards: Sequence[Doc], lane: str, customer: bool) -> list[str]:
     notes, and no vote column where no one voted."""
     lane_cards = sorted((c for c in cards if c.get("lane") == lane), key=lambda c: -_votes(c))
     if not lane_cards:
-        return [f"## {LANE_TITLES[lane]}", NONE]
-    columns: list[tuple[str, Callable[[Doc], str]]] = [(LANE_TITLES[lane][:-1], lambda c: md_cell(c.get("title")))]
+        return [f"## {LANE_TITLES[lane]}", _none()]
+    columns: list[tuple[str, Callable[[Doc], str]]] = [(_(LANE_ITEMS[lane]), lambda c: md_cell(c.get("title")))]
     if not customer or any(_votes(c) for c in lane_cards):
-        columns.append(("Votes", lambda c: str(_votes(c))))
+        columns.append((_("Votes"), lambda c: str(_votes(c))))
     if not customer:
-        columns.append(("Notes", lambda c: md_cell(c.get("notes"))))
-    rows = ([cell(c) for _, cell in columns] for c in lane_cards)
-    return [f"## {LANE_TITLES[lane]}", md_table([header for header, _ in columns], rows)]
+        columns.append((_("Notes"), lambda c: md_cell(c.get("notes"))))
+    rows = ([cell(c) for _header, cell in columns] for c in lane_cards)
+    return [f"## {LANE_TITLES[lane]}", md_table([header for header, _cell in columns], rows)]
 
 
 def _votes(card: Doc) -> int:
@@ -179,7 +197,7 @@ def _votes(card: Doc) -> int:
 
 def _status(card: Doc) -> str:
     status = STATUS_LABELS.get(card.get("status", ""), md_cell(card.get("status")))
-    return f"{status} (carried over)" if is_carried_over(card) and status else status
+    return _("{status} (carried over)").format(status=status) if is_carried_over(card) and status else status
 
 
 def _answers(answers: dict[str, list[Doc]], card: Doc) -> str:
@@ -195,35 +213,44 @@ def _agreed_actions(cards: Sequence[Doc]) -> list[str]:
         key=lambda c: (not c.get("due"), str(c.get("due", ""))),
     )
     if not agreed:
-        return ["## Agreed support actions", NONE]
-    headers = ["Action", "Owner", "Due", "Status", "Value for the customer", "Answers"]
+        return [_("## Agreed support actions"), _none()]
+    headers = [_("Action"), _("Owner"), _("Due"), _("Status"), _("Value for the customer"), _("Answers")]
     rows = (
         [
             md_cell(c.get("title")),
             md_cell(c.get("owner")),
-            md_cell(c.get("due")),
+            md_cell(format_date(str(c.get("due") or ""))),
             _status(c),
             md_cell(c.get("customer_benefit")),
             _answers(answers, c),
         ]
         for c in agreed
     )
-    return ["## Agreed support actions", md_table(headers, rows)]
+    return [_("## Agreed support actions"), md_table(headers, rows)]
 
 
 # ---------------------------------------------------------------- the team's version
 def _support_actions(cards: Sequence[Doc]) -> list[str]:
     actions = support_actions(cards)
     if not actions:
-        return ["## Support actions", NONE]
+        return [_("## Support actions"), _none()]
     answers = answered_by(cards)
-    headers = ["Action", "Owner", "Side", "Due", "Status", "Value for the customer", "Value for us", "Answers"]
+    headers = [
+        _("Action"),
+        _("Owner"),
+        _("Side"),
+        _("Due"),
+        _("Status"),
+        _("Value for the customer"),
+        _("Value for us"),
+        _("Answers"),
+    ]
     rows = (
         [
             md_cell(c.get("title")),
             md_cell(c.get("owner")),
             SIDE_LABELS.get(c.get("side", ""), md_cell(c.get("side"))),
-            md_cell(c.get("due")),
+            md_cell(format_date(str(c.get("due") or ""))),
             _status(c),
             md_cell(c.get("customer_benefit")),
             md_cell(c.get("our_benefit")),
@@ -231,11 +258,11 @@ def _support_actions(cards: Sequence[Doc]) -> list[str]:
         ]
         for c in actions
     )
-    return ["## Support actions", md_table(headers, rows)]
+    return [_("## Support actions"), md_table(headers, rows)]
 
 
 def _gaps(cards: Sequence[Doc]) -> list[str]:
-    out = ["## Gaps"]
+    out = [_("## Gaps")]
     found = find_gaps(list(cards))
     incomplete: dict[str, list[str]] = {}
     for gap in found:
@@ -243,16 +270,19 @@ def _gaps(cards: Sequence[Doc]) -> list[str]:
             incomplete.setdefault(gap.card_id, []).append(_MISSING[gap.kind])
     titles = {c["id"]: c.get("title", "") for c in cards}
     sections = [
-        ("Challenges no support action answers", [md_escape(g.title) for g in found if g.kind == "unanswered"]),
-        ("Support actions answering no topic or challenge", [md_escape(g.title) for g in found if g.kind == "pitch"]),
+        (_("Challenges no support action answers"), [md_escape(g.title) for g in found if g.kind == "unanswered"]),
         (
-            "Support actions without value for the customer, value for us, owner or due date",
-            [f"{md_escape(titles[cid])}: no {', no '.join(what)}" for cid, what in incomplete.items()],
+            _("Support actions answering no topic or challenge"),
+            [md_escape(g.title) for g in found if g.kind == "pitch"],
+        ),
+        (
+            _("Support actions without value for the customer, value for us, owner or due date"),
+            [f"{md_escape(titles[cid])}: {', '.join(_(w) for w in what)}" for cid, what in incomplete.items()],
         ),
     ]
     for title, items in sections:
         out.append(f"### {title}")
-        out.append("\n".join(f"- {item}" for item in items) if items else NONE)
+        out.append("\n".join(f"- {item}" for item in items) if items else _none())
     return out
 
 
@@ -262,15 +292,16 @@ def _commitments(cards: Sequence[Doc], today: dt.date) -> list[str]:
         key=lambda c: (not c.get("due"), c.get("due", "")),
     )
     if not commitments:
-        return ["## Open commitments", NONE]
+        return [_("## Open commitments"), _none()]
     rows = (
         [
             md_cell(c.get("title")),
             md_cell(c.get("owner")),
             SIDE_LABELS.get(c.get("side", ""), md_cell(c.get("side"))),
-            md_cell(c.get("due")) + (" (overdue)" if is_overdue(c, today) else ""),
+            md_cell(format_date(str(c.get("due") or ""))) + (_(" (overdue)") if is_overdue(c, today) else ""),
             _status(c),
         ]
         for c in commitments
     )
-    return ["## Open commitments", md_table(["Action", "Owner", "Side", "Due", "Status"], rows)]
+    headers = [_("Action"), _("Owner"), _("Side"), _("Due"), _("Status")]
+    return [_("## Open commitments"), md_table(headers, rows)]

@@ -13,19 +13,23 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from .i18n import N_, Labels
 from .workshop import first_day
 
 Doc = dict[str, Any]
 EXPORT_VERSION = 1
-STATUS_LABELS = {
-    "": "",
-    "proposed": "proposed",
-    "agreed": "agreed",
-    "in_progress": "in progress",
-    "done": "done",
-    "dropped": "dropped",
-}
-SIDE_LABELS = {"": "", "us": "us", "customer": "customer"}
+# Labels of stored ids, translated when read; no "" entry (gettext's "" is the catalogue header):
+# look them up with .get(id, fallback).
+STATUS_LABELS = Labels(
+    {
+        "proposed": N_("proposed"),
+        "agreed": N_("agreed"),
+        "in_progress": N_("in progress"),
+        "done": N_("done"),
+        "dropped": N_("dropped"),
+    }
+)
+SIDE_LABELS = Labels({"us": N_("us"), "customer": N_("customer")})
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
