@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import model
+from .i18n import N_, _
 from .model import LANES, ValidationError
 
 Doc = dict[str, Any]
@@ -30,26 +31,27 @@ MAX_MINUTES = 600
 MAX_DAYS = 9
 AGENDA_ITEM_FIELDS = ("title", "lane", "minutes", "day", "notes")
 
-# (title, lane, minutes) per day; each day's minutes fill its hours exactly.
+# (title, lane, minutes) per day; each day's minutes fill its hours exactly. The titles are
+# written into a new workshop in the language of the moment (``default_agenda``).
 DEFAULT_AGENDA: tuple[tuple[tuple[str, str, int], ...], ...] = (
     (
-        ("Welcome, goals and agenda", "", 30),
-        ("Review of last year's commitments", "support", 60),
-        ("Coffee break", "", 15),
-        ("The customer's topics: what is on their mind", "topic", 90),
-        ("Lunch", "", 60),
-        ("Their challenges: what their business faces", "challenge", 105),
-        ("Coffee break", "", 15),
-        ("Challenges: prioritise by dot voting", "challenge", 45),
-        ("How we support them: first ideas", "support", 45),
-        ("Recap of day 1", "", 15),
+        (N_("Welcome, goals and agenda"), "", 30),
+        (N_("Review of last year's commitments"), "support", 60),
+        (N_("Coffee break"), "", 15),
+        (N_("The customer's topics: what is on their mind"), "topic", 90),
+        (N_("Lunch"), "", 60),
+        (N_("Their challenges: what their business faces"), "challenge", 105),
+        (N_("Coffee break"), "", 15),
+        (N_("Challenges: prioritise by dot voting"), "challenge", 45),
+        (N_("How we support them: first ideas"), "support", 45),
+        (N_("Recap of day 1"), "", 15),
     ),
     (
-        ("Welcome back: recap of day 1", "", 15),
-        ("How we support them: actions and mutual benefit", "support", 90),
-        ("Coffee break", "", 15),
-        ("What we commit to: owners and due dates", "support", 75),
-        ("Wrap-up: commitments, next steps, feedback", "", 45),
+        (N_("Welcome back: recap of day 1"), "", 15),
+        (N_("How we support them: actions and mutual benefit"), "support", 90),
+        (N_("Coffee break"), "", 15),
+        (N_("What we commit to: owners and due dates"), "support", 75),
+        (N_("Wrap-up: commitments, next steps, feedback"), "", 45),
     ),
 )
 
@@ -70,9 +72,10 @@ def new_agenda_item(
 
 
 def default_agenda() -> list[Doc]:
-    """A fresh copy of the default 1.5-day agenda (new item ids each time, days stored)."""
+    """A fresh copy of the default 1.5-day agenda (new item ids each time, days stored), its titles
+    in the language in use."""
     return [
-        new_agenda_item(title, lane, minutes, day=number)
+        new_agenda_item(_(title), lane, minutes, day=number)
         for number, day in enumerate(DEFAULT_AGENDA, 1)
         for title, lane, minutes in day
     ]
@@ -103,7 +106,8 @@ def validate_minutes(value: object, field: str = "minutes") -> int:
     except ValueError:
         minutes = None
     if not isinstance(minutes, int) or not 1 <= minutes <= MAX_MINUTES:
-        raise ValidationError(field, f"Minutes {value!r} must be a whole number from 1 to {MAX_MINUTES}.")
+        message = _("Minutes {value!r} must be a whole number from 1 to {most}.")
+        raise ValidationError(field, message.format(value=value, most=MAX_MINUTES))
     return minutes
 
 
@@ -113,7 +117,8 @@ def validate_day(value: object, field: str = "day") -> int:
     if isinstance(number, str):
         number = int(number.strip()) if number.strip().isdigit() else None
     if not isinstance(number, int) or not 1 <= number <= MAX_DAYS:
-        raise ValidationError(field, f"Day {value!r} must be a whole number from 1 to {MAX_DAYS}.")
+        message = _("Day {value!r} must be a whole number from 1 to {most}.")
+        raise ValidationError(field, message.format(value=value, most=MAX_DAYS))
     return number
 
 
@@ -121,25 +126,26 @@ def validate_agenda_fields(fields: dict[str, Any]) -> Doc:
     """Check the given agenda item fields (title, lane, minutes, day, notes)."""
     unknown = set(fields) - set(AGENDA_ITEM_FIELDS)
     if unknown:
-        raise ValidationError("agenda", f"Unknown agenda item field(s): {', '.join(sorted(unknown))}.")
+        message = _("Unknown agenda item field(s): {fields}.")
+        raise ValidationError("agenda", message.format(fields=", ".join(sorted(unknown))))
     out: Doc = {}
     if "title" in fields:
-        out["title"] = model.validate_title(fields["title"], "title", "Agenda item title")
+        out["title"] = model.validate_title(fields["title"], "title", N_("Agenda item title"))
     if "lane" in fields:
-        out["lane"] = model.validate_choice(fields["lane"], "lane", LANES, "lane", optional=True)
+        out["lane"] = model.validate_choice(fields["lane"], "lane", LANES, N_("lane"), optional=True)
     if "minutes" in fields:
         out["minutes"] = validate_minutes(fields["minutes"])
     if "day" in fields:
         out["day"] = validate_day(fields["day"])
     if "notes" in fields:
-        out["notes"] = model.validate_text(fields["notes"], "notes", "Notes")
+        out["notes"] = model.validate_text(fields["notes"], "notes", N_("Notes"))
     return out
 
 
 def validate_agenda(value: object) -> list[Doc]:
     """A whole agenda: a list of items, each checked (the fields it has; an item without an id gets one)."""
     if not isinstance(value, list | tuple) or not all(isinstance(i, dict) for i in value):
-        raise ValidationError("agenda", "The agenda must be a list of items.")
+        raise ValidationError("agenda", _("The agenda must be a list of items."))
     out = []
     for item in value:
         given = {k: item.get(k) for k in ("title", "lane", "minutes")}
@@ -161,7 +167,8 @@ def find_item(agenda: list[Doc], ref: str) -> int:
         hits = hits or [i for i, item in enumerate(agenda) if ref and str(item.get("id", "")).startswith(ref)]
         if len(hits) == 1:
             return hits[0]
-    raise ValidationError("agenda", f"No agenda item {ref!r}: give its number (1-{len(agenda)}) or id.")
+    message = _("No agenda item {ref!r}: give its number (1-{count}) or id.")
+    raise ValidationError("agenda", message.format(ref=ref, count=len(agenda)))
 
 
 def move_item(agenda: list[Doc], ref: str, index: int) -> list[Doc]:
@@ -367,7 +374,10 @@ class AgendaDay:
         """'Day 1 ends at 17:20, 50 min after 16:30' ('' when the day ends in time)."""
         if not self.over_minutes:
             return ""
-        return f"Day {self.number} ends at {self.ends}, {format_minutes(self.over_minutes)} after {self.limit}"
+        message = _("Day {number} ends at {ends}, {duration} after {limit}")
+        return message.format(
+            number=self.number, ends=self.ends, duration=format_minutes(self.over_minutes), limit=self.limit
+        )
 
 
 def agenda_days(workshop: dict[str, Any]) -> list[AgendaDay]:

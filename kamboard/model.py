@@ -9,14 +9,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .i18n import N_, Labels, _
+
 SCHEMA_VERSION = 2  # 2: change stamps (_v, _conflicts), tombstones and a board id, for merges
 LANES = ("topic", "challenge", "support")
-LANE_TITLES = {"topic": "Topics", "challenge": "Challenges", "support": "Support"}
-LANE_QUESTIONS = {
-    "topic": "What is on the customer's mind?",
-    "challenge": "What does their business face?",
-    "support": "How can we help, to mutual benefit?",
-}
+# labels are translated when read (``Labels``); the ids stay as stored
+LANE_TITLES = Labels({"topic": N_("Topics"), "challenge": N_("Challenges"), "support": N_("Support")})
+LANE_QUESTIONS = Labels(
+    {
+        "topic": N_("What is on the customer's mind?"),
+        "challenge": N_("What does their business face?"),
+        "support": N_("How can we help, to mutual benefit?"),
+    }
+)
 STATUSES = ("proposed", "agreed", "in_progress", "done", "dropped")
 OPEN_STATUSES = ("proposed", "agreed", "in_progress")
 SIDES = ("us", "customer")
@@ -37,32 +42,34 @@ CARD_FIELDS = (
 )
 # What people call a stored field, mid-sentence ("value for us", not ``our_benefit``): validation,
 # conflict and undo notices name fields by these (``field_label``, ``field_labels``).
-FIELD_LABELS = {
-    "title": "title",
-    "notes": "notes",
-    "tags": "tags",
-    "links": "links",
-    "owner": "owner",
-    "side": "side",
-    "due": "due date",
-    "status": "status",
-    "customer_benefit": "value for the customer",
-    "our_benefit": "value for us",
-    "lane": "lane",
-    "position": "position",
-    "votes": "votes",
-    "voters": "votes",
-    "voted_in": "votes",
-    "workshop_id": "workshop",
-    "account_id": "account",
-    "carried_from": "carried over from",
-    "agenda_state": "agenda timer",
-    "vote_budget": "votes per person",
-    "vote_per_card": "votes per card",
-    "votes_hidden": "hidden votes",
-    "capture": "capture for participants",
-    "archived": "archived",
-}
+FIELD_LABELS = Labels(
+    {
+        "title": N_("title"),
+        "notes": N_("notes"),
+        "tags": N_("tags"),
+        "links": N_("links"),
+        "owner": N_("owner"),
+        "side": N_("side"),
+        "due": N_("due date"),
+        "status": N_("status"),
+        "customer_benefit": N_("value for the customer"),
+        "our_benefit": N_("value for us"),
+        "lane": N_("lane"),
+        "position": N_("position"),
+        "votes": N_("votes"),
+        "voters": N_("votes"),
+        "voted_in": N_("votes"),
+        "workshop_id": N_("workshop"),
+        "account_id": N_("account"),
+        "carried_from": N_("carried over from"),
+        "agenda_state": N_("agenda timer"),
+        "vote_budget": N_("votes per person"),
+        "vote_per_card": N_("votes per card"),
+        "votes_hidden": N_("hidden votes"),
+        "capture": N_("capture for participants"),
+        "archived": N_("archived"),
+    }
+)
 CARD_DEFAULTS: dict[str, Any] = {
     "notes": "",
     "tags": [],
@@ -133,41 +140,49 @@ def printable(text: str, *, newlines: bool = False) -> str:
     return pattern.sub(_escaped, text) if pattern.search(text) else text
 
 
-def validate_title(value: object, field: str = "title", what: str = "Title") -> str:
+def validate_title(value: object, field: str = "title", what: str = N_("Title")) -> str:
+    """A single line of text, not empty. ``what`` names the value in messages (an English
+    message marked ``N_`` or already translated: it is translated here)."""
+    what = _(what)
     if not isinstance(value, str):
-        raise ValidationError(field, f"{what} must be text.")
+        raise ValidationError(field, _("{what} must be text.").format(what=what))
     text = value.strip()
     if not text:
-        raise ValidationError(field, f"{what} must not be empty.")
+        raise ValidationError(field, _("{what} must not be empty.").format(what=what))
     if "\n" in text or "\r" in text:
-        raise ValidationError(field, f"{what} must be a single line.")
+        raise ValidationError(field, _("{what} must be a single line.").format(what=what))
     if _CONTROL_LINE.search(text):
-        raise ValidationError(field, f"{what} must not contain control characters.")
+        raise ValidationError(field, _("{what} must not contain control characters.").format(what=what))
     if _BIDI.search(text):
         raise ValidationError(field, _bidi_message(what))
     if len(text) > TITLE_MAX:
-        raise ValidationError(field, f"{what} is {len(text)} characters long; at most {TITLE_MAX} are allowed.")
+        message = _("{what} is {length} characters long; at most {most} are allowed.")
+        raise ValidationError(field, message.format(what=what, length=len(text), most=TITLE_MAX))
     return text
 
 
 def _bidi_message(what: str) -> str:
-    return f"{what} must not contain bidi override or isolate characters (U+202A-U+202E, U+2066-U+2069)."
+    message = _("{what} must not contain bidi override or isolate characters (U+202A-U+202E, U+2066-U+2069).")
+    return message.format(what=what)
 
 
 def validate_text(value: object, field: str, what: str, *, multiline: bool = True) -> str:
-    """Free text: may be empty; multi-line where allowed; no control characters."""
+    """Free text: may be empty; multi-line where allowed; no control characters (``what``: as
+    for :func:`validate_title`)."""
     if value is None:
         return ""
+    what = _(what)
     if not isinstance(value, str):
-        raise ValidationError(field, f"{what} must be text.")
+        raise ValidationError(field, _("{what} must be text.").format(what=what))
     text = value.strip() if not multiline else value.rstrip()
     pattern = _CONTROL if multiline else _CONTROL_LINE
     if pattern.search(text.replace("\r\n", "\n")):
-        raise ValidationError(field, f"{what} must not contain control characters.")
+        raise ValidationError(field, _("{what} must not contain control characters.").format(what=what))
     if not multiline and _BIDI.search(text):
         raise ValidationError(field, _bidi_message(what))
     if len(text) > TEXT_MAX:
-        raise ValidationError(field, f"{what} is too long ({len(text)} characters; at most {TEXT_MAX}).")
+        message = _("{what} is too long ({length} characters; at most {most}).")
+        raise ValidationError(field, message.format(what=what, length=len(text), most=TEXT_MAX))
     return text
 
 
@@ -176,12 +191,13 @@ def validate_choice(value: object, field: str, choices: Iterable[str], what: str
     if optional and value in (None, ""):
         return ""
     if value not in options:
-        raise ValidationError(field, f"Unknown {what} {value!r}: use one of {', '.join(options)}.")
+        message = _("Unknown {what} {value!r}: use one of {choices}.")
+        raise ValidationError(field, message.format(what=_(what), value=value, choices=", ".join(options)))
     return str(value)
 
 
 def validate_lane(value: object) -> str:
-    return validate_choice(value, "lane", LANES, "lane")
+    return validate_choice(value, "lane", LANES, N_("lane"))
 
 
 def validate_date(value: object, field: str = "due") -> str:
@@ -189,11 +205,12 @@ def validate_date(value: object, field: str = "due") -> str:
     if value in (None, ""):
         return ""
     if not isinstance(value, str) or not _DATE.fullmatch(value.strip()):
-        raise ValidationError(field, f"Date {value!r} is not in the form YYYY-MM-DD (e.g. 2026-03-31).")
+        message = _("Date {value!r} is not in the form YYYY-MM-DD (e.g. 2026-03-31).")
+        raise ValidationError(field, message.format(value=value))
     try:
         dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise ValidationError(field, f"Date {value!r} does not exist in the calendar.") from None
+        raise ValidationError(field, _("Date {value!r} does not exist in the calendar.").format(value=value)) from None
     return value.strip()
 
 
@@ -202,10 +219,10 @@ def validate_tags(value: object) -> list[str]:
         return []
     items = value.split(",") if isinstance(value, str) else value
     if not isinstance(items, list | tuple):
-        raise ValidationError("tags", "Tags must be a list of words.")
+        raise ValidationError("tags", _("Tags must be a list of words."))
     tags: list[str] = []
     for item in items:
-        tag = validate_title(item, "tags", "A tag") if str(item).strip() else ""
+        tag = validate_title(item, "tags", N_("A tag")) if str(item).strip() else ""
         if tag and tag not in tags:
             tags.append(tag)
     return tags
@@ -215,27 +232,28 @@ def validate_card_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """Check and normalise the user-settable card fields present in ``fields``."""
     unknown = set(fields) - set(CARD_FIELDS)
     if unknown:
-        raise ValidationError(sorted(unknown)[0], f"Unknown card field(s): {', '.join(sorted(unknown))}.")
+        message = _("Unknown card field(s): {fields}.")
+        raise ValidationError(sorted(unknown)[0], message.format(fields=", ".join(sorted(unknown))))
     out: dict[str, Any] = {}
     for key, value in fields.items():
         if key == "title":
             out[key] = validate_title(value)
         elif key == "notes":
-            out[key] = validate_text(value, "notes", "Notes")
+            out[key] = validate_text(value, "notes", N_("Notes"))
         elif key in ("owner", "customer_benefit", "our_benefit"):
             out[key] = validate_text(value, key, capitalised(field_label(key)), multiline=key != "owner")
             if key == "owner" and len(out[key]) > TITLE_MAX:
-                raise ValidationError(key, f"Owner is longer than {TITLE_MAX} characters.")
+                raise ValidationError(key, _("Owner is longer than {most} characters.").format(most=TITLE_MAX))
         elif key == "tags":
             out[key] = validate_tags(value)
         elif key == "links":
             if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-                raise ValidationError("links", "Links must be a list of card ids.")
+                raise ValidationError("links", _("Links must be a list of card ids."))
             out[key] = list(dict.fromkeys(value))
         elif key == "side":
-            out[key] = validate_choice(value, "side", SIDES, "side", optional=True)
+            out[key] = validate_choice(value, "side", SIDES, N_("side"), optional=True)
         elif key == "status":
-            out[key] = validate_choice(value, "status", STATUSES, "status", optional=True)
+            out[key] = validate_choice(value, "status", STATUSES, N_("status"), optional=True)
         elif key == "due":
             out[key] = validate_date(value)
     return out

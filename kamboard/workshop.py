@@ -31,6 +31,7 @@ from .agenda import (  # noqa: F401  (the agenda's names, as callers of kamboard
     validate_agenda_fields,
     validate_minutes,
 )
+from .i18n import N_, _
 from .model import SIDES, ValidationError
 
 Doc = dict[str, Any]
@@ -54,34 +55,36 @@ def validate_when(value: object, field: str, what: str) -> str:
     except ValueError:
         when = None
     if when is None or when.tzinfo is not None or len(text) < 16:
-        raise ValidationError(field, f"{what} {value!r} is not in the form YYYY-MM-DD or YYYY-MM-DDTHH:MM.")
+        message = _("{what} {value!r} is not in the form YYYY-MM-DD or YYYY-MM-DDTHH:MM.")
+        raise ValidationError(field, message.format(what=_(what), value=value))
     return when.isoformat(timespec="minutes")
 
 
 def parse_participant(text: str) -> Doc:
     """``NAME[:SIDE[:ROLE]]`` (side ``customer``, ``us`` or left out) as a participant record."""
-    name, _, rest = str(text).partition(":")
-    side, _, role = rest.partition(":")
+    name, _sep, rest = str(text).partition(":")
+    side, _sep, role = rest.partition(":")
     return validate_participant({"name": name, "side": side.strip(), "role": role})
 
 
 def validate_participant(value: object) -> Doc:
     if not isinstance(value, dict):
-        raise ValidationError("participants", "A participant must have a name, a side and a role.")
-    name = model.validate_title(value.get("name"), "participants", "Participant name")
-    side = model.validate_choice(str(value.get("side") or "").strip(), "participants", SIDES, "side", optional=True)
-    role = model.validate_text(value.get("role", ""), "participants", "Role", multiline=False)
+        raise ValidationError("participants", _("A participant must have a name, a side and a role."))
+    name = model.validate_title(value.get("name"), "participants", N_("Participant name"))
+    side = model.validate_choice(str(value.get("side") or "").strip(), "participants", SIDES, N_("side"), optional=True)
+    role = model.validate_text(value.get("role", ""), "participants", N_("Role"), multiline=False)
     return {"name": name, "side": side, "role": role}
 
 
 def validate_participants(value: object) -> list[Doc]:
     if not isinstance(value, list | tuple):
-        raise ValidationError("participants", "Participants must be a list.")
+        raise ValidationError("participants", _("Participants must be a list."))
     people = [validate_participant(p) for p in value]
     seen: set[str] = set()
     for person in people:
         if person["name"].casefold() in seen:
-            raise ValidationError("participants", f"Participant {person['name']!r} is listed twice.")
+            message = _("Participant {name!r} is listed twice.")
+            raise ValidationError("participants", message.format(name=person["name"]))
         seen.add(person["name"].casefold())
     return people
 
@@ -94,7 +97,8 @@ def _count(value: object, field: str, what: str) -> int:
     except ValueError:
         number = 0
     if not 1 <= number <= 99:
-        raise ValidationError(field, f"{what} {value!r} must be a whole number from 1 to 99.")
+        message = _("{what} {value!r} must be a whole number from 1 to 99.")
+        raise ValidationError(field, message.format(what=_(what), value=value))
     return number
 
 
@@ -103,10 +107,11 @@ def validate_capture(value: object) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, list | tuple):
-        raise ValidationError("capture", "Capture must be a list of lanes.")
+        raise ValidationError("capture", _("Capture must be a list of lanes."))
     unknown = [str(lane) for lane in value if lane not in model.LANES]
     if unknown:
-        raise ValidationError("capture", f"Unknown lane {unknown[0]!r} for capture: use {', '.join(model.LANES)}.")
+        message = _("Unknown lane {lane!r} for capture: use {lanes}.")
+        raise ValidationError("capture", message.format(lane=unknown[0], lanes=", ".join(model.LANES)))
     return [lane for lane in model.LANES if lane in value]
 
 
@@ -140,25 +145,26 @@ def validate_workshop_fields(fields: dict[str, Any], current: Doc | None = None)
     """Check and normalise user-settable workshop fields; ``current`` is the record being edited."""
     unknown = set(fields) - set(WORKSHOP_FIELDS)
     if unknown:
-        raise ValidationError(sorted(unknown)[0], f"Unknown workshop field(s): {', '.join(sorted(unknown))}.")
+        message = _("Unknown workshop field(s): {fields}.")
+        raise ValidationError(sorted(unknown)[0], message.format(fields=", ".join(sorted(unknown))))
     out: Doc = {}
     for key, value in fields.items():
         if key == "title":
-            out[key] = model.validate_title(value, "title", "Workshop title")
+            out[key] = model.validate_title(value, "title", N_("Workshop title"))
         elif key in ("start", "end"):
-            out[key] = validate_when(value, key, key.capitalize())
+            out[key] = validate_when(value, key, N_("Start") if key == "start" else N_("End"))
         elif key == "location":
-            out[key] = model.validate_text(value, key, "Location", multiline=False)
+            out[key] = model.validate_text(value, key, N_("Location"), multiline=False)
         elif key == "notes":
-            out[key] = model.validate_text(value, key, "Notes")
+            out[key] = model.validate_text(value, key, N_("Notes"))
         elif key == "participants":
             out[key] = validate_participants(value)
         elif key == "agenda":
             out[key] = plan.validate_agenda(value)
         elif key == "vote_budget":
-            out[key] = _count(value, key, "Vote budget")
+            out[key] = _count(value, key, N_("Vote budget"))
         elif key == "vote_per_card":
-            out[key] = _count(value, key, "Votes per card")
+            out[key] = _count(value, key, N_("Votes per card"))
         elif key == "votes_hidden":
             out[key] = bool(value)
         elif key == "capture":
@@ -166,10 +172,12 @@ def validate_workshop_fields(fields: dict[str, Any], current: Doc | None = None)
     merged = {**(current or {}), **out}
     start, end = str(merged.get("start", "")), str(merged.get("end", ""))
     if start and end and end < start:
-        raise ValidationError("end", f"The workshop ends ({end}) before it starts ({start}).")
+        message = _("The workshop ends ({end}) before it starts ({start}).")
+        raise ValidationError("end", message.format(end=end, start=start))
     budget = int(merged.get("vote_budget", DEFAULT_BUDGET))
     if int(merged.get("vote_per_card", DEFAULT_PER_CARD)) > budget:
-        raise ValidationError("vote_per_card", f"Votes per card cannot exceed the vote budget ({budget}).")
+        message = _("Votes per card cannot exceed the vote budget ({budget}).")
+        raise ValidationError("vote_per_card", message.format(budget=budget))
     return out
 
 
@@ -301,9 +309,10 @@ def apply(state: Doc | None, agenda: list[Doc], action: str, now: dt.datetime, a
     or ``arg`` minutes); goto (item ``arg``, 0-based); reset (first item, paused).
     """
     if action not in TIMER_ACTIONS:
-        raise ValidationError("action", f"Unknown timer action {action!r}: use one of {', '.join(TIMER_ACTIONS)}.")
+        message = _("Unknown timer action {action!r}: use one of {actions}.")
+        raise ValidationError("action", message.format(action=action, actions=", ".join(TIMER_ACTIONS)))
     if not agenda:
-        raise ValidationError("agenda", "The agenda is empty: add an agenda item first.")
+        raise ValidationError("agenda", _("The agenda is empty: add an agenda item first."))
     state = _state(state)
     index = current_index(state, agenda)
     state = {**state, "index": index, "item_id": agenda[index].get("id", "")}
@@ -351,12 +360,14 @@ class TimerView:
     @property
     def status(self) -> str:
         """'12:30 left', or once overrun '5 min over'."""
-        return format_over(self.left) if self.overrun else f"{self.label} left"
+        return format_over(self.left) if self.overrun else _("{time} left").format(time=self.label)
 
     @property
     def schedule_note(self) -> str:
         """'behind schedule by 12 min' ('' when not behind)."""
-        return f"behind schedule by {plan.format_minutes(self.behind)}" if self.behind else ""
+        if not self.behind:
+            return ""
+        return _("behind schedule by {duration}").format(duration=plan.format_minutes(self.behind))
 
 
 def view(workshop: Doc, now: dt.datetime) -> TimerView:
@@ -385,7 +396,7 @@ def format_left(seconds: float) -> str:
 
 def format_over(seconds: float) -> str:
     """An overrun of ``-seconds`` in started minutes: '5 min over', '1 h 5 min over'."""
-    return f"{plan.format_minutes(max(1, math.ceil(-seconds / 60)))} over"
+    return _("{duration} over").format(duration=plan.format_minutes(max(1, math.ceil(-seconds / 60))))
 
 
 def local_time(now: dt.datetime) -> dt.datetime:
