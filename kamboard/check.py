@@ -9,6 +9,7 @@ import orjson
 
 from . import model, records
 from . import workshop as ws_rules
+from .i18n import _
 from .jsonparse import loads_checked
 from .repair import duplicate_lines
 from .storage import read_bytes
@@ -21,40 +22,53 @@ def check_board(path: str | os.PathLike[str]) -> list[str]:
     try:
         raw = read_bytes(path)  # refuses a FIFO or device (reading one would block)
     except OSError as exc:
-        return [f"cannot read the file: {exc.strerror or exc}"]
+        return [_("cannot read the file: {reason}").format(reason=exc.strerror or exc)]
     if not raw.strip():
-        return ["the file is empty"]
+        return [_("the file is empty")]
     try:
         data, found = loads_checked(raw)
     except orjson.JSONDecodeError as exc:
         where = records.utf8_error(raw) if "UTF-8" in str(exc) and "BOM" not in str(exc) else ""
-        return [f"not valid JSON: {where or exc}"]
+        return [_("not valid JSON: {reason}").format(reason=where or exc)]
     if data is None:
-        return ["the file holds JSON null, not a board"]
+        return [_("the file holds JSON null, not a board")]
     if not isinstance(data, dict):
-        return ["not a kamboard board: the top level is not a JSON object of tables"]
-    problems = [f"table {name!r} is not an object of records" for name, t in data.items() if not isinstance(t, dict)]
+        return [_("not a kamboard board: the top level is not a JSON object of tables")]
+    problems = [
+        _("table {name!r} is not an object of records").format(name=name)
+        for name, t in data.items()
+        if not isinstance(t, dict)
+    ]
     if problems:
         return problems
     problems += duplicate_lines(raw, found, os.fspath(path))  # records hidden behind a key held twice
     metas = [d for d in data.get("meta", {}).values() if isinstance(d, dict) and "schema" in d]
     if not metas:
-        return ["not a kamboard board: no meta record with a schema version"]
+        return [_("not a kamboard board: no meta record with a schema version")]
     # every field of the wrong type or form (records.scan): what makes the store open read-only
     shape = records.scan(data)
     bad = {(p.table, p.key, p.field) for p in shape}
-    problems += [f"{_where(p.table, p.key, data[p.table][p.key])}: field {p.field!r} {p.message}" for p in shape]
+    problems += [
+        _("{where}: field {field!r} {problem}").format(
+            where=_where(p.table, p.key, data[p.table][p.key]), field=p.field, problem=p.message
+        )
+        for p in shape
+    ]
     if type(metas[0]["schema"]) is int and metas[0]["schema"] > model.SCHEMA_VERSION:
-        problems.append(f"meta: schema {metas[0]['schema']} is newer than this kamboard ({model.SCHEMA_VERSION})")
+        problems.append(
+            _("meta: schema {schema} is newer than this kamboard ({known})").format(
+                schema=metas[0]["schema"], known=model.SCHEMA_VERSION
+            )
+        )
     for name in RECORD_TABLES:
         if name not in data:
-            problems.append(f"table {name!r} is missing")
+            problems.append(_("table {name!r} is missing").format(name=name))
     tables: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for name in (*RECORD_TABLES, "events"):
         tables[name] = []
         for key, doc in data.get(name, {}).items():
             if not isinstance(doc, dict):
-                problems.append(f"{name}[{key}]: not a record")
+                problems.append(_("{name}[{key}]: not a record").format(name=name, key=key))
             else:
                 tables[name].append((key, doc))
     problems += _check_ids(tables, bad)
@@ -74,6 +88,10 @@ def _where(table: str, key: str, doc: dict[str, Any]) -> str:
     return f"{table}[{key}]" + (f" {str(label)[:40]!r}" if isinstance(label, str) and label else "")
 
 
+def _missing_account() -> str:
+    return _("{where}: points at missing account {id!r}")
+
+
 def _check_ids(tables: dict[str, list[tuple[str, dict[str, Any]]]], bad: Flagged) -> list[str]:
     problems = []
     seen: dict[str, str] = {}
@@ -83,10 +101,14 @@ def _check_ids(tables: dict[str, list[tuple[str, dict[str, Any]]]], bad: Flagged
             if (table, key, "id") in bad:
                 continue
             if not isinstance(record_id, str) or not record_id:
-                problems.append(f"{_where(table, key, doc)}: missing id")
+                problems.append(_("{where}: missing id").format(where=_where(table, key, doc)))
                 continue
             if record_id in seen:
-                problems.append(f"{_where(table, key, doc)}: duplicate id {record_id} (also {seen[record_id]})")
+                problems.append(
+                    _("{where}: duplicate id {id} (also {other})").format(
+                        where=_where(table, key, doc), id=record_id, other=seen[record_id]
+                    )
+                )
             else:
                 seen[record_id] = f"{table}[{key}]"
     return problems
@@ -100,13 +122,15 @@ def _check_accounts(accounts: list[tuple[str, dict[str, Any]]], bad: Flagged) ->
         if ("accounts", key, "name") in bad:
             continue
         try:
-            name = model.validate_title(doc.get("name"), "name", "Account name")
-            model.validate_text(doc.get("owner"), "owner", "Owner", multiline=False)
+            name = model.validate_title(doc.get("name"), "name", _("Account name"))
+            model.validate_text(doc.get("owner"), "owner", _("Owner"), multiline=False)
         except model.ValidationError as exc:
             problems.append(f"{where}: {exc.message}")
             continue
         if name.casefold() in names:
-            problems.append(f"{where}: duplicate account name (also {names[name.casefold()]})")
+            problems.append(
+                _("{where}: duplicate account name (also {other})").format(where=where, other=names[name.casefold()])
+            )
         names.setdefault(name.casefold(), f"accounts[{key}]")
     return problems
 
@@ -118,7 +142,7 @@ def _check_cards(
     for key, doc in cards:
         where = _where("cards", key, doc)
         if ("cards", key, "account_id") not in bad and doc.get("account_id") not in account_ids:
-            problems.append(f"{where}: points at missing account {doc.get('account_id')!r}")
+            problems.append(_missing_account().format(where=where, id=doc.get("account_id")))
         for field in model.CARD_FIELDS:
             if field in doc and ("cards", key, field) not in bad:
                 try:
@@ -129,7 +153,7 @@ def _check_cards(
         if ("cards", key, "links") not in bad and isinstance(links, list):
             for link in links:
                 if link not in card_ids:
-                    problems.append(f"{where}: links to missing card {link!r}")
+                    problems.append(_("{where}: links to missing card {link!r}").format(where=where, link=link))
     return problems
 
 
@@ -138,10 +162,10 @@ def _check_workshops(workshops: list[tuple[str, dict[str, Any]]], account_ids: s
     for key, doc in workshops:
         where = _where("workshops", key, doc)
         if ("workshops", key, "account_id") not in bad and doc.get("account_id") not in account_ids:
-            problems.append(f"{where}: points at missing account {doc.get('account_id')!r}")
+            problems.append(_missing_account().format(where=where, id=doc.get("account_id")))
         if ("workshops", key, "title") not in bad:
             try:
-                model.validate_title(doc.get("title"), "title", "Workshop title")
+                model.validate_title(doc.get("title"), "title", _("Workshop title"))
             except model.ValidationError as exc:
                 problems.append(f"{where}: {exc.message}")
         for field in ("location", "participants"):

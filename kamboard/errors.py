@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .i18n import N_, _
 from .model import field_labels  # model imports nothing of kamboard: no cycle
 
 
@@ -42,8 +43,12 @@ class Conflict(BoardError):
         self, record_id: str, fields: dict[str, tuple[Any, Any]], current: dict[str, Any], by: str | None = None
     ) -> None:
         names = field_labels(fields)  # as people name them: 'value for us', not 'our_benefit'
-        self.by = by or str(current.get("updated_by", "someone"))
-        super().__init__(f"{current.get('title', record_id)!r} was changed meanwhile by {self.by}: {names}")
+        self.by = by or str(current.get("updated_by", _("someone")))
+        super().__init__(
+            _("{title!r} was changed meanwhile by {by}: {fields}").format(
+                title=current.get("title", record_id), by=self.by, fields=names
+            )
+        )
         self.record_id = record_id
         self.fields = fields
         self.current = current
@@ -51,6 +56,13 @@ class Conflict(BoardError):
 
 class Unchanged(Exception):
     """Raised inside a store transaction that turns out to change nothing: it ends without a write."""
+
+
+# what -> (the notice, the reason of a step that left the history)
+_UNDO_MESSAGES = {
+    "undo": (N_("Could not undo: {reason}"), N_("{reason}. Dropped from the undo list.")),
+    "redo": (N_("Could not redo: {reason}"), N_("{reason}. Dropped from the redo list.")),
+}
 
 
 class UndoError(BoardError):
@@ -64,7 +76,24 @@ class UndoError(BoardError):
     def __init__(self, what: str, cause: Exception, dropped: bool) -> None:
         reason = str(getattr(cause, "message", "") or cause)
         if dropped:
-            reason = f"{reason.rstrip('.')}. Dropped from the {what} list."
-        super().__init__(f"Could not {what}: {reason}")
+            reason = _(_UNDO_MESSAGES[what][1]).format(reason=reason.rstrip("."))
+        super().__init__(_(_UNDO_MESSAGES[what][0]).format(reason=reason))
         self.cause = cause
         self.dropped = dropped
+
+
+def lock_timeout_message(lock_file: str, timeout: float) -> str:
+    """The notice of a lock held too long (another kamboard saving, or a stale lock file)."""
+    return _("{lock} has been held for over {seconds:g} s; if no kamboard is running, delete that lock file.").format(
+        lock=lock_file, seconds=timeout
+    )
+
+
+def save_failed_message(name: str, exc: OSError) -> str:
+    """'Could not save NAME: REASON. The file is unchanged.'"""
+    return _("Could not save {name}: {reason}. The file is unchanged.").format(name=name, reason=exc.strerror or exc)
+
+
+def not_regular_message(name: str, kind: str) -> str:
+    """A path that is a FIFO, a device, ...: ``kind`` as :func:`kamboard.storage.file_kind` says it."""
+    return _("{name} is not a regular file ({kind}); give the path of a board file.").format(name=name, kind=kind)

@@ -17,6 +17,8 @@ from typing import IO, Any
 
 import orjson
 
+from .i18n import _, ngettext
+
 # Big files (from 2 * SLICE) in the layout storage.py writes (indent 2) are parsed a slice of
 # records at a time: orjson needs about twice its input in scratch memory on top of the result,
 # so one 6 MB parse peaks 12 MB higher than slices do. Slices of SLICE / 4 (128 KB) also parse
@@ -377,8 +379,17 @@ def describe_duplicates(found: list[Duplicate]) -> str:
     if not found:
         return ""
     table, key, times = found[0]
-    count = "twice" if times == 2 else f"{times} times"
-    text = f"the file holds table {key!r} {count}" if not table else f"table {table!r} holds key {key!r} {count}"
+    count = how_often(times)
+    if not table:
+        text = _("the file holds table {key!r} {count}").format(key=key, count=count)
+    else:
+        text = _("table {table!r} holds key {key!r} {count}").format(table=table, key=key, count=count)
     if len(found) > 1:
-        text += f" (and {len(found) - 1} more duplicate key{'s' if len(found) > 2 else ''})"
+        more = len(found) - 1
+        text += ngettext(" (and {n} more duplicate key)", " (and {n} more duplicate keys)", more).format(n=more)
     return text
+
+
+def how_often(times: int) -> str:
+    """'twice', '3 times'."""
+    return _("twice") if times == 2 else _("{times} times").format(times=times)

@@ -24,6 +24,7 @@ from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
+from .i18n import N_, _
 from .model import LANES, printable
 
 Doc = dict[str, Any]
@@ -42,20 +43,22 @@ _PARTICIPANTS = "participants"
 _AGENDA = "agenda"
 _AGENDA_STATE = "agenda_state"
 
-_KINDS: dict[object, str] = {
-    _TEXT: "text",
-    _INT: "an integer",
-    _NUMBER: "a number",
-    _BOOL: "true or false",
-    _OBJECT: "an object",
-    _TEXT_LIST: "a list of text",
-    _LANE: f"one of {', '.join(LANES)}",
-    _WHEN: "a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)",
-    _VOTERS: "an object of integers",
-    _PARTICIPANTS: "a list of participants (name, side, role)",
-    _AGENDA: "a list of agenda items (id, title, lane, minutes, day, notes)",
-    _AGENDA_STATE: "a timer state (index, item_id, running, started_at, elapsed, extra)",
+_KINDS: dict[object, str] = {  # translated where shown ({lanes}: the lane ids)
+    _TEXT: N_("text"),
+    _INT: N_("an integer"),
+    _NUMBER: N_("a number"),
+    _BOOL: N_("true or false"),
+    _OBJECT: N_("an object"),
+    _TEXT_LIST: N_("a list of text"),
+    _LANE: N_("one of {lanes}"),
+    _WHEN: N_("a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)"),
+    _VOTERS: N_("an object of integers"),
+    _PARTICIPANTS: N_("a list of participants (name, side, role)"),
+    _AGENDA: N_("a list of agenda items (id, title, lane, minutes, day, notes)"),
+    _AGENDA_STATE: N_("a timer state (index, item_id, running, started_at, elapsed, extra)"),
 }
+
+_VALID = N_("valid")
 
 _STAMPS = {
     "created_at": _TEXT,
@@ -125,13 +128,13 @@ _EVENT: dict[str, object] = {
 }
 _META: dict[str, object] = {"id": _TEXT, "schema": _INT, "title": _TEXT, "demo": _BOOL, **_STAMPS}
 
-# table -> (what one record is called, its fields, the fields it must have)
+# table -> (what one record is called (translated where shown), its fields, the fields it must have)
 TABLES: dict[str, tuple[str, dict[str, object], tuple[str, ...]]] = {
-    "meta": ("meta record", _META, ()),
-    "accounts": ("account", _ACCOUNT, ("id", "name")),
-    "cards": ("card", _CARD, ("id", "account_id", "lane", "title")),
-    "workshops": ("workshop", _WORKSHOP, ("id", "account_id", "title")),
-    "events": ("event", _EVENT, ()),
+    "meta": (N_("meta record"), _META, ()),
+    "accounts": (N_("account"), _ACCOUNT, ("id", "name")),
+    "cards": (N_("card"), _CARD, ("id", "account_id", "lane", "title")),
+    "workshops": (N_("workshop"), _WORKSHOP, ("id", "account_id", "title")),
+    "events": (N_("event"), _EVENT, ()),
 }
 
 _WHEN_FORM = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
@@ -149,7 +152,9 @@ class Problem:
     message: str  # "is \"first\", not a number"
 
     def __str__(self) -> str:
-        return f"{self.record} field {self.field!r} {self.message}"
+        return _("{record} field {field!r} {problem}").format(
+            record=self.record, field=self.field, problem=self.message
+        )
 
 
 def scan(data: dict[str, Any], *, limit: int | None = None) -> list[Problem]:
@@ -231,7 +236,7 @@ def _scan_table(
             continue
         for field in required:
             if field not in doc:
-                problems.append(_problem(name, key, doc, field, "is missing"))
+                problems.append(_problem(name, key, doc, field, _("is missing")))
         for field, value in doc.items():
             kind = get(field)
             if kind is None:  # a field this kamboard does not know: kept as it is
@@ -250,7 +255,7 @@ def record_problems(table: str, doc: Doc) -> list[str]:
         return []
     problems: list[Problem] = []
     _scan_table(table, {"": doc}, TABLES[table], problems, None)
-    return [f"field {p.field!r} {p.message}" for p in problems]
+    return [_("field {field!r} {problem}").format(field=p.field, problem=p.message) for p in problems]
 
 
 def _field_ok(kind: object, value: Any) -> bool:
@@ -337,11 +342,12 @@ def _problem(table: str, key: str, doc: Doc, field: str, message: str) -> Proble
 
 def record_label(table: str, key: str, doc: Doc) -> str:
     """'card 3f2a1b2c…' (the first 8 characters of its id), else "card with key '12'"."""
-    what = TABLES[table][0] if table in TABLES else f"record of table {printable(repr(table))}"
+    known = table in TABLES
+    what = _(TABLES[table][0]) if known else _("record of table {table}").format(table=printable(repr(table)))
     record_id = doc.get("id")
     if isinstance(record_id, str) and record_id and record_id.isprintable() and len(record_id) <= 64:
         return f"{what} {record_id[:8]}…" if len(record_id) > 8 else f"{what} {record_id}"
-    return f"{what} with key {printable(repr(key))}"
+    return _("{record} with key {key}").format(record=what, key=printable(repr(key)))
 
 
 def show_value(value: Any, limit: int = 40) -> str:
@@ -356,7 +362,8 @@ def show_value(value: Any, limit: int = 40) -> str:
 
 
 def _is_not(kind: object, value: Any) -> str:
-    return f"is {show_value(value)}, not {_KINDS.get(kind, 'valid')}"
+    expected = _(_KINDS.get(kind, _VALID)).format(lanes=", ".join(LANES))
+    return _("is {value}, not {kind}").format(value=show_value(value), kind=expected)
 
 
 def utf8_error(raw: bytes) -> str:
@@ -370,5 +377,7 @@ def utf8_error(raw: bytes) -> str:
         line_start = raw.rfind(b"\n", 0, start) + 1
         line = raw.count(b"\n", 0, start) + 1
         column = len(raw[line_start:start].decode("utf-8", errors="replace")) + 1
-        return f"invalid UTF-8 at line {line}, column {column} (byte 0x{raw[start]:02x})"
+        return _("invalid UTF-8 at line {line}, column {column} (byte 0x{byte:02x})").format(
+            line=line, column=column, byte=raw[start]
+        )
     return ""

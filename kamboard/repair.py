@@ -18,8 +18,9 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import BoardFileError, LockTimeout
-from .jsonparse import Duplicate, Pairs, duplicates, parse_pairs, plain
+from .errors import BoardFileError, LockTimeout, lock_timeout_message, not_regular_message, save_failed_message
+from .i18n import N_, _
+from .jsonparse import Duplicate, Pairs, duplicates, how_often, parse_pairs, plain
 from .storage import BACKUP_DIR, NotRegularFileError, SharedJSONStorage, check_regular, document_key, read_bytes
 
 Doc = dict[str, Any]
@@ -36,12 +37,16 @@ class Plan:
 def _label(table: str, doc: Any) -> str:
     """'card 'Energy costs' (id 3f2a1b2c…)': how a record is named in a repair line."""
     if not isinstance(doc, dict):
-        return f"a {table} entry that is not a record"
-    what = {"accounts": "account", "cards": "card", "workshops": "workshop", "events": "event"}.get(table, "record")
+        return _("a {table} entry that is not a record").format(table=table)
+    what = _(_WHAT.get(table, _RECORD))
     title = doc.get("title") if isinstance(doc.get("title"), str) else doc.get("name")
     text = f"{what} {str(title)[:40]!r}" if isinstance(title, str) and title else what
     record_id = doc.get("id")
     return text + (f" (id {record_id[:8]}…)" if isinstance(record_id, str) and record_id else "")
+
+
+_WHAT = {"accounts": N_("account"), "cards": N_("card"), "workshops": N_("workshop"), "events": N_("event")}
+_RECORD = N_("record")
 
 
 def _version(doc: Doc) -> tuple[int, str]:
@@ -61,7 +66,7 @@ def plan(raw: bytes) -> Plan:
             out.data[name] = plain(value)
             continue
         if name in entries:
-            out.actions.append(f"the file held table {name!r} twice: merged the two")
+            out.actions.append(_("the file held table {name!r} twice: merged the two").format(name=name))
         entries.setdefault(name, []).extend((key, plain(doc)) for key, doc in value)
     for name, pairs in entries.items():
         out.data[name] = _dedupe(name, pairs, out.actions)
@@ -83,17 +88,34 @@ def _dedupe(table: str, pairs: list[tuple[str, Any]], actions: list[str]) -> dic
             older = other if newer is doc else doc
             kept[key] = newer
             if older == newer:
-                actions.append(f"{table}: key {key!r} held {_label(table, doc)} twice, the same: kept one")
+                actions.append(
+                    _("{table}: key {key!r} held {record} twice, the same: kept one").format(
+                        table=table, key=key, record=_label(table, doc)
+                    )
+                )
             else:
                 actions.append(
-                    f"{table}: key {key!r} held two versions of {_label(table, doc)}: kept the newer "
-                    f"(rev {newer.get('rev')!r}, {newer.get('updated_at', '?')}), dropped rev {older.get('rev')!r}"
+                    _(
+                        "{table}: key {key!r} held two versions of {record}: kept the newer "
+                        "(rev {rev!r}, {updated_at}), dropped rev {old_rev!r}"
+                    ).format(
+                        table=table,
+                        key=key,
+                        record=_label(table, doc),
+                        rev=newer.get("rev"),
+                        updated_at=newer.get("updated_at", "?"),
+                        old_rev=older.get("rev"),
+                    )
                 )
             continue
         new = document_key(doc.get("id") if isinstance(doc, dict) else None, taken)
         taken.add(new)
         kept[new] = doc
-        actions.append(f"{table}: {_label(table, doc)} moved from key {key!r} (held twice) to key {new!r}")
+        actions.append(
+            _("{table}: {record} moved from key {key!r} (held twice) to key {new!r}").format(
+                table=table, record=_label(table, doc), key=key, new=new
+            )
+        )
     return kept
 
 
@@ -110,15 +132,23 @@ def duplicate_lines(raw: bytes, found: list[Duplicate], name: str) -> list[str]:
         if isinstance(value, Pairs):
             for key, doc in value:
                 records.setdefault((table, key), []).append(plain(doc))
-    hint = f"run `kamboard check --repair {name}`"
+    hint = _("run `kamboard check --repair {name}`").format(name=name)
     lines = []
     for table, key, times in found:
-        count = "twice" if times == 2 else f"{times} times"
+        count = how_often(times)
         if not table:
-            lines.append(f"the file holds table {key!r} {count}: only the last is used; {hint}")
+            lines.append(
+                _("the file holds table {key!r} {count}: only the last is used; {hint}").format(
+                    key=key, count=count, hint=hint
+                )
+            )
             continue
         labels = ", ".join(_label(table, doc) for doc in records.get((table, key), []))
-        lines.append(f"table {table!r} holds key {key!r} {count} ({labels}): only the last is used; {hint}")
+        lines.append(
+            _("table {table!r} holds key {key!r} {count} ({records}): only the last is used; {hint}").format(
+                table=table, key=key, count=count, records=labels, hint=hint
+            )
+        )
     return lines
 
 
@@ -128,37 +158,38 @@ def repair(path: str | os.PathLike[str], *, lock_timeout: float = 10.0) -> list[
     try:
         check_regular(path)
     except NotRegularFileError as exc:
-        raise BoardFileError(f"{name} is not a regular file ({exc.kind}); give the path of a board file.") from None
+        raise BoardFileError(not_regular_message(name, exc.kind)) from None
     except FileNotFoundError:
-        raise BoardFileError(f"{name} does not exist.") from None
+        raise BoardFileError(_("{name} does not exist.").format(name=name)) from None
     storage = SharedJSONStorage(path, lock_timeout=lock_timeout, indent=2, sort_keys=True)
     from filelock import Timeout
 
     try:
         storage.lock.acquire()
     except Timeout:
-        raise LockTimeout(
-            f"{storage.lock.lock_file} has been held for over {lock_timeout:g} s; if no kamboard is running, delete that lock file."
-        ) from None
+        raise LockTimeout(lock_timeout_message(storage.lock.lock_file, lock_timeout)) from None
     try:
         raw = read_bytes(storage.path)
         if not duplicates(raw):
-            return [f"{name}: no table holds a key twice; nothing to repair."]
+            return [_("{name}: no table holds a key twice; nothing to repair.").format(name=name)]
         fixed = plan(raw)
         try:
             backup = storage.keep_copy(raw)
         except OSError as exc:
             raise BoardFileError(
-                f"Could not keep a copy of {name} before repairing it ({exc.strerror or exc}); nothing was changed."
+                _("Could not keep a copy of {name} before repairing it ({reason}); nothing was changed.").format(
+                    name=name, reason=exc.strerror or exc
+                )
             ) from None
         try:
             storage.write(fixed.data)
         except OSError as exc:
-            raise BoardFileError(f"Could not save {name}: {exc.strerror or exc}. The file is unchanged.") from None
+            raise BoardFileError(save_failed_message(name, exc)) from None
     finally:
         storage.lock.release()
     return [
         *(f"{name}: {action}" for action in fixed.actions),
-        f"{name}: repaired, every record has a key of its own; the damaged file is kept as "
-        f"{os.path.join(os.path.dirname(name) or '.', BACKUP_DIR, os.path.basename(backup))}.",
+        _("{name}: repaired, every record has a key of its own; the damaged file is kept as {backup}.").format(
+            name=name, backup=os.path.join(os.path.dirname(name) or ".", BACKUP_DIR, os.path.basename(backup))
+        ),
     ]

@@ -35,6 +35,7 @@ import orjson
 from tinydb.storages import Storage
 
 from . import jsonparse
+from .i18n import N_, _
 from .jsonparse import Duplicate, Preview, describe_duplicates, duplicates, load_checked, loads_preview
 
 if TYPE_CHECKING:
@@ -118,22 +119,22 @@ class NotRegularFileError(OSError):
     """The path is a FIFO, a device, a socket or a folder: reading it could block for ever."""
 
     def __init__(self, path: str, kind: str) -> None:
-        super().__init__(errno.EINVAL, f"not a regular file ({kind})", path)
+        super().__init__(errno.EINVAL, _("not a regular file ({kind})").format(kind=kind), path)
         self.kind = kind
 
 
 def file_kind(mode: int) -> str:
     """What a non-regular file is, for a message: 'a FIFO', 'a folder', ..."""
     for test, kind in (
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISFIFO, N_("a FIFO")),
+        (stat.S_ISDIR, N_("a folder")),
+        (stat.S_ISCHR, N_("a character device")),
+        (stat.S_ISBLK, N_("a block device")),
+        (stat.S_ISSOCK, N_("a socket")),
     ):
         if test(mode):
-            return kind
-    return "not a regular file"
+            return _(kind)
+    return _("not a regular file")
 
 
 def check_regular(path: str | os.PathLike[str]) -> None:
@@ -387,8 +388,9 @@ class SharedJSONStorage(Storage):
             self._data, self._signature = None, None
             raise DuplicateKeysError(
                 errno.EINVAL,
-                f"{describe_duplicates(self.duplicates)}: writing would drop records; "
-                f"run `kamboard check --repair {self.path}`",
+                _("{duplicates}: writing would drop records; run `kamboard check --repair {path}`").format(
+                    duplicates=describe_duplicates(self.duplicates), path=self.path
+                ),
             )
         try:
             if self.encoding.lower() in ("utf-8", "utf8"):

@@ -19,7 +19,18 @@ from typing import Any
 import orjson
 
 from . import model
-from .errors import BoardError, BoardFileError, BoardNotFound, LockTimeout, NotFound, ReadOnlyError, Unchanged
+from .errors import (
+    BoardError,
+    BoardFileError,
+    BoardNotFound,
+    LockTimeout,
+    NotFound,
+    ReadOnlyError,
+    Unchanged,
+    lock_timeout_message,
+    save_failed_message,
+)
+from .i18n import N_, _
 from .merge_edit import holds, last_count, put_tombstone, replica_id, stamp_change, stamp_delete
 from .model import SCHEMA_VERSION
 from .storage import NotRegularFileError, SharedJSONStorage, document_key, event_order, file_kind
@@ -37,6 +48,16 @@ TABLES = ("meta", "accounts", "cards", "workshops", "events", "tombstones")
 EVENT_LIMIT = 1000
 BACKUPS = 10
 LOCK_PATIENCE = 0.2  # seconds to wait for the file lock before telling on_lock_wait
+_READONLY_FILE = N_("{name} is read-only (file permissions): opened read-only; make the file writable to change it.")
+_READONLY_FOLDER = N_(
+    "{name} is read-only (folder permissions): opened read-only; make the folder writable to change it."
+)
+_NO_RECORD = {  # a table -> its NotFound message ('' any other)
+    "accounts": N_("No account with id {id} in {name}."),
+    "cards": N_("No card with id {id} in {name}."),
+    "workshops": N_("No workshop with id {id} in {name}."),
+    "": N_("No {what} with id {id} in {name}."),
+}
 
 
 def default_user() -> str:
@@ -94,7 +115,7 @@ class BoardStore(PreviewReads, AccountOps, CardOps, WorkshopOps, BulkOps, MergeO
         self._user = user or None  # looked up when first needed: git's user.name costs a subprocess
         self.clock = clock
         self.lock_timeout = lock_timeout
-        self.readonly_reason = "read-only mode was asked for" if readonly else ""
+        self.readonly_reason = _("read-only mode was asked for") if readonly else ""
         # Threads of this process: a change applies and writes under _mutex (taken once the
         # file lock is held: waiting for another process never holds it); reads take it too.
         self._mutex = threading.RLock()
@@ -104,18 +125,23 @@ class BoardStore(PreviewReads, AccountOps, CardOps, WorkshopOps, BulkOps, MergeO
         if not os.path.exists(self.path):
             if not create:
                 raise BoardNotFound(
-                    f"{self.name} does not exist: create it with `kamboard demo {self.name}` or `kamboard account add NAME -f {self.name}`."
+                    _(
+                        "{name} does not exist: create it with `kamboard demo {name}` or "
+                        "`kamboard account add NAME -f {name}`."
+                    ).format(name=self.name)
                 )
             if not os.path.isdir(folder):
-                raise BoardNotFound(f"Cannot create {self.name}: the folder {folder} does not exist.")
+                raise BoardNotFound(
+                    _("Cannot create {name}: the folder {folder} does not exist.").format(name=self.name, folder=folder)
+                )
             self._create(title)
         if os.path.isdir(self.path):
-            raise BoardFileError(f"{self.name} is a folder, not a board file.")
+            raise BoardFileError(_("{name} is a folder, not a board file.").format(name=self.name))
         if not stat.S_ISREG(os.stat(self.path).st_mode):  # a FIFO would block the first read for ever
             raise self._not_regular(file_kind(os.stat(self.path).st_mode))
         if not readonly and not (_writable(self.path) and _writable(folder)):
-            what = "file" if not _writable(self.path) else "folder"
-            self.readonly_reason = f"{self.name} is read-only ({what} permissions): opened read-only; make the {what} writable to change it."
+            template = _READONLY_FILE if not _writable(self.path) else _READONLY_FOLDER
+            self.readonly_reason = _(template).format(name=self.name)
         self.storage = SharedJSONStorage(
             self.path,
             access_mode="r" if self.readonly_reason else "r+",
@@ -193,13 +219,13 @@ class BoardStore(PreviewReads, AccountOps, CardOps, WorkshopOps, BulkOps, MergeO
                     self.on_lock_wait()
                 storage.lock.acquire(timeout=self.lock_timeout - LOCK_PATIENCE)
         except Timeout:
-            raise LockTimeout(
-                f"{storage.lock.lock_file} has been held for over {self.lock_timeout:g} s; if no kamboard is running, delete that lock file."
-            ) from None
+            raise LockTimeout(lock_timeout_message(storage.lock.lock_file, self.lock_timeout)) from None
         except PermissionError:  # a lock file made before the board was shared
             raise ReadOnlyError(
-                f"Cannot take the lock {storage.lock.lock_file} (permission denied): its owner can run "
-                f"`chmod g+w {storage.lock.lock_file}`, or delete it while no kamboard is running. The file is unchanged."
+                _(
+                    "Cannot take the lock {lock} (permission denied): its owner can run "
+                    "`chmod g+w {lock}`, or delete it while no kamboard is running. The file is unchanged."
+                ).format(lock=storage.lock.lock_file)
             ) from None
         return _Releaser(storage.lock)
 
@@ -221,13 +247,17 @@ class BoardStore(PreviewReads, AccountOps, CardOps, WorkshopOps, BulkOps, MergeO
             data = self.storage.read()
         except FileNotFoundError:
             raise BoardNotFound(
-                f"{self.name} has disappeared (moved or deleted?); open it where it is now{self._backup_hint()}."
+                _("{name} has disappeared (moved or deleted?); open it where it is now{hint}.").format(
+                    name=self.name, hint=self._backup_hint()
+                )
             ) from None
         except NotRegularFileError as exc:
             raise self._not_regular(exc.kind) from None
         except (orjson.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
             raise BoardFileError(
-                f"{self.name} is not valid JSON ({self._not_json(exc)}); fix it{self._backup_hint()}."
+                _("{name} is not valid JSON ({reason}); fix it{hint}.").format(
+                    name=self.name, reason=self._not_json(exc), hint=self._backup_hint()
+                )
             ) from None
         if self.storage.generation != self._gen:
             self._accept_parse(data)
@@ -332,11 +362,15 @@ class BoardStore(PreviewReads, AccountOps, CardOps, WorkshopOps, BulkOps, MergeO
     def _write_error(self, exc: OSError) -> BoardError:
         if exc.errno == errno.ENOSPC:
             return BoardError(
-                f"Could not save {self.name}: the disk is full. The file is unchanged; free some space and try again."
+                _(
+                    "Could not save {name}: the disk is full. The file is unchanged; free some space and try again."
+                ).format(name=self.name)
             )
         if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-            return ReadOnlyError(f"Could not save {self.name}: permission denied. The file is unchanged.")
-        return BoardError(f"Could not save {self.name}: {exc.strerror or exc}. The file is unchanged.")
+            return ReadOnlyError(
+                _("Could not save {name}: permission denied. The file is unchanged.").format(name=self.name)
+            )
+        return BoardError(save_failed_message(self.name, exc))
 
     def _stamp(self, doc: Doc, new: bool = False) -> None:
         """Who changed ``doc`` and when, its ``rev``; and, for a record the change found on the
@@ -456,7 +490,9 @@ class BoardStore(PreviewReads, AccountOps, CardOps, WorkshopOps, BulkOps, MergeO
     def _get(self, table: str, record_id: str) -> Doc:
         where = self._index.get(record_id)
         if where is None or where[0] != table:
-            raise NotFound(f"No {table[:-1]} with id {record_id} in {self.name}.")
+            raise NotFound(
+                _(_NO_RECORD.get(table, _NO_RECORD[""])).format(what=table[:-1], id=record_id, name=self.name)
+            )
         doc = self._data[table][where[1]]
         if self._before is not None:  # in a change: kept as it is, for its change stamps
             self._before.setdefault(id(doc), (doc, dict(doc)))

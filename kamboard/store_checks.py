@@ -8,7 +8,8 @@ import os
 from typing import Any
 
 from . import records
-from .errors import BoardFileError
+from .errors import BoardFileError, not_regular_message
+from .i18n import _
 from .jsonparse import describe_duplicates
 from .model import SCHEMA_VERSION
 from .storage import BACKUP_DIR
@@ -29,32 +30,45 @@ class FileChecks(StoreBase):
                 return ""
         except OSError:
             return ""
-        return f" or restore a copy from {os.path.join(os.path.dirname(self.name) or '.', BACKUP_DIR)}"
+        return _(" or restore a copy from {folder}").format(
+            folder=os.path.join(os.path.dirname(self.name) or ".", BACKUP_DIR)
+        )
 
     def _check_shape(self, data: Any) -> None:
         if data is None:
-            what = "holds JSON null" if self._raw().strip() else "is empty"
-            raise BoardFileError(f"{self.name} {what}, not a kamboard board; delete it{self._backup_hint()}.")
-        not_board = f"{self.name} is JSON but not a kamboard board"
+            if self._raw().strip():
+                message = _("{name} holds JSON null, not a kamboard board; delete it{hint}.")
+            else:
+                message = _("{name} is empty, not a kamboard board; delete it{hint}.")
+            raise BoardFileError(message.format(name=self.name, hint=self._backup_hint()))
         if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-            raise BoardFileError(f"{not_board} (expected tables of records); open another file.")
+            raise BoardFileError(
+                _("{name} is JSON but not a kamboard board (expected tables of records); open another file.").format(
+                    name=self.name
+                )
+            )
         metas = [d for d in data.get("meta", {}).values() if isinstance(d, dict) and "schema" in d]
         if not metas:
-            raise BoardFileError(f"{not_board} (no kamboard meta table); open another file.")
+            raise BoardFileError(
+                _("{name} is JSON but not a kamboard board (no kamboard meta table); open another file.").format(
+                    name=self.name
+                )
+            )
         if type(metas[0]["schema"]) is not int:
             where = records.record_label("meta", next(k for k, d in data["meta"].items() if d is metas[0]), metas[0])
             raise BoardFileError(
-                f"{self.name}: {where} field 'schema' is {records.show_value(metas[0]['schema'])}, not an integer; "
-                f"fix it{self._backup_hint()}."
+                _("{name}: {where} field 'schema' is {value}, not an integer; fix it{hint}.").format(
+                    name=self.name, where=where, value=records.show_value(metas[0]["schema"]), hint=self._backup_hint()
+                )
             )
         self._set_damage(data, records.scan(data))  # records of the wrong shape: left out, read-only
         self._reindex(data)
         schema = metas[0]["schema"]
         if schema > SCHEMA_VERSION:
-            self.readonly_reason = (
-                f"{self.name} was written by a newer kamboard (schema {schema}, this one knows {SCHEMA_VERSION}): "
+            self.readonly_reason = _(
+                "{name} was written by a newer kamboard (schema {schema}, this one knows {known}): "
                 "opened read-only; upgrade kamboard to change it."
-            )
+            ).format(name=self.name, schema=schema, known=SCHEMA_VERSION)
 
     def _reindex(self, data: dict[str, Any]) -> None:
         """One pass over the records: each must be a record; index those with an id."""
@@ -64,8 +78,9 @@ class FileChecks(StoreBase):
             for key, doc in table.items():
                 if not isinstance(doc, dict):
                     raise BoardFileError(
-                        f"{self.name} is JSON but not a kamboard board (table {name!r} holds a non-record); "
-                        f"fix it{self._backup_hint()}."
+                        _(
+                            "{name} is JSON but not a kamboard board (table {table!r} holds a non-record); fix it{hint}."
+                        ).format(name=self.name, table=name, hint=self._backup_hint())
                     )
                 if indexed and "id" in doc:
                     index[str(doc["id"])] = (name, key)
@@ -78,9 +93,12 @@ class FileChecks(StoreBase):
         if self.damage:
             self.readonly_reason, self.damage = self._undamaged_reason, ""
         if problems:
-            more = f" (and {len(problems) - 1} more: `kamboard check` lists them)" if len(problems) > 1 else ""
+            n = len(problems) - 1
+            more = _(" (and {n} more: `kamboard check` lists them)").format(n=n) if n else ""
             self._undamaged_reason = self.readonly_reason
-            self.damage = self.readonly_reason = f"{self.name}: {problems[0]}{more}; fix it{self._backup_hint()}."
+            self.damage = self.readonly_reason = _("{name}: {problem}{more}; fix it{hint}.").format(
+                name=self.name, problem=problems[0], more=more, hint=self._backup_hint()
+            )
             for problem in problems:
                 data[problem.table].pop(problem.key, None)
 
@@ -100,7 +118,7 @@ class FileChecks(StoreBase):
         return text
 
     def _not_regular(self, kind: str) -> BoardFileError:
-        return BoardFileError(f"{self.name} is not a regular file ({kind}); give the path of a board file.")
+        return BoardFileError(not_regular_message(self.name, kind))
 
     _dup_reason = ""  # the read-only reason duplicate keys gave, and the one it replaced
     _before_dup = ""
@@ -117,7 +135,7 @@ class FileChecks(StoreBase):
         found = self.storage.duplicates
         if found:
             self._before_dup = self.readonly_reason
-            self.readonly_reason = self._dup_reason = (
-                f"{self.name} is damaged: {describe_duplicates(found)} (two versions merged?), and a save "
-                f"would drop the hidden records: opened read-only; run `kamboard check --repair {self.name}`."
-            )
+            self.readonly_reason = self._dup_reason = _(
+                "{name} is damaged: {duplicates} (two versions merged?), and a save would drop the hidden "
+                "records: opened read-only; run `kamboard check --repair {name}`."
+            ).format(name=self.name, duplicates=describe_duplicates(found))
