@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from ..i18n import _
 from .base import CliError, board_options, cli, echo, echo_json, echo_table, open_store, settings
 
 DRIVER = "kamboard"  # the merge driver's name in .gitattributes and git config
@@ -23,23 +24,25 @@ BACKUPS = ".kamboard-backups/"  # what kamboard keeps beside a board: not for th
 
 
 # kamboard merge
-@cli.command("merge")
+@cli.command(
+    "merge",
+    help=_("Merge THEIRS, another copy of the board OURS, into OURS.")
+    + "\n\n\b\n"
+    + _(
+        "A field changed on one side takes that side's value; a field both sides changed keeps the\n"
+        "later change and the other one as a conflict to review (`kamboard conflicts -f OURS`);\n"
+        "an edit beats a deletion. OURS is changed under its lock, after a backup copy; with -o the\n"
+        "merged board goes to OUT instead. Exit 2 when the files are not two copies of one board."
+    ),
+)
 @click.argument("ours", metavar="OURS")
 @click.argument("theirs", metavar="THEIRS")
-@click.option("--base", metavar="BASE", help="The two copies' common ancestor, when you have it.")
-@click.option("-o", "--output", "out", metavar="OUT", help="Write the merged board here (OURS stays as it is).")
+@click.option("--base", metavar="BASE", help=_("The two copies' common ancestor, when you have it."))
+@click.option("-o", "--output", "out", metavar="OUT", help=_("Write the merged board here (OURS stays as it is)."))
 def merge_command(ours: str, theirs: str, base: str | None, out: str | None) -> None:
-    """Merge THEIRS, another copy of the board OURS, into OURS.
-
-    \b
-    A field changed on one side takes that side's value; a field both sides changed keeps the
-    later change and the other one as a conflict to review (`kamboard conflicts -f OURS`);
-    an edit beats a deletion. OURS is changed under its lock, after a backup copy; with -o the
-    merged board goes to OUT instead. Exit 2 when the files are not two copies of one board.
-    """
     for name in (ours, theirs, base):
         if name is not None and not os.path.exists(name):
-            raise CliError(f"{name} does not exist.")
+            raise CliError(_("{path} does not exist.").format(path=name))
     if out is None:
         from ..store import BoardStore
 
@@ -59,7 +62,7 @@ def merge_command(ours: str, theirs: str, base: str | None, out: str | None) -> 
     for problem in report.problems:
         echo(f"  {problem}")
     if report.conflicts:
-        echo(f"Review them with `kamboard conflicts -f {where}`.")
+        echo(_("Review them with `kamboard conflicts -f {path}`.").format(path=where))
 
 
 def write_board(path: str, data: dict[str, Any]) -> None:
@@ -74,12 +77,15 @@ def write_board(path: str, data: dict[str, Any]) -> None:
 
 
 # git
-@cli.command("merge-driver", hidden=True)
+@cli.command(
+    "merge-driver",
+    hidden=True,
+    help=_("git's merge driver (%O %A %B): the merged board goes to OURS; exit 1 when it cannot merge."),
+)
 @click.argument("base", metavar="BASE")
 @click.argument("ours", metavar="OURS")
 @click.argument("theirs", metavar="THEIRS")
 def merge_driver(base: str, ours: str, theirs: str) -> None:
-    """git's merge driver (%O %A %B): the merged board goes to OURS; exit 1 when it cannot merge."""
     from ..errors import BoardError
     from ..merge_board import merge
     from ..storage import read_bytes
@@ -93,7 +99,7 @@ def merge_driver(base: str, ours: str, theirs: str) -> None:
         merged, report = merge(read_copy(ours), read_copy(theirs), ancestor)
         write_board(ours, merged)
     except (BoardError, OSError) as exc:
-        echo(f"kamboard: cannot merge the board: {exc}", err=True)
+        echo(_("kamboard: cannot merge the board: {error}").format(error=exc), err=True)
         raise click.exceptions.Exit(1) from None
     echo(f"kamboard: {report.summary()}.", err=True)
 
@@ -102,9 +108,10 @@ def _git(*args: str, cwd: str | None = None, check: bool = True) -> str:
     try:
         done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=cwd, check=False)
     except OSError as exc:
-        raise CliError(f"Cannot run git: {exc.strerror or exc}.") from None
+        raise CliError(_("Cannot run git: {error}.").format(error=exc.strerror or exc)) from None
     if check and done.returncode != 0:
-        raise CliError(f"git {' '.join(args)}: {done.stderr.strip() or 'failed'}")
+        reason = done.stderr.strip() or _("failed")
+        raise CliError(f"git {' '.join(args)}: {reason}")
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
@@ -114,7 +121,7 @@ def _pattern(root: str, file: str) -> str:
     full = os.path.realpath(file)
     rel = os.path.relpath(full, os.path.realpath(root))
     if rel == os.curdir or rel.startswith(os.pardir + os.sep) or rel == os.pardir:
-        raise CliError(f"{file} is not inside the repository {root}.")
+        raise CliError(_("{file} is not inside the repository {root}.").format(file=file, root=root))
     pattern = "/" + rel.replace(os.sep, "/")
     if any(c in pattern for c in ' "\\\t'):
         pattern = '"' + pattern.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t") + '"'
@@ -149,21 +156,23 @@ def _driver_command() -> str:
     return f"{quoted} -m kamboard merge-driver %O %A %B"
 
 
-@cli.command("git-setup")
+@cli.command(
+    "git-setup",
+    help=_("Let git merge board files with kamboard: run it once in every clone.")
+    + "\n\n\b\n"
+    + _(
+        "Adds `FILE merge=kamboard` to the repository's .gitattributes (commit it) and the driver\n"
+        "to this clone's git config (not shared: hence once per clone). Without FILE: every board\n"
+        "file of the repository. A `git pull` of diverged boards then merges them field by field;\n"
+        "what both sides changed is listed by `kamboard conflicts`. Safe to run twice."
+    ),
+)
 @click.argument("files", nargs=-1, metavar="[FILE...]")
-@click.option("--undo", is_flag=True, help="Remove the merge driver again (for FILEs, else for every board).")
+@click.option("--undo", is_flag=True, help=_("Remove the merge driver again (for FILEs, else for every board)."))
 def git_setup(files: tuple[str, ...], undo: bool) -> None:
-    """Let git merge board files with kamboard: run it once in every clone.
-
-    \b
-    Adds `FILE merge=kamboard` to the repository's .gitattributes (commit it) and the driver
-    to this clone's git config (not shared: hence once per clone). Without FILE: every board
-    file of the repository. A `git pull` of diverged boards then merges them field by field;
-    what both sides changed is listed by `kamboard conflicts`. Safe to run twice.
-    """
     root = _git("rev-parse", "--show-toplevel", check=False)
     if not root:
-        raise CliError("Not in a git repository: run `kamboard git-setup` inside the clone that holds the board.")
+        raise CliError(_("Not in a git repository: run `kamboard git-setup` inside the clone that holds the board."))
     attributes = os.path.join(root, ATTRIBUTES)
     try:
         with open(attributes, encoding="utf-8") as handle:
@@ -180,13 +189,18 @@ def git_setup(files: tuple[str, ...], undo: bool) -> None:
         _exclude(root, gone + [BACKUPS] * last, add=False)
         if last:
             _git("config", "--remove-section", f"merge.{DRIVER}", cwd=root, check=False)
-            echo(f"Removed the kamboard merge driver from {attributes} and this clone's git config.")
+            echo(
+                _("Removed the kamboard merge driver from {path} and this clone's git config.").format(path=attributes)
+            )
         else:
-            echo(f"Removed {len(lines) - len(kept)} board(s) from {attributes}; the others keep the driver.")
+            message = _("Removed {count} board(s) from {path}; the others keep the driver.")
+            echo(message.format(count=len(lines) - len(kept), path=attributes))
         return
     boards = list(files) or _boards_in(root)
     if not boards:
-        raise CliError(f"No board file found in {root}: give one, e.g. `kamboard git-setup board.json`.")
+        raise CliError(
+            _("No board file found in {root}: give one, e.g. `kamboard git-setup board.json`.").format(root=root)
+        )
     added = []
     for board in boards:
         line = _pattern(root, board) + suffix
@@ -199,9 +213,9 @@ def git_setup(files: tuple[str, ...], undo: bool) -> None:
     _git("config", f"merge.{DRIVER}.name", "kamboard board merge (field by field)", cwd=root)
     _git("config", f"merge.{DRIVER}.driver", _driver_command(), cwd=root)
     names = ", ".join(_pattern(root, b).strip('"').lstrip("/") for b in boards)
-    echo(f"git merges {names} with kamboard in this clone.")
+    echo(_("git merges {names} with kamboard in this clone.").format(names=names))
     if added:
-        echo(f"Commit {ATTRIBUTES}, and run `kamboard git-setup` once in every other clone.")
+        echo(_("Commit {path}, and run `kamboard git-setup` once in every other clone.").format(path=ATTRIBUTES))
 
 
 def _unquoted(pattern: str) -> str:
@@ -239,27 +253,30 @@ def _write_lines(path: str, lines: list[str]) -> None:
 # conflicts to review
 def _show(value: Any) -> str:
     if value is None:
-        return "(none)"
+        return _("(none)")
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "(empty)"
-    return str(value) if value != "" else "(empty)"
+        return ", ".join(str(v) for v in value) or _("(empty)")
+    return str(value) if value != "" else _("(empty)")
 
 
 def _when(by: str, at: str) -> str:
     return f"{by or '?'}, {at.replace('T', ' ').removesuffix('Z')[:16] or '?'}"
 
 
-@cli.group("conflicts", invoke_without_command=True)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@cli.group(
+    "conflicts",
+    invoke_without_command=True,
+    help=_("List the conflicts to review that merges left on the board.")
+    + "\n\n\b\n"
+    + _(
+        "Each has an ID; settle it with `kamboard conflicts resolve ID mine|theirs|both`:\n"
+        "mine keeps the value the board shows, theirs the other one, both joins two texts."
+    ),
+)
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @board_options
 @click.pass_context
 def conflicts(ctx: click.Context, as_json: bool) -> None:
-    """List the conflicts to review that merges left on the board.
-
-    \b
-    Each has an ID; settle it with `kamboard conflicts resolve ID mine|theirs|both`:
-    mine keeps the value the board shows, theirs the other one, both joins two texts.
-    """
     if ctx.invoked_subcommand is not None:
         return
     from ..store_merge import conflict_id
@@ -288,32 +305,36 @@ def conflicts(ctx: click.Context, as_json: bool) -> None:
         )
         return
     if not found:
-        echo(f"No conflicts to review in {store.name}.")
+        echo(_("No conflicts to review in {board}.").format(board=store.name))
         return
-    nouns = {"accounts": "account", "cards": "card", "workshops": "workshop", "meta": "board"}
+    nouns = {"accounts": _("account"), "cards": _("card"), "workshops": _("workshop"), "meta": _("board")}
     rows = [
         (
             conflict_id(c),
             f"{nouns.get(c.table, c.table)} {c.title}",
             c.field,
             f"{_show(c.value)} ({_when(c.by, c.at)})",
-            f"deleted ({_when(c.other_by, c.other_at)})"
+            _("deleted ({when})").format(when=_when(c.other_by, c.other_at))
             if c.deleted
             else f"{_show(c.other_value)} ({_when(c.other_by, c.other_at)})",
         )
         for c in found
     ]
-    echo_table(("ID", "RECORD", "FIELD", "SHOWN (mine)", "OTHER (theirs)"), rows, widths={1: 30, 3: 40, 4: 40})
-    echo(f"{len(found)} conflict(s) to review: `kamboard conflicts resolve ID mine|theirs|both`.")
+    headers = (_("ID"), _("RECORD"), _("FIELD"), _("SHOWN (mine)"), _("OTHER (theirs)"))
+    echo_table(headers, rows, widths={1: 30, 3: 40, 4: 40})
+    message = _("{count} conflict(s) to review: `kamboard conflicts resolve ID mine|theirs|both`.")
+    echo(message.format(count=len(found)))
 
 
-@conflicts.command("resolve")
+@conflicts.command(
+    "resolve", help=_("Settle conflict ID (or a unique prefix): keep mine (the value shown), theirs, or both texts.")
+)
 @click.argument("ref", metavar="ID")
 @click.argument("choice", type=click.Choice(["mine", "theirs", "both"]))
 @board_options
 def resolve_command(ref: str, choice: str) -> None:
-    """Settle conflict ID (or a unique prefix): keep mine (the value shown), theirs, or both texts."""
     store = open_store()
     kept = store.resolve_conflict(ref, choice)
-    what = "" if kept is None else f": kept {_show(kept)!r}"
-    echo(f"Settled {ref} ({choice}){what}; {len(store.conflicts())} conflict(s) left to review in {store.name}.")
+    what = "" if kept is None else _(": kept {value!r}").format(value=_show(kept))
+    message = _("Settled {ref} ({choice}){what}; {count} conflict(s) left to review in {board}.")
+    echo(message.format(ref=ref, choice=choice, what=what, count=len(store.conflicts()), board=store.name))
