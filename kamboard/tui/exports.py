@@ -23,6 +23,7 @@ from textual.app import SystemCommand
 
 from kamboard import exporting
 from kamboard.errors import BoardError
+from kamboard.i18n import N_, _
 from kamboard.model import ValidationError
 from kamboard.tui.reporting import reporting
 from kamboard.tui.screens.dialogs import ConfirmDialog, TextPrompt
@@ -31,18 +32,18 @@ if TYPE_CHECKING:
     from kamboard.tui.app import KamboardApp
 
 Doc = dict[str, Any]
-SCREENSHOT = "Save board screenshot (SVG)"
+SCREENSHOT = N_("Save board screenshot (SVG)")  # translated where shown
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 
 
 @dataclass(frozen=True)
 class ExportKind:
-    """One export format as the palette offers it."""
+    """One export format as the palette offers it (its texts marked with N_, translated where shown)."""
 
     fmt: str  # md, csv, ics, json
     command: str  # the palette entry
-    help: str  # markup (the palette renders it so), {} is the account name
-    what: str  # for the notice: "minutes of ACME"
+    help: str  # markup (the palette renders it so), {account} is the account name
+    what: str  # for the notice: "the customer minutes of ACME"
     ending: str  # appended to the account's slug for the default file name
     options: exporting.ExportOptions = exporting.DEFAULT_OPTIONS
 
@@ -50,38 +51,48 @@ class ExportKind:
 KINDS = (
     ExportKind(
         "md",
-        "Export minutes for the customer (Markdown)",
-        "Minutes of the latest workshop of {} to send the customer: nothing internal",
-        "customer minutes",
+        N_("Export minutes for the customer (Markdown)"),
+        N_("Minutes of the latest workshop of {account} to send the customer: nothing internal"),
+        N_("customer minutes"),
         "-minutes-customer.md",
         exporting.ExportOptions(audience="customer"),
     ),
     ExportKind(
         "md",
-        "Export minutes for the team (Markdown)",
-        "Minutes of the latest workshop of {} with the gaps, value for us and notes",
-        "team minutes",
+        N_("Export minutes for the team (Markdown)"),
+        N_("Minutes of the latest workshop of {account} with the gaps, value for us and notes"),
+        N_("team minutes"),
         "-minutes-team.md",
     ),
     ExportKind(
-        "csv", "Export support actions (CSV)", "Support actions of {}, for a spreadsheet", "actions", "-actions.csv"
+        "csv",
+        N_("Export support actions (CSV)"),
+        N_("Support actions of {account}, for a spreadsheet"),
+        N_("actions"),
+        "-actions.csv",
     ),
     ExportKind(
         "csv",
-        "Export support actions for Excel (CSV with semicolons)",
-        "Support actions of {}, for Excel set up for a decimal comma (as in Germany)",
-        "actions",
+        N_("Export support actions for Excel (CSV with semicolons)"),
+        N_("Support actions of {account}, for Excel set up for a decimal comma (as in Germany)"),
+        N_("actions"),
         "-actions-excel.csv",
         exporting.EXCEL,
     ),
     ExportKind(
         "ics",
-        "Export calendar (iCalendar)",
-        "Due dates and workshops of {}, for a calendar",
-        "calendar",
+        N_("Export calendar (iCalendar)"),
+        N_("Due dates and workshops of {account}, for a calendar"),
+        N_("calendar"),
         "-calendar.ics",
     ),
-    ExportKind("json", "Export account (JSON)", "All of {}, for `kamboard import` elsewhere", "whole account", ".json"),
+    ExportKind(
+        "json",
+        N_("Export account (JSON)"),
+        N_("All of {account}, for `kamboard import` elsewhere"),
+        N_("whole account"),
+        ".json",
+    ),
 )
 
 
@@ -112,12 +123,12 @@ def check_target(value: str) -> str:
     """A TextPrompt validator: the path to write (``~`` expanded), or ValidationError saying why not."""
     path = os.path.expanduser(value.strip())
     if not path:
-        raise ValidationError("path", "Give a file name.")
+        raise ValidationError("path", _("Give a file name."))
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
-        raise ValidationError("path", f"The folder {folder} does not exist.")
+        raise ValidationError("path", _("The folder {folder} does not exist.").format(folder=folder))
     if os.path.isdir(path):
-        raise ValidationError("path", f"{value.strip()} is a folder; give a file name.")
+        raise ValidationError("path", _("{path} is a folder; give a file name.").format(path=value.strip()))
     return path
 
 
@@ -130,11 +141,11 @@ def export_commands(app: KamboardApp, account_id: str | None) -> Iterator[System
             name = str(app.store.account(account_id).get("name", ""))
     if account_id and name:
         for kind in KINDS:
-            help_text = kind.help.format(markup_literal(name))
-            yield SystemCommand(kind.command, help_text, partial(start_export, app, account_id, kind))
+            help_text = _(kind.help).format(account=markup_literal(name))
+            yield SystemCommand(_(kind.command), help_text, partial(start_export, app, account_id, kind))
     yield SystemCommand(
-        SCREENSHOT,
-        "This screen as an SVG picture, to a file you choose",
+        _(SCREENSHOT),
+        _("This screen as an SVG picture, to a file you choose"),
         partial(start_screenshot, app, name),
     )
 
@@ -160,12 +171,16 @@ def ask_path(app: KamboardApp, title: str, default: str, then: Callable[[str], N
 
         app.push_screen(
             ConfirmDialog(
-                "Replace file?", f"{path} exists. Replace it?", yes="Replace", no="Other name", focus_yes=False
+                _("Replace file?"),
+                _("{path} exists. Replace it?").format(path=path),
+                yes=_("Replace"),
+                no=_("Other name"),
+                focus_yes=False,
             ),
             answered,
         )
 
-    app.push_screen(TextPrompt(title, "Save to file (Enter saves, Esc cancels)", default, check_target), got)
+    app.push_screen(TextPrompt(title, _("Save to file (Enter saves, Esc cancels)"), default, check_target), got)
 
 
 def start_export(app: KamboardApp, account_id: str, kind: ExportKind) -> None:
@@ -176,7 +191,7 @@ def start_export(app: KamboardApp, account_id: str, kind: ExportKind) -> None:
         return
     name = str(account.get("name", ""))
     default = default_path(app.store.name, slug(name) + kind.ending)
-    ask_path(app, f"{kind.command}: {name}", default, partial(write_export, app, account_id, kind))
+    ask_path(app, f"{_(kind.command)}: {name}", default, partial(write_export, app, account_id, kind))
 
 
 def write_export(app: KamboardApp, account_id: str, kind: ExportKind, path: str) -> None:
@@ -194,7 +209,10 @@ def write_export(app: KamboardApp, account_id: str, kind: ExportKind, path: str)
         text = exporting.render(kind.fmt, account, cards, workshops, today=today, user=user, options=kind.options)
         return text.encode("utf-8")
 
-    write_in_worker(app, path, produce, f"Wrote the {kind.what} of {account.get('name', '')} to {path}")
+    done = _("Wrote the {what} of {account} to {path}").format(
+        what=_(kind.what), account=account.get("name", ""), path=path
+    )
+    write_in_worker(app, path, produce, done)
 
 
 def start_screenshot(app: KamboardApp, account_name: str = "") -> None:
@@ -205,30 +223,31 @@ def start_screenshot(app: KamboardApp, account_name: str = "") -> None:
     def later(path: str) -> None:  # the prompt must be gone before the picture is taken
         app.set_timer(0.1, partial(save_screenshot, app, path))
 
-    ask_path(app, SCREENSHOT, default, later)
+    ask_path(app, _(SCREENSHOT), default, later)
 
 
 def save_screenshot(app: KamboardApp, path: str) -> None:
     """Render the current screen as SVG (UI thread), write it in a worker."""
     svg = app.export_screenshot()
-    write_in_worker(app, path, lambda: svg.encode("utf-8"), f"Saved a screenshot to {path}", "Screenshot")
+    done = _("Saved a screenshot to {path}").format(path=path)
+    write_in_worker(app, path, lambda: svg.encode("utf-8"), done, _("Screenshot"))
 
 
-def write_in_worker(
-    app: KamboardApp, path: str, produce: Callable[[], bytes], done: str, title: str = "Export"
-) -> None:
-    """Run ``produce`` and write its bytes atomically to ``path`` off the UI thread; notify the outcome."""
+def write_in_worker(app: KamboardApp, path: str, produce: Callable[[], bytes], done: str, title: str = "") -> None:
+    """Run ``produce`` and write its bytes atomically to ``path`` off the UI thread; notify the outcome
+    (``title``: the notices' title, default "Export")."""
     mode = exporting.file_mode(path)  # keeps an existing file's permissions
+    title = title or _("Export")
 
     def work() -> None:
         try:
             exporting.write_export(path, produce(), mode)
         except OSError as exc:
-            message = f"Could not write {path}: {exc.strerror or exc}"
+            message = _("Could not write {path}: {error}").format(path=path, error=exc.strerror or exc)
             app.call_from_thread(app.notify, message, title=title, severity="error", markup=False, timeout=10)
             return
         except Exception as exc:  # a bug in a renderer: say so, keep the app running
-            message = f"Could not export to {path}: {exc}"
+            message = _("Could not export to {path}: {error}").format(path=path, error=exc)
             app.call_from_thread(app.notify, message, title=title, severity="error", markup=False, timeout=10)
             return
         app.call_from_thread(app.notify, done, title=title, markup=False, timeout=6)
