@@ -16,32 +16,55 @@ from typing import Any
 import click
 
 from .. import workshop as rules
+from ..i18n import N_, _
 from ..model import printable
 from .base import CliError, board_options, checked_user, cli, echo, settings
 
 Doc = dict[str, Any]
-NETWORK_WARNING = "Anyone on that network who has a link can join the board."
-STOP_HINT = "Press Ctrl+C to stop; the links end with it."
+NETWORK_WARNING = N_("Anyone on that network who has a link can join the board.")
+STOP_HINT = N_("Press Ctrl+C to stop; the links end with it.")
 HOST_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,253}|\[?[0-9A-Fa-f:.]{2,45}(%[A-Za-z0-9]+)?\]?")
 
 
-@cli.command("serve")
+@cli.command(
+    "serve",
+    help=_("Serve ACCOUNT's board to browsers: one link per workshop participant and one for you.")
+    + "\n\n"
+    + _(
+        "Each link acts as its person (their votes, their name on changes) until the server stops\n"
+        "(Ctrl+C); every start makes new links. Listens on 127.0.0.1 unless --host says otherwise."
+    ),
+)
 @click.argument("file", required=False)
-@click.option("--account", required=True, metavar="NAME", help="The account whose board is served.")
+@click.option("--account", required=True, metavar="NAME", help=_("The account whose board is served."))
 @click.option(
-    "--workshop", "ref", default=None, metavar="WORKSHOP", help="Which workshop (default: the one `present` follows)."
+    "--workshop",
+    "ref",
+    default=None,
+    metavar="WORKSHOP",
+    help=_("Which workshop (default: the one `present` follows)."),
 )
 @click.option(
-    "--host", default="127.0.0.1", show_default=True, metavar="ADDRESS", help="Listen here; not loopback: a warning."
+    "--host", default="127.0.0.1", show_default=True, metavar="ADDRESS", help=_("Listen here; not loopback: a warning.")
 )
 @click.option(
-    "--port", type=click.IntRange(0, 65535), default=8000, show_default=True, metavar="PORT", help="0: any free port."
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    metavar="PORT",
+    help=_("0: any free port."),
 )
-@click.option("--facilitator", default=None, metavar="NAME", help="The facilitator's name (default: the user).")
+@click.option("--facilitator", default=None, metavar="NAME", help=_("The facilitator's name (default: the user)."))
 @click.option(
-    "--max-sessions", type=click.IntRange(1, 1000), default=30, show_default=True, metavar="N", help="Sessions at once."
+    "--max-sessions",
+    type=click.IntRange(1, 1000),
+    default=30,
+    show_default=True,
+    metavar="N",
+    help=_("Sessions at once."),
 )
-@click.option("--no-qr", is_flag=True, help="Print the links only, no QR codes.")
+@click.option("--no-qr", is_flag=True, help=_("Print the links only, no QR codes."))
 @board_options
 def serve(
     file: str | None,
@@ -53,11 +76,6 @@ def serve(
     max_sessions: int,
     no_qr: bool,
 ) -> None:
-    """Serve ACCOUNT's board to browsers: one link per workshop participant and one for you.
-
-    Each link acts as its person (their votes, their name on changes) until the server stops
-    (Ctrl+C); every start makes new links. Listens on 127.0.0.1 unless --host says otherwise.
-    """
     from ..store import BoardStore
 
     conf = settings()
@@ -70,8 +88,10 @@ def serve(
     people = [str(p.get("name", "")) for p in doc.get("participants") or []]
     if not people:
         raise CliError(
-            f"The workshop {doc.get('title', '')!r} has no participants; add participants first: "
-            f"kamboard workshop edit {doc['id'][:8]} --participant NAME"
+            _(
+                "The workshop {title!r} has no participants; add participants first: "
+                "kamboard workshop edit {id} --participant NAME"
+            ).format(title=doc.get("title", ""), id=doc["id"][:8])
         )
     lead = checked_user(facilitator) if facilitator is not None else conf.author
 
@@ -92,8 +112,8 @@ def serve(
         click.echo(f"{printable(seat.label)}\t{printable(link)}")  # the tab stays a tab
     echo("")
     if not is_loopback(host):
-        echo(NETWORK_WARNING)
-    echo(STOP_HINT)
+        echo(_(NETWORK_WARNING))
+    echo(_(STOP_HINT))
 
     from ..serve.web import KamboardServer, seat_command
 
@@ -114,24 +134,34 @@ def pick(store: Any, account: Doc, ref: str | None) -> Doc:
     if ref:
         doc = find_workshop(store, ref)
         if doc is not None and doc.get("account_id") != account["id"]:
-            raise CliError(f"The workshop {doc.get('title', '')!r} is not one of {account['name']!r}.")
+            raise CliError(
+                _("The workshop {title!r} is not one of {account!r}.").format(
+                    title=doc.get("title", ""), account=account["name"]
+                )
+            )
     else:
         doc = rules.pick_workshop(store.workshops(account["id"]), dt.date.today())
     if doc is None:
-        raise CliError(f"No workshop for {account['name']!r}: add one with `kamboard workshop add ACCOUNT`.")
+        raise CliError(
+            _("No workshop for {account!r}: add one with `kamboard workshop add ACCOUNT`.").format(
+                account=account["name"]
+            )
+        )
     return doc
 
 
 def listen(host: str, port: int) -> socket.socket:
     """A socket bound to ``host``:``port`` and listening, or a one-line error."""
     if not HOST_PATTERN.fullmatch(host):
-        raise CliError(f"--host {host!r} is not an address or host name.")
+        raise CliError(_("--host {host!r} is not an address or host name.").format(host=host))
     try:
         infos = socket.getaddrinfo(host.strip("[]") or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
     except (socket.gaierror, UnicodeError, ValueError):
-        raise CliError(f"--host {host!r} is not an address or host name this machine can listen on.") from None
+        raise CliError(
+            _("--host {host!r} is not an address or host name this machine can listen on.").format(host=host)
+        ) from None
     infos.sort(key=lambda info: info[0] != socket.AF_INET)  # localhost: IPv4 first, as browsers try it
-    family, kind, proto, _, address = infos[0]
+    family, kind, proto, _name, address = infos[0]
     sock = socket.socket(family, kind, proto)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -140,26 +170,33 @@ def listen(host: str, port: int) -> socket.socket:
     except OSError as exc:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
-            raise CliError(f"port {port} is in use: pick another with --port") from None
+            raise CliError(_("port {port} is in use: pick another with --port").format(port=port)) from None
         if exc.errno == errno.EADDRNOTAVAIL:
-            raise CliError(f"--host {host!r} is not an address of this machine.") from None
+            raise CliError(_("--host {host!r} is not an address of this machine.").format(host=host)) from None
         if exc.errno == errno.EACCES:
-            raise CliError(f"port {port} needs special rights: pick one above 1023 with --port") from None
-        raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+            raise CliError(
+                _("port {port} needs special rights: pick one above 1023 with --port").format(port=port)
+            ) from None
+        raise CliError(
+            _("cannot listen on {host}:{port}: {error}").format(host=host, port=port, error=exc.strerror or exc)
+        ) from None
     return sock
 
 
-@cli.command("participant", hidden=True)
+@cli.command(
+    "participant",
+    hidden=True,
+    help=_("One participant's session (what a participant's link of `kamboard serve` runs)."),
+)
 @click.argument("file")
 @click.option("--account-id", required=True, metavar="ID")
 @click.option("--workshop", "workshop_id", required=True, metavar="ID")
 @click.option("--as", "person", required=True, metavar="NAME")
 def participant(file: str, account_id: str, workshop_id: str, person: str) -> None:
-    """One participant's session (what a participant's link of `kamboard serve` runs)."""
     try:
         from ..tui.participant import run_participant
     except ImportError as exc:
-        raise CliError(f"The participant view cannot start: {exc}.") from None
+        raise CliError(_("The participant view cannot start: {error}.").format(error=exc)) from None
     code = run_participant(file, account_id, workshop_id, checked_user(person))
     if code:
         raise click.exceptions.Exit(code)
