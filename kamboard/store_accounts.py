@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import model
+from .i18n import _
 from .model import ValidationError
 from .store_base import StoreBase
 
@@ -18,10 +19,10 @@ class AccountOps(StoreBase):
     def _check_name_free(self, data: dict[str, dict[str, Doc]], name: str, except_id: str = "") -> None:
         for doc in data.get("accounts", {}).values():
             if doc.get("id") != except_id and str(doc.get("name", "")).casefold() == name.casefold():
-                raise ValidationError("name", f"An account named {doc['name']!r} already exists.")
+                raise ValidationError("name", _("An account named {name!r} already exists.").format(name=doc["name"]))
 
     def add_account(self, name: str, owner: str = "", notes: str = "", *, id: str | None = None) -> Doc:
-        name = model.validate_title(name, "name", "Account name")
+        name = model.validate_title(name, "name", _("Account name"))
         owner = model.validate_text(owner, "owner", "Owner", multiline=False)
         notes = model.validate_text(notes, "notes", "Notes")
         with self._change() as data:
@@ -37,9 +38,12 @@ class AccountOps(StoreBase):
     def update_account(self, ref: str, **changes: Any) -> Doc:
         allowed = {"name", "owner", "notes", "archived"}
         if set(changes) - allowed:
-            raise ValidationError("account", f"Unknown account field(s): {', '.join(sorted(set(changes) - allowed))}.")
+            raise ValidationError(
+                "account",
+                _("Unknown account field(s): {fields}.").format(fields=", ".join(sorted(set(changes) - allowed))),
+            )
         if "name" in changes:
-            changes["name"] = model.validate_title(changes["name"], "name", "Account name")
+            changes["name"] = model.validate_title(changes["name"], "name", _("Account name"))
         if "owner" in changes:
             changes["owner"] = model.validate_text(changes["owner"], "owner", "Owner", multiline=False)
         if "notes" in changes:

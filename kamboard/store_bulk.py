@@ -6,6 +6,7 @@ from typing import Any
 
 from . import model
 from . import workshop as ws_rules
+from .i18n import _
 from .merge_edit import last_count, stamp_restore
 from .model import ValidationError
 from .store_base import StoreBase
@@ -26,7 +27,12 @@ class BulkOps(StoreBase):
             for table, docs in records.items():
                 for doc in docs:
                     if table not in ("accounts", "cards", "workshops") or doc.get("id") in self._index:
-                        raise ValidationError("id", f"A record with id {doc.get('id')} already exists in {self.name}.")
+                        raise ValidationError(
+                            "id",
+                            _("A record with id {id} already exists in {name}.").format(
+                                id=doc.get("id"), name=self.name
+                            ),
+                        )
             count = 0
             tombs = {t.get("id"): t for t in data.get("tombstones", {}).values()}
             for table, docs in records.items():
@@ -61,7 +67,7 @@ class BulkOps(StoreBase):
         """
         accounts = [dict(a) for a in accounts]
         for a in accounts:
-            a["name"] = model.validate_title(a.get("name"), "name", "Account name")
+            a["name"] = model.validate_title(a.get("name"), "name", _("Account name"))
             a.setdefault("id", model.new_id())
             a.setdefault("owner", "")
             a.setdefault("notes", "")
@@ -87,12 +93,12 @@ class BulkOps(StoreBase):
             names = {str(d.get("name", "")).casefold() for d in data.get("accounts", {}).values()}
             for a in accounts:
                 if a["name"].casefold() in names:
-                    raise ValidationError("name", f"An account named {a['name']!r} already exists.")
+                    raise ValidationError("name", _("An account named {name!r} already exists.").format(name=a["name"]))
                 names.add(a["name"].casefold())
             seen = set(self._index)
             for doc in (*accounts, *cards_in, *workshops_in):
                 if doc["id"] in seen:
-                    raise ValidationError("id", f"A record with id {doc['id']} already exists.")
+                    raise ValidationError("id", _("A record with id {id} already exists.").format(id=doc["id"]))
                 seen.add(doc["id"])
             account_ids = {a["id"] for a in accounts} | {str(d.get("id")) for d in data.get("accounts", {}).values()}
             card_ids = {c["id"] for c in cards_in} | {i for i, (t, _) in self._index.items() if t == "cards"}
@@ -100,11 +106,15 @@ class BulkOps(StoreBase):
             for c in cards_in:
                 if c.get("account_id") not in account_ids:
                     raise ValidationError(
-                        "account_id", f"Card {c['title']!r}: no account with id {c.get('account_id')}."
+                        "account_id",
+                        _("Card {title!r}: no account with id {id}.").format(title=c["title"], id=c.get("account_id")),
                     )
                 missing = [x for x in c["links"] if x not in card_ids or x == c["id"]]
                 if missing:
-                    raise ValidationError("links", f"Card {c['title']!r} links to missing card {missing[0]!r}.")
+                    raise ValidationError(
+                        "links",
+                        _("Card {title!r} links to missing card {link!r}.").format(title=c["title"], link=missing[0]),
+                    )
                 if "position" not in c:
                     key = (c["account_id"], c["lane"])
                     if key not in ends:

@@ -6,6 +6,7 @@ from typing import Any
 
 from . import model
 from .errors import Unchanged
+from .i18n import _
 from .merge_edit import last_count, refresh_links, stamp_restore
 from .merge_state import DELETED, build, encode, parse
 from .model import ValidationError
@@ -52,9 +53,9 @@ class CardOps(StoreBase):
     def _check_links(self, links: list[str], card_id: str = "") -> list[str]:
         for link in links:
             if link == card_id:
-                raise ValidationError("links", "A card cannot link to itself.")
+                raise ValidationError("links", _("A card cannot link to itself."))
             if not self._is_card(link):
-                raise ValidationError("links", f"Link to card {link!r}: no such card.")
+                raise ValidationError("links", _("Link to card {link!r}: no such card.").format(link=link))
         return links
 
     def add_card(
@@ -74,7 +75,7 @@ class CardOps(StoreBase):
         account_id = self.account(account)["id"]
         with self._change() as data:
             if id and id in self._index:
-                raise ValidationError("id", f"A record with id {id} already exists.")
+                raise ValidationError("id", _("A record with id {id} already exists.").format(id=id))
             self._check_links(clean.get("links", []), id or "")
             doc: Doc = {**model.CARD_DEFAULTS, "account_id": account_id, "lane": lane, **clean}
             doc["tags"], doc["links"] = list(doc["tags"]), list(doc["links"])
@@ -82,7 +83,7 @@ class CardOps(StoreBase):
                 doc["id"] = id
             if workshop_id:
                 if self._get("workshops", workshop_id).get("account_id") != account_id:
-                    raise ValidationError("workshop_id", "That workshop belongs to another account.")
+                    raise ValidationError("workshop_id", _("That workshop belongs to another account."))
                 doc["workshop_id"] = workshop_id
             doc["position"] = self._position_at(self._lane_positions(data, account_id, lane), index)
             self._stamp(doc, new=True)
@@ -186,7 +187,7 @@ class CardOps(StoreBase):
         account = self.account(doc["account_id"])
         with self._change() as data:
             if doc.get("id") in self._index:  # checked on the file as it is now
-                raise ValidationError("id", f"Card {doc.get('title')!r} exists already.")
+                raise ValidationError("id", _("Card {title!r} exists already.").format(title=doc.get("title")))
             tomb = next((t for t in data.get("tombstones", {}).values() if t.get("id") == doc.get("id")), None)
             snapshot = (tomb or {}).get("record") or {}
             # a card given without its change stamps (user fields only) takes them from its tombstone

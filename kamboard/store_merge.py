@@ -11,6 +11,7 @@ import orjson
 
 from . import records
 from .errors import NotFound, Unchanged
+from .i18n import N_, _
 from .jsonparse import describe_duplicates, loads_checked
 from .merge_edit import FieldConflict, list_conflicts, resolve, review
 from .model import ValidationError
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
 Doc = dict[str, Any]
 Source = Doc | str | os.PathLike[str]
 CHOICES = ("mine", "theirs", "both")
-_NOUNS = {"accounts": "account", "cards": "card", "workshops": "workshop", "meta": "board"}
+_NOUNS = {"accounts": "account", "cards": "card", "workshops": "workshop", "meta": "board"}  # log kinds, summaries
+_SHOWN = {"accounts": N_("account"), "cards": N_("card"), "workshops": N_("workshop"), "meta": N_("board")}
 
 
 def read_copy(source: Source) -> Doc:
@@ -37,27 +39,37 @@ def read_copy(source: Source) -> Doc:
     try:
         raw = read_bytes(name)
     except FileNotFoundError:
-        raise MergeError(f"{name} does not exist.") from None
+        raise MergeError(_("{name} does not exist.").format(name=name)) from None
     except OSError as exc:
-        raise MergeError(f"Cannot read {name}: {exc.strerror or exc}.") from None
+        raise MergeError(_("Cannot read {name}: {reason}.").format(name=name, reason=exc.strerror or exc)) from None
     try:
         data, found = loads_checked(raw)
     except (orjson.JSONDecodeError, ValueError) as exc:
         markers = b"\n<<<<<<< " in raw or raw.startswith(b"<<<<<<< ")
-        why = "it holds git's conflict markers: run `kamboard git-setup` in the repository" if markers else str(exc)
-        raise MergeError(f"{name} is not valid JSON ({why}); not a board to merge.") from None
+        why = _("it holds git's conflict markers: run `kamboard git-setup` in the repository") if markers else str(exc)
+        raise MergeError(
+            _("{name} is not valid JSON ({reason}); not a board to merge.").format(name=name, reason=why)
+        ) from None
     if found:
         raise MergeError(
-            f"{name} is damaged: {describe_duplicates(found)}; run `kamboard check --repair {name}` first."
+            _("{name} is damaged: {duplicates}; run `kamboard check --repair {name}` first.").format(
+                name=name, duplicates=describe_duplicates(found)
+            )
         )
     tables = data.values() if isinstance(data, dict) else ()
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in tables):
-        raise MergeError(f"{name} is not a kamboard board (expected tables of records).")
+        raise MergeError(_("{name} is not a kamboard board (expected tables of records).").format(name=name))
     if not all(isinstance(doc, dict) for t in tables for doc in t.values()):
-        raise MergeError(f"{name} is not a kamboard board (a table holds a non-record); `kamboard check {name}`.")
+        raise MergeError(
+            _("{name} is not a kamboard board (a table holds a non-record); `kamboard check {name}`.").format(name=name)
+        )
     problems = records.scan(data, limit=1)
     if problems:
-        raise MergeError(f"{name}: {problems[0]}; fix it first (`kamboard check {name}` lists every problem).")
+        raise MergeError(
+            _("{name}: {problem}; fix it first (`kamboard check {name}` lists every problem).").format(
+                name=name, problem=problems[0]
+            )
+        )
     return data
 
 
@@ -110,19 +122,30 @@ class MergeOps(StoreBase):
         deletion an edit overruled, ``mine`` keeps the record and ``theirs`` deletes it (cards).
         Returns the value kept."""
         if choice not in CHOICES:
-            raise ValidationError("choice", f"Unknown choice {choice!r}: use mine, theirs or both.")
+            raise ValidationError(
+                "choice", _("Unknown choice {choice!r}: use mine, theirs or both.").format(choice=choice)
+            )
         wanted = self._find_conflict(ref)
         with self._change() as data:
             table, doc = self._conflict_record(data, wanted)
             if doc is None:
-                raise NotFound(f"Conflict {ref} is settled already (or its record is gone); `kamboard conflicts`.")
+                raise NotFound(
+                    _("Conflict {ref} is settled already (or its record is gone); `kamboard conflicts`.").format(
+                        ref=ref
+                    )
+                )
             same = [c for c in review(table, doc) if c.path == wanted.path]
             if wanted.key() not in [c.key() for c in same]:
-                raise NotFound(f"Conflict {ref} is settled already; `kamboard conflicts` lists those left.")
-            what = f"{_NOUNS.get(table, table)} {wanted.title!r}"
+                raise NotFound(
+                    _("Conflict {ref} is settled already; `kamboard conflicts` lists those left.").format(ref=ref)
+                )
+            what = f"{_NOUNS.get(table, table)} {wanted.title!r}"  # for the log
+            shown = f"{_(_SHOWN[table]) if table in _SHOWN else table} {wanted.title!r}"
             if wanted.deleted and choice == "theirs":
                 if table != "cards":
-                    raise ValidationError("choice", f"Only cards are deleted here: keep the {what} (mine).")
+                    raise ValidationError(
+                        "choice", _("Only cards are deleted here: keep the {record} (mine).").format(record=shown)
+                    )
                 self._delete_card(data, doc)
                 self._log(data, "card.delete", doc, f"deleted {doc.get('title', '')!r} (conflict to review)")
                 return None
@@ -133,7 +156,7 @@ class MergeOps(StoreBase):
             try:
                 kept = resolve(doc, wanted.path, how, self.user, replica=replica, at=self.clock())
             except ValueError as exc:
-                raise ValidationError("choice", f"{what}, {wanted.field}: {exc}") from None
+                raise ValidationError("choice", f"{shown}, {wanted.field}: {exc}") from None
             self._stamp(doc)
             kind = f"{_NOUNS.get(table, table)}.resolve"
             self._log(data, kind, doc, f"settled {what}, {wanted.field}: kept {choice}")
@@ -142,9 +165,15 @@ class MergeOps(StoreBase):
     def _find_conflict(self, ref: str) -> FieldConflict:
         found = [c for c in self.conflicts() if conflict_id(c).startswith(ref.strip().lower())] if ref.strip() else []
         if len({conflict_id(c) for c in found}) > 1:
-            raise NotFound(f"Conflict {ref!r} matches {len(found)} conflicts; give more characters.")
+            raise NotFound(
+                _("Conflict {ref!r} matches {n} conflicts; give more characters.").format(ref=ref, n=len(found))
+            )
         if not found:
-            raise NotFound(f"No conflict {ref!r} to review in {self.name}; `kamboard conflicts` lists them.")
+            raise NotFound(
+                _("No conflict {ref!r} to review in {name}; `kamboard conflicts` lists them.").format(
+                    ref=ref, name=self.name
+                )
+            )
         return found[0]
 
     def _conflict_record(self, data: dict[str, dict[str, Doc]], conflict: FieldConflict) -> tuple[str, Doc | None]:

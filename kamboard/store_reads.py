@@ -11,6 +11,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from . import model
 from .errors import NotFound
+from .i18n import _
 from .model import LANES
 from .storage import event_order
 from .store_base import StoreBase
@@ -59,7 +60,9 @@ class ReadOps(StoreBase):
         matches = [d for d in accounts if len(ref) >= 4 and str(d.get("id", "")).startswith(ref)]
         if len(matches) == 1:
             return dict(matches[0])
-        raise NotFound(f"No account {ref!r} in {self.name}; `kamboard account list` shows them.")
+        raise NotFound(
+            _("No account {ref!r} in {name}; `kamboard account list` shows them.").format(ref=ref, name=self.name)
+        )
 
     @_reading
     def cards(self, account_id: str | None = None, lane: str | None = None) -> list[Doc]:
@@ -80,8 +83,10 @@ class ReadOps(StoreBase):
         if len(matches) == 1:
             return dict(self._get("cards", matches[0]))
         if len(matches) > 1:
-            raise NotFound(f"Card prefix {ref!r} matches {len(matches)} cards; give more characters.")
-        raise NotFound(f"No card {ref!r} in {self.name}; `kamboard card list` shows them.")
+            raise NotFound(
+                _("Card prefix {ref!r} matches {n} cards; give more characters.").format(ref=ref, n=len(matches))
+            )
+        raise NotFound(_("No card {ref!r} in {name}; `kamboard card list` shows them.").format(ref=ref, name=self.name))
 
     @_reading
     def workshops(self, account_id: str | None = None) -> list[Doc]:

@@ -13,6 +13,7 @@ from . import agenda as agenda_rules
 from . import followup, model, voting
 from . import workshop as ws_rules
 from .errors import Unchanged
+from .i18n import _
 from .model import ValidationError
 from .stale import conflict, merge, refuse_changed
 from .store_base import StoreBase
@@ -163,7 +164,7 @@ class WorkshopOps(StoreBase):
     def set_agenda_state(self, workshop_id: str, state: Doc) -> Doc:
         """Store the agenda timer state as given (see ``workshop.initial_state``)."""
         if not isinstance(state, dict):
-            raise ValidationError("agenda_state", "The agenda state must be a record.")
+            raise ValidationError("agenda_state", _("The agenda state must be a record."))
 
         def apply(doc: Doc) -> str:
             doc["agenda_state"] = {**ws_rules.initial_state(), **state}
@@ -245,7 +246,9 @@ class WorkshopOps(StoreBase):
             workshop = self._get("workshops", workshop_id)
             doc = self._get("cards", card_id)
             if doc.get("account_id") != workshop.get("account_id"):
-                raise ValidationError("card", f"{doc.get('title', '')!r} is not on this workshop's board.")
+                raise ValidationError(
+                    "card", _("{title!r} is not on this workshop's board.").format(title=doc.get("title", ""))
+                )
             name = voting.participant_name(workshop, participant)
             if base is not None:
                 mine = voting.voters_in(doc, workshop_id).get(name, 0)
@@ -282,7 +285,10 @@ class WorkshopOps(StoreBase):
             previous = followup.previous_workshop(list(data["workshops"].values()), workshop)
             if previous is None or not followup.open_commitments([doc], previous["id"]):
                 raise ValidationError(
-                    "card", f"{doc.get('title', '')!r} is not an open commitment from the previous workshop."
+                    "card",
+                    _("{title!r} is not an open commitment from the previous workshop.").format(
+                        title=doc.get("title", "")
+                    ),
                 )
             if outcome == "carry":
                 doc["workshop_id"], doc["carried_from"] = workshop["id"], previous["id"]
@@ -300,7 +306,9 @@ class WorkshopOps(StoreBase):
         one of ``fields`` changed since ``base``, the card as the caller's decision left it."""
         unknown = sorted(set(fields) - set(followup.REVIEW_FIELDS))
         if unknown:
-            raise ValidationError(unknown[0], f"Not changed by a review decision: {', '.join(unknown)}.")
+            raise ValidationError(
+                unknown[0], _("Not changed by a review decision: {fields}.").format(fields=", ".join(unknown))
+            )
         if fields.get("status") is not None:
             model.validate_choice(fields["status"], "status", model.STATUSES, "status", optional=True)
         card_id = self.card(card_ref)["id"]
