@@ -32,6 +32,7 @@ from functools import reduce
 from typing import Any
 
 from .errors import BoardError
+from .i18n import N_, _
 from .merge_edit import (
     FieldConflict,
     join_tombstones,
@@ -97,13 +98,34 @@ class MergeError(BoardError):
 
 
 # meta and migration
+# which copy (ours, theirs, base; file: the one) -> (not a board, newer schema)
+_NOT_MERGEABLE = {
+    "file": (
+        N_("The file is not a kamboard board (no meta record with a schema)."),
+        N_("The board was written by a newer kamboard (schema {schema})."),
+    ),
+    "ours": (
+        N_("Ours is not a kamboard board (no meta record with a schema)."),
+        N_("Ours was written by a newer kamboard (schema {schema})."),
+    ),
+    "theirs": (
+        N_("Theirs is not a kamboard board (no meta record with a schema)."),
+        N_("Theirs was written by a newer kamboard (schema {schema})."),
+    ),
+    "base": (
+        N_("Base is not a kamboard board (no meta record with a schema)."),
+        N_("Base was written by a newer kamboard (schema {schema})."),
+    ),
+}
+
+
 def _main_meta(data: Any, what: str) -> tuple[str, Doc]:
     metas = data.get("meta") if isinstance(data, dict) else None
     if isinstance(metas, dict):
         for key, doc in metas.items():
             if isinstance(doc, dict) and isinstance(doc.get("schema"), int):
                 return key, doc
-    raise MergeError(f"{what} is not a kamboard board (no meta record with a schema).")
+    raise MergeError(_(_NOT_MERGEABLE[what][0]))
 
 
 def _derived_id(meta: Doc) -> str:
@@ -113,16 +135,16 @@ def _derived_id(meta: Doc) -> str:
 
 def board_id(data: dict[str, Any]) -> str:
     """The board's id (``meta.id``; derived from its creation for a file from before ids)."""
-    meta = _main_meta(data, "The file")[1]
+    meta = _main_meta(data, "file")[1]
     return str(meta.get("id") or _derived_id(meta))
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
     """Bring a board to ``SCHEMA`` in place: a board id, a ``tombstones`` table. Records need no
     change: a field without a stamp holds its base version. Returns ``data``."""
-    _, meta = _main_meta(data, "The file")
+    _key, meta = _main_meta(data, "file")
     if meta["schema"] > SCHEMA:
-        raise MergeError(f"The board was written by a newer kamboard (schema {meta['schema']}).")
+        raise MergeError(_(_NOT_MERGEABLE["file"][1]).format(schema=meta["schema"]))
     meta.setdefault("id", _derived_id(meta))
     meta["schema"] = SCHEMA
     data.setdefault("tombstones", {})
@@ -248,16 +270,18 @@ def merge(
     Returns the merged board (schema ``SCHEMA``; unchanged records are shared with the inputs,
     not copied) and a report. Raises MergeError for two different boards or a newer schema."""
     boards = [("ours", ours), ("theirs", theirs)] + ([("base", base)] if base is not None else [])
-    metas = {what: _main_meta(data, what.capitalize()) for what, data in boards}
-    for what, (_, meta) in metas.items():
+    metas = {what: _main_meta(data, what) for what, data in boards}
+    for what, (_key, meta) in metas.items():
         if meta["schema"] > SCHEMA:
-            raise MergeError(f"{what.capitalize()} was written by a newer kamboard (schema {meta['schema']}).")
+            raise MergeError(_(_NOT_MERGEABLE[what][1]).format(schema=meta["schema"]))
     ids = {what: str(meta.get("id") or _derived_id(meta)) for what, (_, meta) in metas.items()}
     if len(set(ids.values())) > 1:
         raise MergeError(
-            f"These are two different boards (ids {ids['ours']} and {ids['theirs']}): nothing to merge."
+            _("These are two different boards (ids {ours} and {theirs}): nothing to merge.").format(
+                ours=ids["ours"], theirs=ids["theirs"]
+            )
             if ids["ours"] != ids["theirs"]
-            else f"The base is another board (id {ids['base']})."
+            else _("The base is another board (id {id}).").format(id=ids["base"])
         )
     a, b = _Side(ours), _Side(theirs)
     o = _Side(base) if base is not None else None
@@ -374,7 +398,7 @@ def _links_stale(doc: Doc, alive: set[str]) -> bool:
 
 
 def _merge_meta(ours: dict[str, Any], theirs: dict[str, Any], metas: dict[str, tuple[str, Doc]], rid: str) -> Doc:
-    (key, ma), (_, mb) = metas["ours"], metas["theirs"]
+    (key, ma), (_key, mb) = metas["ours"], metas["theirs"]
     if ma == mb and ma["schema"] == SCHEMA and ma.get("id") == rid:
         main = ma
     else:
@@ -407,7 +431,7 @@ def _merge_events(ours: Doc, theirs: Doc) -> Doc:
     out: Doc = {key: event for event, key in found.values() if key is not None}
     nxt = max((int(k) for k in ours if k.isdigit()), default=0) + 1
     for eid in sorted(
-        (e for e, (_, k) in found.items() if k is None), key=lambda e: (str(found[e][0].get("at", "")), e)
+        (e for e, (_doc, k) in found.items() if k is None), key=lambda e: (str(found[e][0].get("at", "")), e)
     ):
         while str(nxt) in out:
             nxt += 1

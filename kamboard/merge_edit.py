@@ -15,6 +15,7 @@ from typing import Any
 
 import orjson
 
+from .i18n import _
 from .merge_state import (
     ABSENT,
     DELETED,
@@ -331,9 +332,9 @@ def resolve(
     if path == DELETED:
         entries = _deleted_entries(record)
         if not entries:
-            raise ValueError(f"{title_of(record)!r} has no deletion to review.")
+            raise ValueError(_("{title!r} has no deletion to review.").format(title=title_of(record)))
         if choice not in ("mine", "both"):
-            raise ValueError("To apply the deletion, delete the record.")
+            raise ValueError(_("To apply the deletion, delete the record."))
         _keep(record, [dict(e.get("vv") or {}) for e in entries], user, at, replica)
         return None
     replica = replica or user
@@ -342,7 +343,9 @@ def resolve(
     winner = versions[-1] if versions else None
     others = [v for v in reversed(versions[:-1]) if winner is not None and reviewable(path, winner, v)]
     if winner is None or not others:
-        raise ValueError(f"{title_of(record)!r} has no conflict on {label(record, path)}.")
+        raise ValueError(
+            _("{title!r} has no conflict on {field}.").format(title=title_of(record), field=label(record, path))
+        )
     if choice == "mine":
         value = winner.value
     elif choice == "theirs":
@@ -352,7 +355,7 @@ def resolve(
     elif choice == "both":
         value = _joined(path, [winner.value, *(v.value for v in others)])
     else:
-        raise ValueError(f"Unknown choice {choice!r}: use mine, theirs or both.")
+        raise ValueError(_("Unknown choice {choice!r}: use mine, theirs or both.").format(choice=choice))
     vv = join_vv(v.vv for v in versions)
     vv[replica] = counter(state, replica, _deleted_vvs(record)) + 1
     state[path] = [Version(path, vv, at, user, value)]
@@ -370,7 +373,7 @@ def resolve(
 def _joined(path: str, values: list[Any]) -> str:
     texts = [v for v in dict.fromkeys(v for v in values if v is not ABSENT)]
     if not all(isinstance(v, str) for v in texts):
-        raise ValueError("Only text values can be kept both.")
+        raise ValueError(_("Only text values can be kept both."))
     name = path.rpartition(SEP)[2] if SEP in path else path
     multiline = name in MULTILINE or any("\n" in v for v in texts)
     return ("\n\n" if multiline else " / ").join(t for t in texts if t)

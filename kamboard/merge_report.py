@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .i18n import _, ngettext
 from .merge_edit import FieldConflict, review
 
 Doc = dict[str, Any]
@@ -44,7 +45,19 @@ class MergeReport:
     problems: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        """E.g. 'merged 3 cards, 1 workshop; 1 conflict to review' (what came into ours)."""
+        """E.g. 'merged 3 cards, 1 workshop; 1 conflict to review' (what came into ours), in the
+        language of the moment (the activity log keeps :meth:`log_summary`)."""
+        parts = []
+        for table, n in sorted(self.ours.per_table().items()):
+            parts.append(_counted(table, n))
+        text = _("merged {records}").format(records=", ".join(parts)) if parts else _("nothing new to merge")
+        n = len(self.conflicts)
+        if n:
+            text += ngettext("; {n} conflict to review", "; {n} conflicts to review", n).format(n=n)
+        return text
+
+    def log_summary(self) -> str:
+        """:meth:`summary` in English, as the activity log stores it."""
         parts = []
         for table, n in sorted(self.ours.per_table().items()):
             noun = NOUNS.get(table, table.rstrip("s"))
@@ -54,6 +67,17 @@ class MergeReport:
         if n:
             text += f"; {n} conflict{'' if n == 1 else 's'} to review"
         return text
+
+
+def _counted(table: str, n: int) -> str:
+    """'3 cards', as people read it."""
+    if table == "accounts":
+        return ngettext("{n} account", "{n} accounts", n).format(n=n)
+    if table == "cards":
+        return ngettext("{n} card", "{n} cards", n).format(n=n)
+    if table == "workshops":
+        return ngettext("{n} workshop", "{n} workshops", n).format(n=n)
+    return f"{n} {table.rstrip('s')}{'' if n == 1 else 's'}"
 
 
 def count_changes(changes: Changes, side: Records, out: dict[str, tuple[str, Doc]], merged: Iterable[str]) -> None:
@@ -66,7 +90,7 @@ def count_changes(changes: Changes, side: Records, out: dict[str, tuple[str, Doc
             changes.added[table] = changes.added.get(table, 0) + 1
         elif rid in merged and mine[2] is not doc and mine[2] != doc:
             changes.changed[table] = changes.changed.get(table, 0) + 1
-    for rid, (table, _, _) in side.items():
+    for rid, (table, _key, _doc) in side.items():
         if rid not in out:
             changes.removed[table] = changes.removed.get(table, 0) + 1
 
@@ -90,6 +114,6 @@ def problems(board: dict[str, Any]) -> list[str]:
     for doc in (board.get("accounts") or {}).values():
         name = str(doc.get("name", ""))
         if name.casefold() in names:
-            found.append(f"Two accounts are named {name!r}: rename one.")
+            found.append(_("Two accounts are named {name!r}: rename one.").format(name=name))
         names[name.casefold()] = name
     return found

@@ -108,7 +108,7 @@ class MergeOps(StoreBase):
             data.clear()
             data.update(merged)
             self._reindex(data)
-            self._log(data, "board.merge", {"id": ""}, f"merged {name}: {report.summary()}")
+            self._log(data, "board.merge", {"id": ""}, f"merged {name}: {report.log_summary()}")
         return report
 
     def conflicts(self) -> list[FieldConflict]:
