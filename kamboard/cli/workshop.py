@@ -16,6 +16,7 @@ from .. import followup
 from .. import gaps as gap_rules
 from .. import workshop as rules
 from ..errors import NotFound
+from ..i18n import _, format_date
 from ..merge_state import MERGE_FIELDS
 from ..model import LANE_TITLES, ValidationError, field_labels
 from .base import CliError, board_options, cli, echo, echo_json, echo_table, pass_store, settings, short_id
@@ -36,8 +37,11 @@ def find_workshop(store: Any, ref: str) -> Doc:
     if len(hits) == 1:
         return hits[0]
     if hits:
-        raise NotFound(f"{len(hits)} workshops match {ref!r}; give its id (`kamboard workshop list` shows them).")
-    raise NotFound(f"No workshop {ref!r} in {store.name}; `kamboard workshop list` shows them.")
+        message = _("{count} workshops match {ref!r}; give its id (`kamboard workshop list` shows them).")
+        raise NotFound(message.format(count=len(hits), ref=ref))
+    raise NotFound(
+        _("No workshop {ref!r} in {board}; `kamboard workshop list` shows them.").format(ref=ref, board=store.name)
+    )
 
 
 def _lane(value: str | None) -> str | None:
@@ -54,15 +58,26 @@ def _times(start: str | None, end: str | None) -> Doc:
     """Start and end; a start without end gets the default 1.5 days (a start date alone begins at 09:00)."""
     out: Doc = {}
     if start:
-        out["start"] = rules.validate_when(start, "start", "Start")
+        out["start"] = rules.validate_when(start, "start", _("Start"))
         if not end:
             first = dt.date.fromisoformat(out["start"][:10])
             default_start, out["end"] = rules.default_times(first)
             if len(out["start"]) == 10:
                 out["start"] = default_start
     if end:
-        out["end"] = rules.validate_when(end, "end", "End")
+        out["end"] = rules.validate_when(end, "end", _("End"))
     return out
+
+
+def shown_when(value: str) -> str:
+    """A stored start or end (YYYY-MM-DD[THH:MM]) as the language writes it ('14.12.2026 09:00')."""
+    day = format_date(value[:10])
+    return value if day == value[:10] else day + value[10:].replace("T", " ", 1)
+
+
+def _status(card: Doc) -> str:
+    """A commitment's status as stored, 'open' when it has none."""
+    return str(card.get("status") or _("open"))
 
 
 def _account_name(store: Any, account_id: str) -> str:
@@ -80,12 +95,12 @@ def workshop_json(store: Any, doc: Doc) -> Doc:
 
 def vote_options(func: Any) -> Any:
     options = [
-        click.option("--budget", type=int, default=None, metavar="N", help="Votes per participant (default 5)."),
+        click.option("--budget", type=int, default=None, metavar="N", help=_("Votes per participant (default 5).")),
         click.option(
-            "--per-card", type=int, default=None, metavar="N", help="At most N votes on one card (default 3)."
+            "--per-card", type=int, default=None, metavar="N", help=_("At most N votes on one card (default 3).")
         ),
         click.option(
-            "--hide-votes/--show-votes", "votes_hidden", default=None, help="Hide vote counts until revealed."
+            "--hide-votes/--show-votes", "votes_hidden", default=None, help=_("Hide vote counts until revealed.")
         ),
     ]
     for option in reversed(options):
@@ -104,28 +119,28 @@ def _vote_fields(budget: int | None, per_card: int | None, votes_hidden: bool | 
     return out
 
 
-@cli.group("workshop")
+@cli.group("workshop", help=_("Workshops of an account: dates, participants, agenda, timer and commitments review."))
 def workshop() -> None:
-    """Workshops of an account: dates, participants, agenda, timer and commitments review."""
+    pass
 
 
-@workshop.command("add")
+@workshop.command("add", help=_("Add a workshop to ACCOUNT, with the default 1.5-day agenda unless --empty-agenda."))
 @click.argument("account")
 @click.argument("title", required=False)
-@click.option("--start", default=None, metavar="DATE[THH:MM]", help="First day (a date alone: 09:00).")
-@click.option("--end", default=None, metavar="DATE[THH:MM]", help="End (default: 13:00 on the next working day).")
-@click.option("--location", default=None, help="Where it takes place.")
+@click.option("--start", default=None, metavar="DATE[THH:MM]", help=_("First day (a date alone: 09:00)."))
+@click.option("--end", default=None, metavar="DATE[THH:MM]", help=_("End (default: 13:00 on the next working day)."))
+@click.option("--location", default=None, help=_("Where it takes place."))
 @click.option(
     "--participant",
     "participants",
     multiple=True,
     metavar="NAME[:SIDE[:ROLE]]",
-    help="A participant; SIDE is customer or us (repeatable).",
+    help=_("A participant; SIDE is customer or us (repeatable)."),
 )
-@click.option("--notes", default=None, help="Free notes (multi-line).")
-@click.option("--empty-agenda", is_flag=True, help="Start with no agenda instead of the default 1.5-day agenda.")
+@click.option("--notes", default=None, help=_("Free notes (multi-line)."))
+@click.option("--empty-agenda", is_flag=True, help=_("Start with no agenda instead of the default 1.5-day agenda."))
 @vote_options
-@click.option("--json", "as_json", is_flag=True, help="Print the new workshop as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=_("Print the new workshop as JSON."))
 @pass_store
 def add(
     store: Any,
@@ -142,11 +157,10 @@ def add(
     votes_hidden: bool | None,
     as_json: bool,
 ) -> None:
-    """Add a workshop to ACCOUNT, with the default 1.5-day agenda unless --empty-agenda."""
     fields: Doc = _times(start, end)
     if not title:
         year = fields.get("start", "")[:4] or str(dt.date.today().year)
-        title = f"Key account workshop {year}"
+        title = _("Key account workshop {year}").format(year=year)  # in the language of the moment
     if location is not None:
         fields["location"] = location
     if notes is not None:
@@ -158,22 +172,22 @@ def add(
     if as_json:
         echo_json(workshop_json(store, doc))
         return
-    echo(f"Added workshop {short_id(doc['id'])} {doc['title']!r} ({len(doc['agenda'])} agenda items).")
+    message = _("Added workshop {id} {title!r} ({count} agenda items).")
+    echo(message.format(id=short_id(doc["id"]), title=doc["title"], count=len(doc["agenda"])))
 
 
-@workshop.command("list")
+@workshop.command("list", help=_("List workshops (of ACCOUNT, or all), by start."))
 @click.argument("account", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_store
 def list_(store: Any, account: str | None, as_json: bool) -> None:
-    """List workshops (of ACCOUNT, or all), by start."""
     account_id = store.account(account)["id"] if account else None
     docs = store.workshops(account_id)
     if as_json:
         echo_json([workshop_json(store, d) for d in docs])
         return
     if not docs:
-        echo("No workshops.")
+        echo(_("No workshops."))
         return
     names = {a["id"]: a.get("name", "") for a in store.accounts(include_archived=True)}
     rows = [
@@ -181,20 +195,20 @@ def list_(store: Any, account: str | None, as_json: bool) -> None:
             short_id(d["id"]),
             names.get(d.get("account_id", ""), ""),
             d.get("title", ""),
-            d.get("start", ""),
-            d.get("end", ""),
+            shown_when(d.get("start") or ""),
+            shown_when(d.get("end") or ""),
             d.get("location", ""),
             len(d.get("participants") or []),
             len(d.get("agenda") or []),
         )
         for d in docs
     ]
-    headers = ("ID", "ACCOUNT", "TITLE", "START", "END", "LOCATION", "PEOPLE", "ITEMS")
+    headers = (_("ID"), _("ACCOUNT"), _("TITLE"), _("START"), _("END"), _("LOCATION"), _("PEOPLE"), _("ITEMS"))
     echo_table(headers, rows, widths={1: 28, 2: 40, 5: 24})
 
 
 def _agenda_row(number: int, day: int, planned: str, item: Doc, current: bool) -> tuple[Any, ...]:
-    title = item.get("title", "") + (" (notes)" if item.get("notes") else "")
+    title = item.get("title", "") + (_(" (notes)") if item.get("notes") else "")
     lane, short = LANE_TITLES.get(item.get("lane", ""), "-"), short_id(item.get("id", ""))
     return (">" if current else "", number, day, planned, item.get("minutes", ""), lane, title, short)
 
@@ -203,32 +217,33 @@ def _print_agenda(doc: Doc) -> None:
     """Each item's day and planned start, each day's times (and a warning past its end), the notes."""
     agenda = doc.get("agenda") or []
     if not agenda:
-        echo("agenda: empty (`kamboard workshop agenda add` adds items)")
+        echo(_("agenda: empty (`kamboard workshop agenda add` adds items)"))
         return
     total = rules.agenda_minutes(agenda)
-    echo(f"agenda ({total // 60} h {total % 60:02d} min):")
+    echo(_("agenda ({hours} h {minutes:02d} min):").format(hours=total // 60, minutes=total % 60))
     current = rules.current_index(doc.get("agenda_state"), agenda) if doc.get("agenda_state") else -1
     days = agenda_rules.agenda_days(doc)  # every item, in agenda order
     items = enumerate((day.number, planned, item) for day in days for planned, item in day.items)
     rows = [_agenda_row(i + 1, number, planned, item, i == current) for i, (number, planned, item) in items]
-    echo_table(("", "#", "DAY", "TIME", "MIN", "LANE", "TITLE", "ID"), rows, widths={6: 60})
+    headers = ("", "#", _("DAY"), _("TIME"), _("MIN"), _("LANE"), _("TITLE"), _("ID"))
+    echo_table(headers, rows, widths={6: 60})
     for day in days:
         span = f" {day.starts}-{day.ends}" if day.ends else ""
-        echo(f"day {day.number} {day.date}".rstrip() + f":{span} ({agenda_rules.format_minutes(day.minutes)})")
+        name = _("day {number} {date}").format(number=day.number, date=format_date(day.date or "")).rstrip()
+        echo(f"{name}:{span} ({agenda_rules.format_minutes(day.minutes)})")
         if day.warning:
-            echo(f"  warning: {day.warning}")
+            echo("  " + _("warning: {warning}").format(warning=day.warning))
     noted = [item for item in agenda if item.get("notes")]
     for item in noted:
         lines = [f"  {item.get('title', '')}:", *(f"    {x}" for x in str(item["notes"]).splitlines())]
-        echo("\n".join(["agenda notes:", *lines] if item is noted[0] else lines))
+        echo("\n".join([_("agenda notes:"), *lines] if item is noted[0] else lines))
 
 
-@workshop.command("show")
+@workshop.command("show", help=_("Show a workshop: dates, participants, agenda, timer and open commitments."))
 @click.argument("ref", metavar="WORKSHOP")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_store
 def show(store: Any, ref: str, as_json: bool) -> None:
-    """Show a workshop: dates, participants, agenda, timer and open commitments."""
     doc = find_workshop(store, ref)
     if as_json:
         echo_json(workshop_json(store, doc))
@@ -236,56 +251,61 @@ def show(store: Any, ref: str, as_json: bool) -> None:
     echo(doc.get("title", ""))
     budget = doc.get("vote_budget", rules.DEFAULT_BUDGET)
     per_card = doc.get("vote_per_card", rules.DEFAULT_PER_CARD)
-    hidden = ", counts hidden" if doc.get("votes_hidden") else ""
+    hidden = _(", counts hidden") if doc.get("votes_hidden") else ""
+    votes = _("{budget} per participant, at most {per_card} per card").format(budget=budget, per_card=per_card)
     lines = [
-        ("id", doc.get("id")),
-        ("account", _account_name(store, doc.get("account_id", ""))),
-        ("start", doc.get("start")),
-        ("end", doc.get("end")),
-        ("location", doc.get("location")),
-        ("votes", f"{budget} per participant, at most {per_card} per card{hidden}"),
+        (_("id"), doc.get("id")),
+        (_("account"), _account_name(store, doc.get("account_id", ""))),
+        (_("start"), shown_when(str(doc.get("start") or ""))),
+        (_("end"), shown_when(str(doc.get("end") or ""))),
+        (_("location"), doc.get("location")),
+        (_("votes"), votes + hidden),
     ]
+    width = max(14, *(len(label) + 2 for label, _value in lines))  # 14 in English
     for label, value in lines:
         if value not in (None, ""):
-            echo(f"  {label + ':':<14}{value}")
+            echo(f"  {label + ':':<{width}}{value}")
     people = doc.get("participants") or []
-    echo(f"participants ({len(people)}):")
+    echo(_("participants ({count}):").format(count=len(people)))
     for p in people:
         extra = ", ".join(x for x in (p.get("side", ""), p.get("role", "")) if x)
         echo(f"  {p.get('name', '')}" + (f" ({extra})" if extra else ""))
     _print_agenda(doc)
     if doc.get("agenda_state") and doc.get("agenda"):
         view = rules.view(doc, rules.utc_now())
-        state = "running" if view.running else "paused"
+        state = _("running") if view.running else _("paused")
         behind = f", {view.schedule_note}" if view.schedule_note else ""
-        echo(f"timer: item {view.index + 1} of {view.count}, {state}, {view.status}{behind}")
+        timer = _("timer: item {number} of {count}, {state}, {status}").format(
+            number=view.index + 1, count=view.count, state=state, status=view.status
+        )
+        echo(timer + behind)
     commitments = store.open_commitments(doc["id"])
     if commitments:
-        echo(f"open commitments from the previous workshop ({len(commitments)}):")
+        echo(_("open commitments from the previous workshop ({count}):").format(count=len(commitments)))
         for card in commitments:
-            echo(f"  {short_id(card['id'])} {card.get('title', '')} ({card.get('status') or 'open'})")
+            echo(f"  {short_id(card['id'])} {card.get('title', '')} ({_status(card)})")
     if doc.get("notes"):
-        echo("notes:")
+        echo(_("notes:"))
         for line in str(doc["notes"]).splitlines():
             echo(f"  {line}")
 
 
-@workshop.command("edit")
+@workshop.command("edit", help=_("Change a workshop; only the options given change."))
 @click.argument("ref", metavar="WORKSHOP")
-@click.option("--title", default=None, help="New title.")
-@click.option("--start", default=None, metavar="DATE[THH:MM]", help="New start ('' clears).")
-@click.option("--end", default=None, metavar="DATE[THH:MM]", help="New end ('' clears).")
-@click.option("--location", default=None, help="New location.")
-@click.option("--notes", default=None, help="New notes.")
+@click.option("--title", default=None, help=_("New title."))
+@click.option("--start", default=None, metavar="DATE[THH:MM]", help=_("New start ('' clears)."))
+@click.option("--end", default=None, metavar="DATE[THH:MM]", help=_("New end ('' clears)."))
+@click.option("--location", default=None, help=_("New location."))
+@click.option("--notes", default=None, help=_("New notes."))
 @click.option(
     "--participant",
     "participants",
     multiple=True,
     metavar="NAME[:SIDE[:ROLE]]",
-    help="Add or update a participant (repeatable).",
+    help=_("Add or update a participant (repeatable)."),
 )
-@click.option("--remove-participant", "removed", multiple=True, metavar="NAME", help="Remove a participant.")
-@click.option("--default-agenda", is_flag=True, help="Replace the agenda with the default 1.5-day agenda.")
+@click.option("--remove-participant", "removed", multiple=True, metavar="NAME", help=_("Remove a participant."))
+@click.option("--default-agenda", is_flag=True, help=_("Replace the agenda with the default 1.5-day agenda."))
 @vote_options
 @pass_store
 def edit(
@@ -299,19 +319,19 @@ def edit(
     votes_hidden: bool | None,
     **values: str | None,
 ) -> None:
-    """Change a workshop; only the options given change."""
     doc = find_workshop(store, ref)
     changes: Doc = {k: v for k, v in values.items() if v is not None and k not in ("start", "end")}
     for key in ("start", "end"):
         if values[key] is not None:
-            changes[key] = rules.validate_when(values[key], key, key.capitalize())
+            changes[key] = rules.validate_when(values[key], key, _("Start") if key == "start" else _("End"))
     changes.update(_vote_fields(budget, per_card, votes_hidden))
     if participants or removed:
         people = [dict(p) for p in doc.get("participants") or []]
         names = [p["name"].casefold() for p in people]
         for name in removed:
             if name.strip().casefold() not in names:
-                raise ValidationError("participants", f"No participant {name!r} in {doc.get('title', '')!r}.")
+                message = _("No participant {name!r} in {title!r}.").format(name=name, title=doc.get("title", ""))
+                raise ValidationError("participants", message)
         people = [p for p in people if p["name"].casefold() not in {n.strip().casefold() for n in removed}]
         for text in participants:
             person = rules.parse_participant(text)
@@ -320,134 +340,138 @@ def edit(
     if default_agenda:
         changes["agenda"] = rules.default_agenda()
     if not changes:
-        raise click.UsageError("Nothing to change: give at least one option, e.g. --title or --participant.")
+        raise click.UsageError(_("Nothing to change: give at least one option, e.g. --title or --participant."))
     new = store.update_workshop(doc["id"], changes)
-    echo(f"Changed workshop {short_id(new['id'])} {new['title']!r}: {field_labels(changes)}.")
+    message = _("Changed workshop {id} {title!r}: {fields}.")
+    echo(message.format(id=short_id(new["id"]), title=new["title"], fields=field_labels(changes)))
 
 
 # agenda items
-@workshop.group("agenda")
+@workshop.group("agenda", help=_("Agenda items of a workshop: add, edit, move, remove."))
 def agenda() -> None:
-    """Agenda items of a workshop: add, edit, move, remove."""
+    pass
 
 
-@agenda.command("add")
+@agenda.command(
+    "add", help=_("Add an agenda item TITLE to WORKSHOP (at the end, or at --at N; --day puts it on a day).")
+)
 @click.argument("ref", metavar="WORKSHOP")
 @click.argument("title")
-@click.option("--lane", default="", metavar="LANE", help="topic, challenge, support, or general (default).")
-@click.option("--minutes", default="30", metavar="N", help="Timebox in minutes (default 30).")
-@click.option("--at", "position", type=click.IntRange(min=1), default=None, metavar="N", help="Make it item N.")
-@click.option("--day", type=DAY, default=None, metavar="N", help="On workshop day N (default: the item before's).")
+@click.option("--lane", default="", metavar="LANE", help=_("topic, challenge, support, or general (default)."))
+@click.option("--minutes", default="30", metavar="N", help=_("Timebox in minutes (default 30)."))
+@click.option("--at", "position", type=click.IntRange(min=1), default=None, metavar="N", help=_("Make it item N."))
+@click.option("--day", type=DAY, default=None, metavar="N", help=_("On workshop day N (default: the item before's)."))
 @pass_store
 def agenda_add(
     store: Any, ref: str, title: str, lane: str, minutes: str, position: int | None, day: int | None
 ) -> None:
-    """Add an agenda item TITLE to WORKSHOP (at the end, or at --at N; --day puts it on a day)."""
     doc = find_workshop(store, ref)
     index = None if position is None else position - 1
     item = store.add_agenda_item(doc["id"], title, _lane(lane) or "", minutes, index, day)
-    echo(f"Added agenda item {item['title']!r} ({item['minutes']} min, day {item['day']}) to {doc['title']!r}.")
+    message = _("Added agenda item {title!r} ({minutes} min, day {day}) to {workshop!r}.")
+    echo(message.format(title=item["title"], minutes=item["minutes"], day=item["day"], workshop=doc["title"]))
     _warn_days(store.workshop(doc["id"]))
 
 
 def _warn_days(doc: Doc) -> None:
     """A day that runs past its end, said on stderr after a change."""
     for warning in agenda_rules.day_warnings(doc):
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(_("warning: {warning}").format(warning=warning), err=True)
 
 
-@agenda.command("edit")
+@agenda.command("edit", help=_("Change agenda ITEM (its number or id) of WORKSHOP."))
 @click.argument("ref", metavar="WORKSHOP")
 @click.argument("item", metavar="ITEM")
-@click.option("--title", default=None, help="New title.")
-@click.option("--lane", default=None, metavar="LANE", help="topic, challenge, support, or general.")
-@click.option("--minutes", default=None, metavar="N", help="New timebox in minutes.")
-@click.option("--day", type=DAY, default=None, metavar="N", help="Move it to workshop day N.")
-@click.option("--notes", default=None, help="Its notes or decisions ('' clears them).")
+@click.option("--title", default=None, help=_("New title."))
+@click.option("--lane", default=None, metavar="LANE", help=_("topic, challenge, support, or general."))
+@click.option("--minutes", default=None, metavar="N", help=_("New timebox in minutes."))
+@click.option("--day", type=DAY, default=None, metavar="N", help=_("Move it to workshop day N."))
+@click.option("--notes", default=None, help=_("Its notes or decisions ('' clears them)."))
 @pass_store
 def agenda_edit(store: Any, ref: str, item: str, **values: Any) -> None:
-    """Change agenda ITEM (its number or id) of WORKSHOP."""
     doc = find_workshop(store, ref)
     changes = {k: v for k, v in {**values, "lane": _lane(values["lane"])}.items() if v is not None}
     if not changes:
-        raise click.UsageError("Nothing to change: give --title, --lane, --minutes, --day or --notes.")
+        raise click.UsageError(_("Nothing to change: give --title, --lane, --minutes, --day or --notes."))
     new = store.update_agenda_item(doc["id"], item, **changes)
-    echo(f"Changed agenda item {new['title']!r}: {field_labels(changes)}.")
+    echo(_("Changed agenda item {title!r}: {fields}.").format(title=new["title"], fields=field_labels(changes)))
     if "minutes" in changes or "day" in changes:
         _warn_days(store.workshop(doc["id"]))
 
 
-@agenda.command("move")
+@agenda.command("move", help=_("Move agenda ITEM of WORKSHOP to place N (1 = first)."))
 @click.argument("ref", metavar="WORKSHOP")
 @click.argument("item", metavar="ITEM")
 @click.argument("position", type=click.IntRange(min=1), metavar="N")
 @pass_store
 def agenda_move(store: Any, ref: str, item: str, position: int) -> None:
-    """Move agenda ITEM of WORKSHOP to place N (1 = first)."""
     doc = find_workshop(store, ref)
     title = doc["agenda"][rules.find_item(doc.get("agenda") or [], item)]["title"]
     store.move_agenda_item(doc["id"], item, position - 1)
-    echo(f"Moved agenda item {title!r} to place {min(position, len(doc['agenda']))}.")
+    echo(
+        _("Moved agenda item {title!r} to place {place}.").format(title=title, place=min(position, len(doc["agenda"])))
+    )
 
 
-@agenda.command("remove")
+@agenda.command("remove", help=_("Remove agenda ITEM from WORKSHOP."))
 @click.argument("ref", metavar="WORKSHOP")
 @click.argument("item", metavar="ITEM")
 @pass_store
 def agenda_remove(store: Any, ref: str, item: str) -> None:
-    """Remove agenda ITEM from WORKSHOP."""
     doc = find_workshop(store, ref)
     old = store.delete_agenda_item(doc["id"], item)
-    echo(f"Removed agenda item {old['title']!r}.")
+    echo(_("Removed agenda item {title!r}.").format(title=old["title"]))
 
 
 # facilitation from the command line
-@workshop.command("timer")
+@workshop.command("timer", help=_("Drive the agenda timer of WORKSHOP (everyone with the file sees the same)."))
 @click.argument("ref", metavar="WORKSHOP")
 @click.argument("action", type=click.Choice(["start", "pause", "next", "prev", "extend", "reset", "status"]))
-@click.option("--minutes", type=click.IntRange(1, 120), default=rules.EXTEND_MINUTES, help="For extend (default 5).")
+@click.option("--minutes", type=click.IntRange(1, 120), default=rules.EXTEND_MINUTES, help=_("For extend (default 5)."))
 @pass_store
 def timer(store: Any, ref: str, action: str, minutes: int) -> None:
-    """Drive the agenda timer of WORKSHOP (everyone with the file sees the same)."""
     doc = find_workshop(store, ref)
     if action != "status":
         doc = store.timer(doc["id"], action, rules.utc_now(), minutes if action == "extend" else None)
     view = rules.view(doc, rules.utc_now())
     if view.item is None:
-        raise CliError("The agenda is empty: add an agenda item first.")
-    state = "running" if view.running else "paused"
+        raise CliError(_("The agenda is empty: add an agenda item first."))
+    state = _("running") if view.running else _("paused")
     behind = f", {view.schedule_note}" if view.schedule_note else ""
     echo(f"{view.index + 1}/{view.count} {view.item.get('title', '')}: {view.status}, {state}{behind}")
 
 
-@workshop.command("review")
+@workshop.command(
+    "review",
+    help=_("List the open commitments from the previous workshop, or mark CARD done, carry (over) or drop."),
+)
 @click.argument("ref", metavar="WORKSHOP")
 @click.argument("card_ref", metavar="CARD", required=False)
 @click.argument("outcome", type=click.Choice(followup.REVIEW_OUTCOMES), required=False)
 @pass_store
 def review(store: Any, ref: str, card_ref: str | None, outcome: str | None) -> None:
-    """List the open commitments from the previous workshop, or mark CARD done, carry (over) or drop."""
     doc = find_workshop(store, ref)
     if card_ref is None:
         cards = store.open_commitments(doc["id"])
         if not cards:
-            echo("No open commitments from the previous workshop.")
+            echo(_("No open commitments from the previous workshop."))
         for card in cards:
-            echo(f"{short_id(card['id'])}  {card.get('title', '')} ({card.get('status') or 'open'})")
+            echo(f"{short_id(card['id'])}  {card.get('title', '')} ({_status(card)})")
         return
     if outcome is None:
-        raise click.UsageError("Give the OUTCOME too: done, carry or drop.")
+        raise click.UsageError(_("Give the OUTCOME too: done, carry or drop."))
     card = store.review_commitment(card_ref, doc["id"], outcome)
-    what = {"done": "marked done", "carry": "carried over", "drop": "dropped"}[outcome]
-    echo(f"{card['title']!r} {what}.")
+    said = {"done": _("{title!r} marked done."), "carry": _("{title!r} carried over."), "drop": _("{title!r} dropped.")}
+    echo(said[outcome].format(title=card["title"]))
 
 
-@cli.command("gaps")
+@cli.command(
+    "gaps", help=_("Gaps on ACCOUNT's board: unanswered challenges, sales pitches, incomplete support actions.")
+)
 @click.argument("account")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @pass_store
 def gaps(store: Any, account: str, as_json: bool) -> None:
-    """Gaps on ACCOUNT's board: unanswered challenges, sales pitches, incomplete support actions."""
     acc = store.account(account)
     cards = store.cards(acc["id"])
     found = gap_rules.find_gaps(cards)
@@ -462,7 +486,7 @@ def gaps(store: Any, account: str, as_json: bool) -> None:
         )
         return
     if not found:
-        echo(f"No gaps on the board of {acc.get('name', '')}.")
+        echo(_("No gaps on the board of {account}.").format(account=acc.get("name", "")))
         return
     for kind in gap_rules.KINDS:
         group = [g for g in found if g.kind == kind]
@@ -472,16 +496,19 @@ def gaps(store: Any, account: str, as_json: bool) -> None:
                 echo(f"  {short_id(gap.card_id)}  {gap.title}: {gap.message}")
 
 
-@cli.command("present")
+@cli.command(
+    "present",
+    help=_("Open the read-only presenter view of FILE for the projector; it follows the facilitator live.")
+    + "\n\n"
+    + _("Without --workshop it follows the workshop whose timer runs, else the latest that has started."),
+)
 @click.argument("file", required=False)
-@click.option("--workshop", "ref", default=None, metavar="WORKSHOP", help="Which workshop (default: the running one).")
-@click.option("--account", default=None, metavar="NAME", help="Only this account's workshops.")
+@click.option(
+    "--workshop", "ref", default=None, metavar="WORKSHOP", help=_("Which workshop (default: the running one).")
+)
+@click.option("--account", default=None, metavar="NAME", help=_("Only this account's workshops."))
 @board_options
 def present(file: str | None, ref: str | None, account: str | None) -> None:
-    """Open the read-only presenter view of FILE for the projector; it follows the facilitator live.
-
-    Without --workshop it follows the workshop whose timer runs, else the latest that has started.
-    """
     from ..store import BoardStore
 
     conf = settings()
@@ -493,7 +520,9 @@ def present(file: str | None, ref: str | None, account: str | None) -> None:
         account_id = store.account(account)["id"] if account else None
         doc = rules.pick_workshop(store.workshops(account_id), dt.date.today())
         if doc is None:
-            raise CliError(f"No workshop in {store.name}: add one with `kamboard workshop add ACCOUNT`.")
+            raise CliError(
+                _("No workshop in {board}: add one with `kamboard workshop add ACCOUNT`.").format(board=store.name)
+            )
     from ..tui.screens.presenter import run_presenter
 
     run_presenter(store, doc["id"])
