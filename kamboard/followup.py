@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .i18n import _, format_date, ngettext
 from .model import STATUSES, is_open_action, is_overdue
 
 Doc = dict[str, Any]
@@ -215,33 +216,39 @@ def due_report(
 
 
 def due_text(report: DueReport, names: dict[str, str]) -> str:
-    """Readable plain text of a due report (for a terminal or a cron mail)."""
+    """Readable plain text of a due report (for a terminal or a cron mail), in the language in use."""
 
     def line(c: Doc) -> str:
         due = _date(c.get("due"))
         delta = (due - report.today).days if due else 0
-        when = (
-            f"{-delta} day{'s' if delta != -1 else ''} overdue"
-            if delta < 0
-            else "today"
-            if delta == 0
-            else f"in {delta} day{'s' if delta != 1 else ''}"
-        )
+        if delta < 0:
+            when = ngettext("{count} day overdue", "{count} days overdue", -delta).format(count=-delta)
+        elif delta == 0:
+            when = _("today")
+        else:
+            when = ngettext("in {count} day", "in {count} days", delta).format(count=delta)
         who = " ".join(part for part in (str(c.get("owner", "")), f"({c['side']})" if c.get("side") else "") if part)
-        return f"  {c.get('due', '')}  {when:<16}  {names.get(c.get('account_id', ''), '?')}: {c.get('title', '')}" + (
+        shown = format_date(str(c.get("due", "")))
+        return f"  {shown}  {when:<16}  {names.get(c.get('account_id', ''), '?')}: {c.get('title', '')}" + (
             f"  [{who}]" if who else ""
         )
 
-    out = [f"Follow-up on {report.today.isoformat()}"]
-    out.append(f"\nOverdue actions ({len(report.overdue)}):")
-    out += [line(c) for c in report.overdue] or ["  none"]
-    out.append(f"\nDue within {report.days} days ({len(report.upcoming)}):")
-    out += [line(c) for c in report.upcoming] or ["  none"]
-    out.append(f"\nYearly workshop due ({len(report.workshops_due)}):")
+    none = "  " + _("none")
+    out = [_("Follow-up on {date}").format(date=format_date(report.today.isoformat()))]
+    out.append("\n" + _("Overdue actions ({count}):").format(count=len(report.overdue)))
+    out += [line(c) for c in report.overdue] or [none]
+    out.append("\n" + _("Due within {days} days ({count}):").format(days=report.days, count=len(report.upcoming)))
+    out += [line(c) for c in report.upcoming] or [none]
+    out.append("\n" + _("Yearly workshop due ({count}):").format(count=len(report.workshops_due)))
     for h in report.workshops_due:
-        last = f"last {h.last_workshop} ({h.days_since_workshop} days ago)" if h.last_workshop else "no workshop yet"
-        planned = f"; next planned {h.next_workshop}" if h.next_workshop else ""
+        if h.last_workshop:
+            last = _("last {date} ({days} days ago)").format(
+                date=format_date(h.last_workshop), days=h.days_since_workshop
+            )
+        else:
+            last = _("no workshop yet")
+        planned = _("; next planned {date}").format(date=format_date(h.next_workshop)) if h.next_workshop else ""
         out.append(f"  {h.name}: {last}{planned}")
     if not report.workshops_due:
-        out.append("  none")
+        out.append(none)
     return "\n".join(out) + "\n"

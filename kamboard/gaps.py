@@ -11,27 +11,32 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .i18n import N_, Labels, _
 from .model import field_label, is_open_action
 
 Doc = dict[str, Any]
 
 KINDS = ("unanswered", "pitch", "no_benefit", "no_our_benefit", "no_owner", "no_due")
-MESSAGES = {
-    "unanswered": "no support action answers it",
-    "pitch": "no customer need behind it: a sales pitch?",
-    "no_benefit": f"no {field_label('customer_benefit')} stated",
-    "no_our_benefit": f"no {field_label('our_benefit')} stated",
-    "no_owner": f"no {field_label('owner')}",
-    "no_due": f"no {field_label('due')}",
+# the fields as model.FIELD_LABELS names them (tests/test_gaps.py checks they agree)
+_MESSAGES = {
+    "unanswered": N_("no support action answers it"),
+    "pitch": N_("no customer need behind it: a sales pitch?"),
+    "no_benefit": N_("no value for the customer stated"),
+    "no_our_benefit": N_("no value for us stated"),
+    "no_owner": N_("no owner"),
+    "no_due": N_("no due date"),
 }
-HEADINGS = {
-    "unanswered": "Challenges no support action answers",
-    "pitch": "Support actions that answer no customer topic or challenge",
-    "no_benefit": f"Support actions without {field_label('customer_benefit')}",
-    "no_our_benefit": f"Support actions without {field_label('our_benefit')}",
-    "no_owner": "Support actions without an owner",
-    "no_due": "Support actions without a due date",
-}
+MESSAGES = Labels(_MESSAGES)  # translated when read; a Gap keeps the English (``Gap.text`` translates)
+HEADINGS = Labels(
+    {
+        "unanswered": N_("Challenges no support action answers"),
+        "pitch": N_("Support actions that answer no customer topic or challenge"),
+        "no_benefit": N_("Support actions without value for the customer"),
+        "no_our_benefit": N_("Support actions without value for us"),
+        "no_owner": N_("Support actions without an owner"),
+        "no_due": N_("Support actions without a due date"),
+    }
+)
 BENEFITS = ("customer_benefit", "our_benefit")  # the mutual-benefit pair
 
 
@@ -41,7 +46,12 @@ class Gap:
     card_id: str
     lane: str
     title: str
-    message: str
+    message: str  # English, as ``--json`` gives it
+
+    @property
+    def text(self) -> str:
+        """The message in the language in use, for people."""
+        return _(self.message)
 
     def as_dict(self) -> Doc:
         return asdict(self)
@@ -70,7 +80,7 @@ def find_gaps(cards: list[Doc]) -> list[Gap]:
 
     def add(kind: str, card: Doc) -> None:
         found[kind].append(
-            Gap(kind, str(card["id"]), str(card.get("lane", "")), str(card.get("title", "")), MESSAGES[kind])
+            Gap(kind, str(card["id"]), str(card.get("lane", "")), str(card.get("title", "")), _MESSAGES[kind])
         )
 
     for card in cards:

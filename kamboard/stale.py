@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .errors import Conflict
+from .i18n import _
 from .merge_state import MERGE_FIELDS
 from .model import field_labels
 from .storage import event_order
@@ -104,7 +105,7 @@ def edited_fields(summary: str) -> set[str] | None:
 def readable_summary(event: Doc) -> str:
     """An activity log entry's summary as people read it: an edit names its fields by their labels
     ("edited 'T' (value for us)"), the log itself keeps the stored names (``changed_by`` reads them)."""
-    summary = str(event.get("summary", event.get("kind", "changed the board")))
+    summary = str(event.get("summary", event.get("kind", _("changed the board"))))
     names = edited_fields(summary) if event.get("kind") == "card.edit" else None
     if not names:
         return summary

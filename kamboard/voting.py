@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .i18n import _
 from .model import ValidationError
 from .workshop import DEFAULT_BUDGET, DEFAULT_PER_CARD
 
@@ -43,9 +44,8 @@ def participant_name(workshop: Doc, name: str) -> str:
     for person in workshop.get("participants", []):
         if str(person.get("name", "")).casefold() == wanted:
             return str(person["name"])
-    raise ValidationError(
-        "participant", f"{name!r} is not a participant of workshop {workshop.get('title', '')!r}: add them first."
-    )
+    message = _("{name!r} is not a participant of workshop {workshop!r}: add them first.")
+    raise ValidationError("participant", message.format(name=name, workshop=workshop.get("title", "")))
 
 
 def voters_in(card: Doc, workshop_id: str) -> dict[str, int]:
@@ -86,23 +86,26 @@ def cast(cards: list[Doc], card: Doc, participant: str, workshop: Doc, delta: in
     per-card limit would be exceeded, or when there is no vote to take back.
     """
     if delta == 0:
-        raise ValidationError("votes", "A vote change must be +1 or more, or -1 or less.")
+        raise ValidationError("votes", _("A vote change must be +1 or more, or -1 or less."))
     rules = rules_of(workshop)
     workshop_id = workshop["id"]
     voters = voters_in(card, workshop_id)
     mine = voters.get(participant, 0)
     title = card.get("title", "")
     if mine + delta < 0:
-        raise VoteRefused("none", f"{participant} has no vote on {title!r} to take back.")
+        message = _("{participant} has no vote on {title!r} to take back.")
+        raise VoteRefused("none", message.format(participant=participant, title=title))
     if mine + delta > rules.per_card:
+        message = _("{participant} already has {mine} vote(s) on {title!r}; at most {most} per card.")
         raise VoteRefused(
-            "per_card", f"{participant} already has {mine} vote(s) on {title!r}; at most {rules.per_card} per card."
+            "per_card", message.format(participant=participant, mine=mine, title=title, most=rules.per_card)
         )
     others = spent([c for c in cards if c.get("id") != card.get("id")], participant, workshop_id)
     if delta > 0 and others + mine + delta > rules.budget:
         left = rules.budget - others - mine
+        message = _("{participant} has {left} vote(s) left of {budget}; cannot add {delta} on {title!r}.")
         raise VoteRefused(
-            "budget", f"{participant} has {left} vote(s) left of {rules.budget}; cannot add {delta} on {title!r}."
+            "budget", message.format(participant=participant, left=left, budget=rules.budget, delta=delta, title=title)
         )
     voters[participant] = mine + delta
     voters = {k: v for k, v in voters.items() if v > 0}
