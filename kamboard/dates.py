@@ -84,7 +84,8 @@ def _word(word: str, field: str) -> str | None:
         return GERMAN_SHORT[word]
     found = list(dict.fromkeys(meaning for name, meaning in _MEANINGS.items() if name.startswith(word)))
     if len(found) > 1:
-        choices = f" {_('or')} ".join(_(meaning) for meaning in found)
+        either = _("or")
+        choices = f" {either} ".join(_(meaning) for meaning in found)
         message = _("Date {word!r} could be {choices}: type more letters.")
         raise ValidationError(field, message.format(word=word, choices=choices))
     return found[0] if found else None
