@@ -185,25 +185,25 @@ def show(store: Any, card_ref: str, as_json: bool) -> None:
         at=doc.get("updated_at", ""), by=doc.get("updated_by", ""), rev=doc.get("rev", "")
     )
     lines = [
-        (_("id"), doc.get("id")),
-        (_("account"), account_name),
-        (_("lane"), LANE_TITLES.get(doc.get("lane", ""), doc.get("lane"))),
-        (_("tags"), ", ".join(doc.get("tags") or [])),
-        (_("owner"), doc.get("owner")),
-        (_("side"), doc.get("side")),
-        (_("due"), format_date(str(doc.get("due") or ""))),
-        (_("status"), doc.get("status")),
-        (_("customer benefit"), doc.get("customer_benefit")),
-        (_("our benefit"), doc.get("our_benefit")),
-        (_("votes"), doc.get("votes") or ""),
-        (_("changed"), changed),
+        (_("id:"), doc.get("id")),
+        (_("account:"), account_name),
+        (_("lane:"), LANE_TITLES.get(doc.get("lane", ""), doc.get("lane"))),
+        (_("tags:"), ", ".join(doc.get("tags") or [])),
+        (_("owner:"), doc.get("owner")),
+        (_("side:"), doc.get("side")),
+        (_("due:"), format_date(str(doc.get("due") or ""))),
+        (_("status:"), doc.get("status")),
+        (_("customer benefit:"), doc.get("customer_benefit")),
+        (_("our benefit:"), doc.get("our_benefit")),
+        (_("votes:"), doc.get("votes") or ""),
+        (_("changed:"), changed),
     ]
     answers, answered_by = _("answers:"), _("answered by:")
     # 18 columns as in English; a longer (translated) label widens the column for all
-    width = max(18, *(len(label) + 2 for label, _value in lines), len(answers) + 1, len(answered_by) + 1)
+    width = max(18, *(len(label) + 1 for label in (*(label for label, _value in lines), answers, answered_by)))
     for label, value in lines:
         if value not in (None, ""):
-            echo(f"  {label + ':':<{width}}{value}")
+            echo(f"  {label:<{width}}{value}")
     for link in doc.get("links") or []:
         try:
             target = store.card(link)

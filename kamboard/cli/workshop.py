@@ -254,17 +254,17 @@ def show(store: Any, ref: str, as_json: bool) -> None:
     hidden = _(", counts hidden") if doc.get("votes_hidden") else ""
     votes = _("{budget} per participant, at most {per_card} per card").format(budget=budget, per_card=per_card)
     lines = [
-        (_("id"), doc.get("id")),
-        (_("account"), _account_name(store, doc.get("account_id", ""))),
-        (_("start"), shown_when(str(doc.get("start") or ""))),
-        (_("end"), shown_when(str(doc.get("end") or ""))),
-        (_("location"), doc.get("location")),
-        (_("votes"), votes + hidden),
+        (_("id:"), doc.get("id")),
+        (_("account:"), _account_name(store, doc.get("account_id", ""))),
+        (_("start:"), shown_when(str(doc.get("start") or ""))),
+        (_("end:"), shown_when(str(doc.get("end") or ""))),
+        (_("location:"), doc.get("location")),
+        (_("votes:"), votes + hidden),
     ]
-    width = max(14, *(len(label) + 2 for label, _value in lines))  # 14 in English
+    width = max(14, *(len(label) + 1 for label, _value in lines))  # 14 in English
     for label, value in lines:
         if value not in (None, ""):
-            echo(f"  {label + ':':<{width}}{value}")
+            echo(f"  {label:<{width}}{value}")
     people = doc.get("participants") or []
     echo(_("participants ({count}):").format(count=len(people)))
     for p in people:
