@@ -13,11 +13,12 @@ from typing import Any
 
 import platformdirs
 
+from kamboard.i18n import _
 from kamboard.storage import atomic_write
 
 CONFIG_FILE = "config.json"
 # Known keys and the type each must have; unknown keys are kept as they are.
-KNOWN_KEYS: dict[str, type] = {"theme": str}
+KNOWN_KEYS: dict[str, type] = {"theme": str, "language": str}
 
 
 def config_path() -> Path:
@@ -34,17 +35,26 @@ def load_config() -> tuple[dict[str, Any], str | None]:
     except FileNotFoundError:
         return {}, None
     except OSError as error:
-        return {}, f"Settings file {path} could not be read ({error.strerror or error}); using defaults."
+        return {}, _("Settings file {path} could not be read ({reason}); using defaults.").format(
+            path=path, reason=error.strerror or error
+        )
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as error:
-        reason = f"line {error.lineno}: {error.msg}" if isinstance(error, json.JSONDecodeError) else "not UTF-8"
-        return {}, f"Settings file {path} is not valid JSON ({reason}); using defaults."
+        if isinstance(error, json.JSONDecodeError):
+            reason = _("line {line}: {reason}").format(line=error.lineno, reason=error.msg)
+        else:
+            reason = _("not UTF-8")
+        return {}, _("Settings file {path} is not valid JSON ({reason}); using defaults.").format(
+            path=path, reason=reason
+        )
     if not isinstance(data, dict):
-        return {}, f"Settings file {path} must hold a JSON object; using defaults."
+        return {}, _("Settings file {path} must hold a JSON object; using defaults.").format(path=path)
     for key, kind in KNOWN_KEYS.items():
         if key in data and not isinstance(data[key], kind):
-            return {}, f"Settings file {path}: {key!r} must be {kind.__name__}; using defaults."
+            return {}, _("Settings file {path}: {key!r} must be {kind}; using defaults.").format(
+                path=path, key=key, kind=kind.__name__
+            )
     return data, None
 
 

@@ -49,7 +49,7 @@ class MergeReport:
         language of the moment (the activity log keeps :meth:`log_summary`)."""
         parts = []
         for table, n in sorted(self.ours.per_table().items()):
-            parts.append(_counted(table, n))
+            parts.append(counted(table, n))
         text = _("merged {records}").format(records=", ".join(parts)) if parts else _("nothing new to merge")
         n = len(self.conflicts)
         if n:
@@ -69,7 +69,7 @@ class MergeReport:
         return text
 
 
-def _counted(table: str, n: int) -> str:
+def counted(table: str, n: int) -> str:
     """'3 cards', as people read it."""
     if table == "accounts":
         return ngettext("{n} account", "{n} accounts", n).format(n=n)

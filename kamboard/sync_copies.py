@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from .errors import BoardError
-from .merge_report import NOUNS, MergeReport
+from .i18n import _, ngettext
+from .merge_report import MergeReport, counted
 from .storage import BACKUP_DIR, _stamp, read_bytes
 
 if TYPE_CHECKING:
@@ -54,14 +55,14 @@ class CopyName:
         """'Anna's conflicted copy (Dropbox)', 'the conflicted copy from device ABCDEFG (Syncthing)'."""
         tool = f" ({self.tool})" if self.tool else ""
         if self.who:
-            return f"{self.who}'s conflicted copy{tool}"
+            return _("{who}'s conflicted copy{tool}").format(who=self.who, tool=tool)
         if self.tool == "OneDrive":
-            return f"the copy from {self.device} (OneDrive)"
+            return _("the copy from {device} (OneDrive)").format(device=self.device)
         if self.device:
-            return f"the conflicted copy from device {self.device}{tool}"
+            return _("the conflicted copy from device {device}{tool}").format(device=self.device, tool=tool)
         if self.when:
-            return f"the conflicted copy of {self.when}{tool}"
-        return f"a conflicted copy{tool}"
+            return _("the conflicted copy of {when}{tool}").format(when=self.when, tool=tool)
+        return _("a conflicted copy{tool}").format(tool=tool)
 
 
 def _patterns(stem: str, ext: str) -> list[tuple[str, re.Pattern[str]]]:
@@ -159,21 +160,18 @@ class CopyResult:
     def message(self) -> str:
         """One line for the user."""
         if self.report is not None:
-            text = f"Merged {self.name.label()}: {changes(self.report)}"
+            text = _("Merged {copy}: {changes}").format(copy=self.name.label(), changes=changes(self.report))
             return f"{text} ({self.reason})" if self.reason else text
-        return f"Left {self.path.name} alone: {self.reason}"
+        return _("Left {file} alone: {reason}").format(file=self.path.name, reason=self.reason)
 
 
 def changes(report: MergeReport) -> str:
     """'3 cards, 1 workshop, 1 conflict to review', or 'nothing new'."""
-    parts = []
-    for table, n in sorted(report.ours.per_table().items()):
-        noun = NOUNS.get(table, table.rstrip("s"))
-        parts.append(f"{n} {noun}{'' if n == 1 else 's'}")
+    parts = [counted(table, n) for table, n in sorted(report.ours.per_table().items())]
     n = len(report.conflicts)
     if n:
-        parts.append(f"{n} conflict{'' if n == 1 else 's'} to review")
-    return ", ".join(parts) if parts else "nothing new"
+        parts.append(ngettext("{n} conflict to review", "{n} conflicts to review", n).format(n=n))
+    return ", ".join(parts) if parts else _("nothing new")
 
 
 def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
@@ -181,13 +179,13 @@ def _read(path: Path) -> tuple[dict[str, Any] | None, str]:
     try:
         data = orjson.loads(read_bytes(path))
     except FileNotFoundError:
-        return None, "gone"
+        return None, "gone"  # not shown
     except OSError as exc:
-        return None, f"not readable ({exc.strerror or exc})"
+        return None, _("not readable ({reason})").format(reason=exc.strerror or exc)
     except (orjson.JSONDecodeError, UnicodeDecodeError, ValueError):
-        return None, "not a readable board (not valid JSON; still being synced?)"
+        return None, _("not a readable board (not valid JSON; still being synced?)")
     if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
-        return None, "not a readable board (not a kamboard file)"
+        return None, _("not a readable board (not a kamboard file)")
     return data, ""
 
 
@@ -250,24 +248,32 @@ def _absorb(store: BoardStore, path: Path, name: CopyName) -> CopyResult | None:
         theirs = board_id(data)
         mine = board_id({"meta": {"1": store.meta}})
     except MergeError:
-        return CopyResult(path, name, reason="not a readable board (no kamboard meta record)", ours=not name.needs_id)
+        return CopyResult(
+            path, name, reason=_("not a readable board (no kamboard meta record)"), ours=not name.needs_id
+        )
     except BoardError as exc:
         return CopyResult(path, name, reason=str(exc))
     if theirs != mine:
-        return CopyResult(path, name, reason="not a copy of this board (another board id)", ours=not name.needs_id)
+        return CopyResult(path, name, reason=_("not a copy of this board (another board id)"), ours=not name.needs_id)
     if store.readonly:
-        return CopyResult(path, name, reason=f"not merged, the board is read-only ({store.readonly_reason})")
+        return CopyResult(
+            path,
+            name,
+            reason=_("not merged, the board is read-only ({reason})").format(reason=store.readonly_reason),
+        )
     try:
         report = store.merge_from(path)  # read again, and checked whole (shapes, keys held twice)
     except BoardError as exc:
-        return CopyResult(path, name, reason=f"not merged: {exc}")
+        return CopyResult(path, name, reason=_("not merged: {reason}").format(reason=exc))
     try:
         moved = _move_to_backups(path)
     except FileNotFoundError:
         moved = None  # another kamboard merged it too (no harm: merging twice changes nothing) and moved it
     except OSError as exc:
         result = CopyResult(path, name, report=report)
-        result.reason = f"merged, but could not move it into {BACKUP_DIR}: {exc.strerror or exc}"
+        result.reason = _("merged, but could not move it into {folder}: {reason}").format(
+            folder=BACKUP_DIR, reason=exc.strerror or exc
+        )
         return result
     return CopyResult(path, name, report=report, moved_to=moved)
 
