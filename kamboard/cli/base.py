@@ -5,9 +5,15 @@ Other modules add commands with ``from kamboard.cli.base import cli, pass_store`
 module is imported only when that command runs (or help lists every command), so
 ``kamboard FILE`` loads the TUI's opening command alone (click's lazy group pattern).
 
-Options: ``-f/--file`` and ``--user`` are accepted both before the command
+Options: ``-f/--file``, ``--user`` and ``--lang`` are accepted both before the command
 (``kamboard -f x.json card list``) and after it (``kamboard card list -f x.json``);
 the one given after the command wins.
+
+Language: :meth:`KamboardGroup.main` chooses it (``choose_language``: ``--lang``, else
+``$KAMBOARD_LANG``, else the saved setting, else the environment, else English) before any
+command module is imported, since their help texts and the TUI's key labels are made at import.
+Help texts of this module (made before the choice) are marked ``N_`` and translated when shown
+(:class:`LocalOption`, the group's ``help``).
 
 Errors: every ``BoardError``, ``ValidationError`` and click usage problem ends the
 program with exit code 2 and a one-line message on stderr, never a traceback.
@@ -31,15 +37,16 @@ from typing import Any, TypeVar
 
 import click
 
-from .. import __version__
+from .. import __version__, i18n
 from ..errors import BoardError
+from ..i18n import N_, _
 from ..model import ValidationError, printable, validate_title
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_FILE = "kamboard.json"
 ERROR_EXIT = 2
 # Group options that take a value (needed to find the first positional argument).
-_VALUE_OPTIONS = {"-f", "--file", "--user", "--account"}
+_VALUE_OPTIONS = {"-f", "--file", "--user", "--account", "--lang"}
 
 
 class CliError(click.ClickException):
@@ -48,7 +55,7 @@ class CliError(click.ClickException):
     exit_code = ERROR_EXIT
 
     def show(self, file: Any = None) -> None:
-        echo(f"Error: {one_line(self.format_message())}", err=True)
+        echo(_("Error: {message}").format(message=one_line(self.format_message())), err=True)
 
 
 def one_line(text: str) -> str:
@@ -92,7 +99,7 @@ class Settings:
 
 
 def checked_user(name: str) -> str:
-    return validate_title(name, "user", "The user name (--user, else $KAMBOARD_USER, else git's user.name)")
+    return validate_title(name, "user", N_("The user name (--user, else $KAMBOARD_USER, else git's user.name)"))
 
 
 def settings(ctx: click.Context | None = None) -> Settings:
@@ -112,13 +119,34 @@ def _set_user(ctx: click.Context, _param: click.Parameter, value: str | None) ->
     return value
 
 
-FILE_HELP = "Board file (default: $KAMBOARD_FILE, else ./kamboard.json)."
-USER_HELP = "Who makes the changes (default: $KAMBOARD_USER, else git user.name, else the login name)."
+FILE_HELP = N_("Board file (default: $KAMBOARD_FILE, else ./kamboard.json).")
+USER_HELP = N_("Who makes the changes (default: $KAMBOARD_USER, else git user.name, else the login name).")
+LANG_HELP = N_(
+    "Language of screens, messages and exports: de or en (default: $KAMBOARD_LANG, else the saved "
+    "setting, else the locale)."
+)
+
+
+class LocalOption(click.Option):
+    """An option whose help (an English message marked ``N_``) is translated when shown: this
+    module's options are made before the language is chosen."""
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        msgid = self.help
+        self.help = _(msgid) if msgid else msgid
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.help = msgid
 
 
 def board_options(f: F) -> F:
-    """Add ``-f/--file`` and ``--user`` to a command; their values go to :class:`Settings`."""
-    f = click.option("--user", metavar="NAME", help=USER_HELP, expose_value=False, callback=_set_user, is_eager=True)(f)
+    """Add ``-f/--file``, ``--user`` and ``--lang`` to a command; the first two go to :class:`Settings`
+    (``--lang`` was read by :func:`choose_language` before the command was loaded)."""
+    f = click.option("--lang", metavar="LANG", help=LANG_HELP, expose_value=False, cls=LocalOption)(f)
+    f = click.option(
+        "--user", metavar="NAME", help=USER_HELP, expose_value=False, callback=_set_user, is_eager=True, cls=LocalOption
+    )(f)
     f = click.option(
         "-f",
         "--file",
@@ -128,6 +156,7 @@ def board_options(f: F) -> F:
         expose_value=False,
         callback=_set_file,
         is_eager=True,
+        cls=LocalOption,
     )(f)
     return f
 
@@ -190,6 +219,11 @@ class KamboardGroup(click.Group):
         super().__init__(*args, **kwargs)
         self.lazy_commands: dict[str, str] = dict(lazy_commands or {})
 
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(group_help())
+
     def command_names(self) -> set[str]:
         """Every command name, loaded or not (no import)."""
         return {*self.commands, *self.lazy_commands}
@@ -223,11 +257,14 @@ class KamboardGroup(click.Group):
         commands = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
         names = [name for name, command in commands if command is not None and not command.hidden]
         close = difflib.get_close_matches(word, names, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else f" Commands: {', '.join(sorted(names))}."
-        raise click.UsageError(
-            f"No such command or file {word!r}.{hint} To create a new board, give a file name such as {word}.json.",
-            ctx,
+        if close:
+            hint = _("Did you mean {command!r}?").format(command=close[0])
+        else:
+            hint = _("Commands: {commands}.").format(commands=", ".join(sorted(names)))
+        message = _(
+            "No such command or file {word!r}. {hint} To create a new board, give a file name such as {word}.json."
         )
+        raise click.UsageError(message.format(word=word, hint=hint), ctx)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -249,9 +286,16 @@ class KamboardGroup(click.Group):
         """Run the CLI; every error is one line on stderr.
 
         With ``standalone_mode=False`` the exit code is returned instead of calling
-        ``sys.exit`` (handy for running many commands in one process).
+        ``sys.exit`` (handy for running many commands in one process). The language is chosen
+        first (a bad ``--lang`` or ``$KAMBOARD_LANG``: exit 2).
         """
-        code = run_main(super().main, args, prog_name or "kamboard", complete_var, extra)
+        try:
+            choose_language(sys.argv[1:] if args is None else args)
+        except ValueError as exc:
+            echo(_("Error: {message}").format(message=one_line(str(exc))), err=True)
+            code = ERROR_EXIT
+        else:
+            code = run_main(super().main, args, prog_name or "kamboard", complete_var, extra)
         if standalone_mode:
             sys.exit(code)
         return code
@@ -266,20 +310,78 @@ def run_main(
         click.echo(exc.format_message())
         return 0
     except click.UsageError as exc:
-        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
-        echo(f"Error: {one_line(exc.format_message())}{hint}", err=True)
+        message = one_line(exc.format_message())
+        if exc.ctx is None:
+            echo(_("Error: {message}").format(message=message), err=True)
+        else:
+            text = _("Error: {message} (see '{command} --help')")
+            echo(text.format(message=message, command=exc.ctx.command_path), err=True)
         return ERROR_EXIT
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
     except click.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo(_("Aborted."), err=True)
         return 1
     except (BoardError, ValidationError) as exc:  # raised while parsing, e.g. in a callback
-        echo(f"Error: {one_line(str(exc))}", err=True)
+        echo(_("Error: {message}").format(message=one_line(str(exc))), err=True)
         return ERROR_EXIT
     # Non-standalone click returns the exit code of ctx.exit(n); commands return None.
     return rv if isinstance(rv, int) and not isinstance(rv, bool) else 0
+
+
+def given_language(args: Sequence[str]) -> str | None:
+    """The value of the last ``--lang X`` / ``--lang=X`` before ``--`` (before or after the
+    command: the last one wins, as for -f), read before click parses anything."""
+    found = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang":
+            found = args[i + 1] if i + 1 < len(args) else ""
+        elif arg.startswith("--lang="):
+            found = arg.partition("=")[2]
+    return found
+
+
+def choose_language(args: Sequence[str], environ: Mapping[str, str] = os.environ) -> str:
+    """Choose and set the language for this run (see :func:`kamboard.i18n.choose`); the settings
+    file is read only when neither ``--lang`` nor ``$KAMBOARD_LANG`` decides. Raises ValueError
+    for a language kamboard does not have. Imports no command module."""
+    given = given_language(args)
+    saved: object = None
+    if not (given or "").strip() and not environ.get("KAMBOARD_LANG", "").strip():
+        from ..config import load_config  # a broken file is ignored here; the TUI warns of it
+
+        saved = load_config()[0].get("language")
+    return i18n.set_language(i18n.choose(given, saved, environ))
+
+
+def restart_argv(
+    path: str, account: str | None, language: str, user: str | None = None, *, executable: str = sys.executable
+) -> list[str]:
+    """The command line that opens ``path`` again (on ``account``'s board, an id) in ``language``:
+    ``python -m kamboard open PATH [--account=ID] [--user=NAME] --lang=LANG``. The path is made
+    absolute (not taken for an option or a command); ``--lang`` names the new language, so
+    neither the old ``--lang`` nor ``$KAMBOARD_LANG`` overrides the choice just made."""
+    argv = [executable, "-m", "kamboard", "open", os.path.abspath(path)]
+    if account:
+        argv.append(f"--account={account}")
+    if user:
+        argv.append(f"--user={user}")
+    argv.append(f"--lang={language}")
+    return argv
+
+
+def restart(path: str, account: str | None, language: str) -> None:
+    """Replace this process with kamboard opening ``path`` again in ``language`` (the TUI's
+    language switch, once the app has ended); ``--user`` given to this run is kept."""
+    ctx = click.get_current_context(silent=True)
+    user = settings(ctx).user if ctx is not None else None
+    argv = restart_argv(path, account, language, user)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(argv[0], argv)
 
 
 def _first_positional(args: list[str]) -> int | None:
@@ -319,6 +421,26 @@ COMMAND_MODULES = {
 }
 
 
+def group_help() -> str:
+    """The group's help text (``kamboard --help``) in the language chosen."""
+    usage = [
+        ("kamboard [FILE] [--account NAME]", _("open a board in the TUI (asks before creating FILE)")),
+        ("kamboard demo", _("open a ready demo board")),
+        ("kamboard COMMAND --help", _("help on a command")),
+    ]
+    lines = [f"{command:<35}{text}" for command, text in usage]
+    return "\n\n".join(
+        [
+            _("kamboard: a terminal board for yearly key account workshops."),
+            "\b\n" + "\n".join(lines),
+            _(
+                "The board file is -f/--file, else $KAMBOARD_FILE, else ./kamboard.json. A first\n"
+                "argument that is a command name is the command; write ./NAME to open a file so named."
+            ),
+        ]
+    )
+
+
 @click.group(
     "kamboard",
     cls=KamboardGroup,
@@ -326,21 +448,13 @@ COMMAND_MODULES = {
     context_settings={"help_option_names": ["-h", "--help"]},
     invoke_without_command=True,
 )
-@click.option("-f", "--file", "board_file", metavar="FILE", help=FILE_HELP)
-@click.option("--user", metavar="NAME", help=USER_HELP)
+@click.option("-f", "--file", "board_file", metavar="FILE", help=FILE_HELP, cls=LocalOption)
+@click.option("--user", metavar="NAME", help=USER_HELP, cls=LocalOption)
+@click.option("--lang", metavar="LANG", help=LANG_HELP, expose_value=False, cls=LocalOption)
 @click.version_option(__version__, prog_name="kamboard")
 @click.pass_context
 def cli(ctx: click.Context, board_file: str | None, user: str | None) -> None:
-    """kamboard: a terminal board for yearly key account workshops.
-
-    \b
-    kamboard [FILE] [--account NAME]   open a board in the TUI (asks before creating FILE)
-    kamboard demo                      open a ready demo board
-    kamboard COMMAND --help            help on a command
-
-    The board file is -f/--file, else $KAMBOARD_FILE, else ./kamboard.json. A first
-    argument that is a command name is the command; write ./NAME to open a file so named.
-    """
+    # the group's help: group_help() (through KamboardGroup.format_help_text), in the language chosen
     conf = ctx.ensure_object(Settings)
     conf.file = board_file if board_file is not None else conf.file
     conf.user = user if user is not None else conf.user

@@ -29,6 +29,7 @@ from kamboard.tui.internals import (
     replace_notice,
     without_textual_screenshot,
 )
+from kamboard.tui.language import Restart, language_command
 from kamboard.tui.messages import OpenBoard, ShowAccounts
 from kamboard.tui.reporting import report
 from kamboard.tui.saver import Saver
@@ -58,6 +59,7 @@ class KamboardApp(App[None]):
 
     TITLE = "kamboard"
     CSS_PATH = css_paths()
+    restart: Restart | None = None  # set by the palette's language switch: run() starts kamboard again
 
     def __init__(
         self,
@@ -265,6 +267,7 @@ class KamboardApp(App[None]):
         for command in without_textual_screenshot(super().get_system_commands(screen)):
             titles.append(command.title)
             yield command
+        yield language_command(self)
         yield from binding_commands(screen, taken=titles)
 
 
@@ -274,4 +277,8 @@ def run(store: BoardStore, account: str | None = None, *, headless: bool = False
     Returns the app's exit code: 0, or non-zero when it crashed (Textual shows the traceback)."""
     app = KamboardApp(store, account=account)
     app.run(headless=headless)
+    if app.restart is not None:  # the language was switched: the same board again, in that language
+        from kamboard.cli.base import restart
+
+        restart(app.restart.path, app.restart.account, app.restart.language)
     return app.return_code or 0
