@@ -20,6 +20,7 @@ from textual.signal import Signal
 
 from kamboard.config import load_config, save_config
 from kamboard.errors import BoardError
+from kamboard.i18n import _
 from kamboard.store import BoardStore
 from kamboard.tui.commands import OpenActionPlan, ReviewConflicts, binding_commands
 from kamboard.tui.history import History
@@ -190,12 +191,14 @@ class KamboardApp(App[None]):
         config, warning = load_config()
         self._config = dict(config)
         if warning:
-            self.notify(warning, title="Settings", severity="warning", markup=False, timeout=10)
+            self.notify(warning, title=_("Settings"), severity="warning", markup=False, timeout=10)
         theme = config.get("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         elif theme:
-            self.notify(f"Unknown theme {theme!r} in the settings; using the default.", markup=False)
+            self.notify(
+                _("Unknown theme {theme!r} in the settings; using the default.").format(theme=theme), markup=False
+            )
         self.watch(self, "theme", self._save_theme, init=False)
 
     def _save_theme(self, theme: str) -> None:
@@ -207,7 +210,11 @@ class KamboardApp(App[None]):
         try:
             save_config(self._config)
         except OSError as exc:
-            self.notify(f"Could not save the theme: {exc.strerror or exc}", severity="warning", markup=False)
+            self.notify(
+                _("Could not save the theme: {error}").format(error=exc.strerror or exc),
+                severity="warning",
+                markup=False,
+            )
 
     def notify(
         self,
@@ -242,7 +249,7 @@ class KamboardApp(App[None]):
             if change is None:
                 return
             if change.error:
-                self.notify(change.error, title="Board file", severity="error", markup=False, timeout=10)
+                self.notify(change.error, title=_("Board file"), severity="error", markup=False, timeout=10)
                 return
             self.board_changed.publish(None)
         # no events and no change found by this poll: another read had parsed it (a reload, a
@@ -258,7 +265,7 @@ class KamboardApp(App[None]):
         news = [event for event in events if event.get("kind") not in QUIET_KINDS]
         if news or unlogged:
             text = multiline(describe(news))
-            self._news = replace_notice(self, self._news, text, "Changed by others", NEWS_SECONDS)
+            self._news = replace_notice(self, self._news, text, _("Changed by others"), NEWS_SECONDS)
 
     # command palette: Textual's own, and every key of the current screen (a screen's own
     # entries come from its COMMANDS providers)

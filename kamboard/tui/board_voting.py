@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kamboard import voting
+from kamboard.i18n import _
 from kamboard.model import ValidationError
 from kamboard.tui.edits import Edits, Spot
 
@@ -50,12 +51,12 @@ class Voting:
         """What the lane's header says after its count."""
         if lane not in self.host.sorted_lanes:
             return ""
-        return "  by votes once revealed" if workshop and workshop.get("votes_hidden") else "  by votes"
+        return _("  by votes once revealed") if workshop and workshop.get("votes_hidden") else _("  by votes")
 
     def refuse_sorted(self) -> bool:
         """Cards are not moved by hand while their lane shows by votes (positions would surprise)."""
         if self.host.current in self.host.sorted_lanes:
-            self.host.notify("This lane is sorted by votes: press s for the board order, then move the card.")
+            self.host.notify(_("This lane is sorted by votes: press s for the board order, then move the card."))
             return True
         return False
 
@@ -88,7 +89,9 @@ class Voting:
         def run(store: BoardStore, _base: Doc | None) -> Doc:
             return store.vote(card_id, name, workshop_id, delta, base=mine)
 
-        self.edits.save(f"Vote not saved ({card.get('title', '')!r})", card_id, None, run, follows=False)
+        self.edits.save(
+            _("Vote not saved ({title!r})").format(title=card.get("title", "")), card_id, None, run, follows=False
+        )
 
     def reveal(self, workshop: Doc) -> None:
         """Hide the vote counts ('?') while voting, or reveal them."""
@@ -100,8 +103,8 @@ class Voting:
         def run(store: BoardStore, _base: Doc | None) -> Doc:
             return store.set_votes_hidden(workshop_id, hide, base=seen)
 
-        self.edits.save("Not saved", "", None, run)
-        self.host.notify("Vote counts hidden: cards show '?'." if hide else "Vote counts revealed.")
+        self.edits.save(_("Not saved"), "", None, run)
+        self.host.notify(_("Vote counts hidden: cards show '?'.") if hide else _("Vote counts revealed."))
 
     def toggle_sort(self, workshop: Doc | None) -> bool:
         """Show the current lane by votes, or in board order again; False when refused (said so)."""
@@ -109,7 +112,7 @@ class Voting:
         if lane in self.host.sorted_lanes:
             self.host.sorted_lanes = self.host.sorted_lanes - {lane}
         elif workshop and workshop.get("votes_hidden"):
-            self.host.notify("The vote counts are hidden: r reveals them, then s sorts.", severity="warning")
+            self.host.notify(_("The vote counts are hidden: r reveals them, then s sorts."), severity="warning")
             return False
         else:
             self.host.sorted_lanes = self.host.sorted_lanes | {lane}

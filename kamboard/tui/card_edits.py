@@ -14,10 +14,14 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from kamboard import model
 from kamboard.errors import BoardError, Conflict, NotFound
+from kamboard.i18n import N_, Labels, _
 from kamboard.model import LANE_TITLES, LANES, ValidationError
 from kamboard.stale import user_fields
 from kamboard.store_cards import SavedCard
 from kamboard.tui.edits import Card, Edits, Entry, Spot, record
+
+# one card of a lane, as the card editor's link choices name it ("Topic: ...")
+LANE_NOUNS = Labels({"topic": N_("Topic"), "challenge": N_("Challenge"), "support": N_("Support action")})
 
 if TYPE_CHECKING:
     from kamboard.store import BoardStore
@@ -87,7 +91,7 @@ class CardEdits:
         # a support action answers challenges or topics; a challenge may answer topics
         lanes = ("challenge", "topic") if opened.get("lane") == "support" else ("topic",)
         choices = [
-            (c["id"], f"{LANE_TITLES[c['lane']][:-1]}: {c.get('title', '')}")
+            (c["id"], _("{lane}: {title}").format(lane=LANE_NOUNS[c["lane"]], title=c.get("title", "")))
             for lane in lanes
             for c in self.host.all_cards[lane]
             if c["id"] != opened["id"]
@@ -104,7 +108,7 @@ class CardEdits:
             return
         card_id, was = opened["id"], base or opened
         entry = Entry(
-            f"editing {opened.get('title', '')!r}",
+            _("editing {title!r}").format(title=opened.get("title", "")),
             card_id,
             Spot({k: was.get(k) for k in clean}),
             Spot(clean),
@@ -126,7 +130,7 @@ class CardEdits:
             dropped = saved.dropped_links if isinstance(saved, SavedCard) else []
             if dropped:
                 self.host.notify(
-                    f"Saved; {len(dropped)} link(s) to cards deleted meanwhile were left out.",
+                    _("Saved; {n} link(s) to cards deleted meanwhile were left out.").format(n=len(dropped)),
                     severity="warning",
                     markup=False,
                 )
@@ -139,9 +143,9 @@ class CardEdits:
             elif isinstance(exc, NotFound):
                 self._offer_restore(opened, changes)
             else:
-                self.host.report(exc, prefix="Not saved: ")
+                self.host.report(exc, prefix=_("Not saved: "))
 
-        self.edits.save("Not saved", card_id, opened, run, done, failed, follows=False)
+        self.edits.save(_("Not saved"), card_id, opened, run, done, failed, follows=False)
 
     def _resolve(
         self, opened: Card, changes: dict[str, Any], conflict: Conflict, choice: str | None, joined: dict[str, str]
@@ -151,28 +155,29 @@ class CardEdits:
         elif choice != "mine":
             changes = {k: v for k, v in changes.items() if k not in conflict.fields}
         if not changes:
-            self.host.notify("Kept their version.")
+            self.host.notify(_("Kept their version."))
             return
         self.save_edit(opened, changes, base=conflict.current)
 
     def _offer_restore(self, opened: Card, changes: dict[str, Any]) -> None:
         def answered(yes: bool | None) -> None:
             if not yes:
-                self.host.notify("Your changes to the deleted card were dropped.", markup=False)
+                self.host.notify(_("Your changes to the deleted card were dropped."), markup=False)
                 return
             try:
                 card = {**opened, **model.validate_card_fields(changes)}
             except ValidationError as exc:
                 self.host.report(exc)
                 return
-            self.add(card, "restoring", lambda store: store.restore_card(card))
+            self.add(card, _("restoring"), lambda store: store.restore_card(card))
 
         self.dialogs.confirm(
-            "Card deleted meanwhile",
-            f"{opened.get('title', '')!r} was deleted by someone else while you edited it. "
-            "Restore it with your changes?",
-            "Restore",
-            "Drop my changes",
+            _("Card deleted meanwhile"),
+            _("{title!r} was deleted by someone else while you edited it. Restore it with your changes?").format(
+                title=opened.get("title", "")
+            ),
+            _("Restore"),
+            _("Drop my changes"),
             answered,
         )
 
@@ -195,7 +200,7 @@ class CardEdits:
         card_id = card["id"]
         self.add(
             card,
-            "adding",
+            _("adding"),
             lambda store: store.add_card(account_id, lane, title, id=card_id, workshop_id=workshop_id, **status),
         )
         return card
@@ -207,7 +212,9 @@ class CardEdits:
         position = card.get("position")
         cards = self.host.all_cards.get(lane, [])
         index = None if position is None else sum(1 for c in cards if c.get("position", 0) < position)
-        entry = Entry(f"adding {card.get('title', '')!r}", card["id"], Spot(None), Spot(card, lane, index))
+        entry = Entry(
+            _("adding {title!r}").format(title=card.get("title", "")), card["id"], Spot(None), Spot(card, lane, index)
+        )
         self.edits.recorded(entry)
         self.edits.show(card["id"], entry.after)
         history = self.history
@@ -218,14 +225,24 @@ class CardEdits:
             record(history, entry)
             return saved
 
-        self.edits.save(f"Not saved ({what} {card.get('title', '')!r})", card["id"], None, run, follows=False)
+        self.edits.save(
+            _("Not saved ({what} {title!r})").format(what=what, title=card.get("title", "")),
+            card["id"],
+            None,
+            run,
+            follows=False,
+        )
 
     # ---- move, reorder, delete -------------------------------------------------------------
     def move_lane(self, card: Card, delta: int) -> None:
         """Move ``card`` to the end of the lane ``delta`` lanes away, and focus that lane."""
         index = LANES.index(card["lane"]) + delta
         if not 0 <= index < len(LANES):
-            self.host.notify(f"{LANE_TITLES[card['lane']]} is the {'first' if delta < 0 else 'last'} lane.")
+            lane_title = LANE_TITLES[card["lane"]]
+            if delta < 0:
+                self.host.notify(_("{lane} is the first lane.").format(lane=lane_title))
+            else:
+                self.host.notify(_("{lane} is the last lane.").format(lane=lane_title))
             return
         target = LANES[index]
         source = (card["lane"], self._full_index(card))
@@ -242,7 +259,7 @@ class CardEdits:
         """Move ``card`` from ``source`` to ``dest`` (lane, index); ``end``: to the end of the lane."""
         card_id, lane = card["id"], dest[0]
         entry = Entry(
-            f"moving {card.get('title', '')!r}",
+            _("moving {title!r}").format(title=card.get("title", "")),
             card_id,
             Spot({"lane": source[0]}, *source),
             Spot({"lane": lane}, lane, None if end else dest[1]),
@@ -258,7 +275,7 @@ class CardEdits:
             record(history, entry)
             return moved
 
-        self.edits.save(f"Not moved ({card.get('title', '')!r})", card_id, card, run)
+        self.edits.save(_("Not moved ({title!r})").format(title=card.get("title", "")), card_id, card, run)
 
     def delete(self, card: Card) -> None:
         """Delete ``card`` once the user says yes."""
@@ -268,14 +285,18 @@ class CardEdits:
             if yes:
                 self._delete(shown)
 
-        self.dialogs.confirm("Delete card", f"Delete {card.get('title', '')!r}?", "Delete", "Keep", answered)
+        title = card.get("title", "")
+        question = _("Delete {title!r}?").format(title=title)
+        self.dialogs.confirm(_("Delete card"), question, _("Delete"), _("Keep"), answered)
 
     def _delete(self, card: Card) -> None:
         card_id = card["id"]
         lane = card["lane"]
         index = self._full_index(card)
         title = card.get("title", "")
-        entry = Entry(f"deleting {title!r}", card_id, Spot(user_fields(card), lane, index), Spot(None))
+        entry = Entry(
+            _("deleting {title!r}").format(title=title), card_id, Spot(user_fields(card), lane, index), Spot(None)
+        )
         self.edits.recorded(entry)
         self.edits.show(card_id, entry.after)
         history = self.history
@@ -284,5 +305,5 @@ class CardEdits:
             history.deleted(store.delete_card(card_id, base=base))
             record(history, entry)
 
-        self.edits.save(f"Not deleted ({title!r})", card_id, card, run)
-        self.host.notify(f"Deleted {title!r}; u undoes.", markup=False)
+        self.edits.save(_("Not deleted ({title!r})").format(title=title), card_id, card, run)
+        self.host.notify(_("Deleted {title!r}; u undoes.").format(title=title), markup=False)

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.message import Message
 
+from kamboard.i18n import N_, _
 from kamboard.tui.internals import after_other_providers, own_bindings
 from kamboard.tui.keys import key_for
 from kamboard.tui.widgets.text import conflicts_to_review
@@ -79,8 +80,8 @@ def merged_bindings(screen: Screen[Any]) -> list[Binding]:
     return sorted(merged, key=lambda b: order.get(b.id or b.action, len(order)))
 
 
-KEY_HELP_TITLE = "Key help"  # ours; Textual's own "Keys" opens its key panel
-REVIEW_TITLE = "Review conflicts (merged copies)"
+KEY_HELP_TITLE = N_("Key help")  # ours; Textual's own "Keys" opens its key panel
+REVIEW_TITLE = N_("Review conflicts (merged copies)")
 
 
 def palette_title(binding: Binding) -> str:
@@ -89,7 +90,7 @@ def palette_title(binding: Binding) -> str:
     if key is not None and key.palette:
         return key.palette
     if binding.action == "help":
-        return KEY_HELP_TITLE
+        return _(KEY_HELP_TITLE)
     return binding.description
 
 
@@ -115,15 +116,16 @@ def help_group(binding: Binding) -> str:
     """The key help's group of a key: its Key's ``group``; Textual's own keys (tab, copy: no id)
     under 'Other'."""
     if not binding.id:
-        return "Other"
+        return _("Other")
     key = key_for(binding.id)
-    return key.group if key is not None and key.group else "Keys"
+    return key.group if key is not None and key.group else _("Keys")
 
 
 def key_rows(screen: Screen[Any]) -> list[tuple[str, str, str]]:
     """(keys, description, group) of every key of ``screen``, then the app's own."""
     rows = [(keys_of(b), b.description, help_group(b)) for b in merged_bindings(screen) if b.description]
-    return [*rows, ("ctrl+p", "Command palette (every action, themes)", "App"), ("ctrl+q", "Quit", "App")]
+    app = _("App")
+    return [*rows, ("ctrl+p", _("Command palette (every action, themes)"), app), ("ctrl+q", _("Quit"), app)]
 
 
 def show_keys(screen: Screen[Any]) -> None:
@@ -184,13 +186,13 @@ def plan_commands(app: KamboardApp, account_id: str | None = None) -> Iterator[S
     """'Action plan: this account' (with ``account_id``) and 'Action plan: all accounts'."""
     if account_id:
         yield SystemCommand(
-            "Action plan: this account",
-            "This account's support actions by status; change a status with ] [ or 1-5",
+            _("Action plan: this account"),
+            _("This account's support actions by status; change a status with ] [ or 1-5"),
             partial(app.post_message, OpenActionPlan(account_id)),
         )
     yield SystemCommand(
-        "Action plan: all accounts",
-        "Support actions of every account by status, overdue ones first in each group",
+        _("Action plan: all accounts"),
+        _("Support actions of every account by status, overdue ones first in each group"),
         partial(app.post_message, OpenActionPlan(account_id, show_all=True)),
     )
 
@@ -200,8 +202,8 @@ def conflict_commands(app: KamboardApp) -> Iterator[SystemCommand]:
     found = len(app.store.conflicts())
     if found:
         yield SystemCommand(
-            REVIEW_TITLE,
-            f"{conflicts_to_review(found)}: both values side by side; keep this, that or both",
+            _(REVIEW_TITLE),
+            _("{count}: both values side by side; keep this, that or both").format(count=conflicts_to_review(found)),
             partial(app.post_message, ReviewConflicts()),
         )
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kamboard.errors import BoardError, NotFound, UndoError
+from kamboard.i18n import _
 
 if TYPE_CHECKING:
     from kamboard.store import BoardStore
@@ -118,7 +119,7 @@ class Edits:
             if chained:
                 use = self._chain.get(card_id, shown)
                 if use is _FAILED:
-                    raise NotSaved(f"{what}: the change before it was not saved.")
+                    raise NotSaved(_("{what}: the change before it was not saved.").format(what=what))
             try:
                 saved = run(store, use)
             except Exception:
@@ -219,9 +220,8 @@ class Edits:
     def undo(self, redo: bool = False) -> None:
         done, undone = self._stacks()
         source, target = (undone, done) if redo else (done, undone)
-        word = "redo" if redo else "undo"
         if not source:
-            self.host.notify(f"Nothing to {word}.")
+            self.host.notify(_("Nothing to redo.") if redo else _("Nothing to undo."))
             return
         entry = source.pop()
         target.append(entry)
@@ -233,7 +233,13 @@ class Edits:
         def run(store: BoardStore, _base: Card | None) -> Card | None:
             steps = history.undone if redo else history.done
             if not steps or entry_of(steps[-1]) is not entry:
-                raise NotSaved(f"Could not {word} {entry.label}: it was not saved.")
+                raise NotSaved(
+                    (
+                        _("Could not redo {label}: it was not saved.")
+                        if redo
+                        else _("Could not undo {label}: it was not saved.")
+                    ).format(label=entry.label)
+                )
             if redo:
                 history.redo(store)
             else:
@@ -244,9 +250,13 @@ class Edits:
                 return None
 
         def done_(saved: Card | None) -> None:
-            self.host.notify(f"{'Redone' if redo else 'Undone'}: {entry.label}", markup=False)
+            self.host.notify(
+                (_("Redone: {label}") if redo else _("Undone: {label}")).format(label=entry.label), markup=False
+            )
+
+        could_not = _("Could not redo") if redo else _("Could not undo")
 
         def failed(exc: Exception) -> None:  # an UndoError says what and whether the step is dropped
-            self.host.report(exc, prefix="" if isinstance(exc, UndoError) else f"Could not {word}: ")
+            self.host.report(exc, prefix="" if isinstance(exc, UndoError) else f"{could_not}: ")
 
-        self.save(f"Could not {word}", entry.card_id, None, run, done_, failed, follows=False)
+        self.save(could_not, entry.card_id, None, run, done_, failed, follows=False)

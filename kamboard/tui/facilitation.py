@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from kamboard import workshop as rules
 from kamboard.errors import BoardError, Conflict
+from kamboard.i18n import _
 from kamboard.model import LANE_TITLES, LANES, ValidationError
 from kamboard.tui.edits import Edits
 
@@ -101,11 +102,11 @@ class Facilitation:
         """The board's workshop, when it has what a key needs (else None, said why)."""
         ws = self.workshop
         if ws is None:
-            self.host.notify("This account has no workshop yet: press w to plan one.", severity="warning")
+            self.host.notify(_("This account has no workshop yet: press w to plan one."), severity="warning")
         elif agenda and not ws.get("agenda"):
-            self.host.notify("The workshop's agenda is empty: press w to add items.", severity="warning")
+            self.host.notify(_("The workshop's agenda is empty: press w to add items."), severity="warning")
         elif people and not ws.get("participants"):
-            self.host.notify("The workshop has no participants yet: press w to add them.", severity="warning")
+            self.host.notify(_("The workshop has no participants yet: press w to add them."), severity="warning")
         else:
             return ws
         return None
@@ -134,7 +135,7 @@ class Facilitation:
             if open_ones:  # the workshop starts: review last year's promises
                 on_start()
 
-        self.edits.save("Timer not saved", "", None, run, done)
+        self.edits.save(_("Timer not saved"), "", None, run, done)
 
     def toggle_capture(self, workshop: Doc, lane: str) -> None:
         """o: open ``lane`` for participants to add cards, or close it again. Shown at once; the
@@ -148,9 +149,10 @@ class Facilitation:
         def run(store: BoardStore, _base: Doc | None) -> Doc:
             return store.set_capture(workshop_id, lane, opening)
 
-        self.edits.save("Capture not saved", "", None, run, follows=False)
+        self.edits.save(_("Capture not saved"), "", None, run, follows=False)
         title = LANE_TITLES[lane]
-        self.host.notify(f"Participants can add cards to {title}" if opening else f"Capture closed in {title}")
+        message = _("Participants can add cards to {lane}") if opening else _("Capture closed in {lane}")
+        self.host.notify(message.format(lane=title))
 
     def edit_workshop(self, new: bool = False) -> None:
         """The workshop editor on the board's workshop (``new``, or none yet: plan one; after an
@@ -188,11 +190,11 @@ class Facilitation:
             return store.update_agenda_item(workshop_id, item["id"], notes=text, base=base)
 
         def done(_saved: Doc) -> None:
-            self.host.notify(f"Notes on {title!r} saved.", markup=False)
+            self.host.notify(_("Notes on {title!r} saved.").format(title=title), markup=False)
 
         def failed(exc: Exception) -> None:
             if not isinstance(exc, Conflict):
-                self.host.report(exc, prefix="Notes not saved: ")
+                self.host.report(exc, prefix=_("Notes not saved: "))
                 return
 
             def resolved(choice: str | None, both: dict[str, str]) -> None:
@@ -201,7 +203,7 @@ class Facilitation:
 
             self.dialogs.resolve_conflict(exc, resolved)
 
-        self.edits.save("Notes not saved", "", None, run, done, failed, follows=False)
+        self.edits.save(_("Notes not saved"), "", None, run, done, failed, follows=False)
 
     def _save_workshop(self, opened: Doc | None, changes: Doc | None) -> None:
         if not changes:
@@ -217,8 +219,8 @@ class Facilitation:
 
         def done(saved: Doc) -> None:
             if opened is None:
-                self.host.notify(f"Planned {saved['title']!r}: t starts the timer.", markup=False)
+                self.host.notify(_("Planned {title!r}: t starts the timer.").format(title=saved["title"]), markup=False)
             else:
-                self.host.notify(f"Saved {saved['title']!r}.", markup=False)
+                self.host.notify(_("Saved {title!r}.").format(title=saved["title"]), markup=False)
 
-        self.edits.save("Workshop not saved", "", None, run, done)
+        self.edits.save(_("Workshop not saved"), "", None, run, done)

@@ -21,6 +21,7 @@ from typing import Any
 
 from kamboard.errors import BoardError, Conflict, NotFound, UndoError
 from kamboard.followup import REVIEW_FIELDS
+from kamboard.i18n import _
 from kamboard.model import ValidationError
 from kamboard.stale import user_fields
 from kamboard.store import BoardStore
@@ -120,7 +121,7 @@ class History:
         def redo(store: BoardStore) -> str | None:
             return self._restore(store, saved["card"])
 
-        self.push(Step(f"adding {_title(card)}", undo, redo))
+        self.push(Step(_("adding {title}").format(title=_title(card)), undo, redo))
 
     def edited(self, saved: Card, before: Card, after: Card, label: str = "") -> None:
         """An edit that left the card as ``saved``; undo and redo refuse (Conflict) to overwrite
@@ -134,7 +135,7 @@ class History:
 
             return run
 
-        self.push(Step(label or f"editing {_title(saved)}", apply(before), apply(after)))
+        self.push(Step(label or _("editing {title}").format(title=_title(saved)), apply(before), apply(after)))
 
     def reviewed(self, saved: Card, before: Card, label: str) -> None:
         """A commitments review decision that left the card as ``saved`` (what ``review_commitment``
@@ -164,7 +165,7 @@ class History:
 
             return run
 
-        self.push(Step(f"moving {_title(saved)}", apply(*source), apply(*target)))
+        self.push(Step(_("moving {title}").format(title=_title(saved)), apply(*source), apply(*target)))
 
     def deleted(self, card: Card) -> None:
         """A delete; ``card`` is the card as it was (what ``delete_card`` returned)."""
@@ -179,4 +180,4 @@ class History:
             saved["card"] = self._delete(store, card_id)
             return None
 
-        self.push(Step(f"deleting {_title(card)}", undo, redo))
+        self.push(Step(_("deleting {title}").format(title=_title(card)), undo, redo))

@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kamboard.errors import BoardError, Conflict
-from kamboard.model import LANE_TITLES, ValidationError
+from kamboard.i18n import _
+from kamboard.model import ValidationError
 from kamboard.tui.board_host import Notices
-from kamboard.tui.card_edits import CardDialogs, CardEdits, owner_names
+from kamboard.tui.card_edits import LANE_NOUNS, CardDialogs, CardEdits, owner_names
 from kamboard.tui.edits import Edits, Entry, Spot, record
 from kamboard.tui.history import History
 from kamboard.workshop import board_workshop
@@ -168,7 +169,7 @@ class PlanEdits:
         """Give ``card`` (as shown: the base) ``status`` (``words``: how the notices say it)."""
         account, card_id, old = str(card.get("account_id", "")), card["id"], card.get("status", "")
         title = str(card.get("title", ""))
-        label = f"setting {title!r} to {words}"
+        label = _("setting {title!r} to {words}").format(title=title, words=words)
         edits = self._for(account).edits
         history = edits.history
         entry = Entry(label, card_id, Spot({"status": old}), Spot({"status": status}))
@@ -182,18 +183,21 @@ class PlanEdits:
             record(history, entry)
             return saved
 
-        def done(_: Card) -> None:
+        def done(_saved: Card) -> None:
             self.view.notify(f"{title}: {words}", markup=False)
 
         def failed(exc: Exception) -> None:
             if isinstance(exc, Conflict):
                 self.view.notify(
-                    f"{exc} Reloaded; try again.", title="Changed meanwhile", severity="warning", markup=False
+                    _("{error} Reloaded; try again.").format(error=exc),
+                    title=_("Changed meanwhile"),
+                    severity="warning",
+                    markup=False,
                 )
             else:
                 self.view.report(exc)
 
-        edits.save(f"Not saved ({label})", card_id, card, run, done, failed)
+        edits.save(_("Not saved ({label})").format(label=label), card_id, card, run, done, failed)
 
     def edit(self, card: Card) -> None:
         """The card editor on ``card``, as the board opens it: what it may link to, the owner
@@ -211,7 +215,7 @@ class PlanEdits:
                 return
             people = [str(p.get("name", "")) for p in (workshop or {}).get("participants") or []]
         links = [
-            (c["id"], f"{LANE_TITLES[lane][:-1]}: {c.get('title', '')}")
+            (c["id"], _("{lane}: {title}").format(lane=LANE_NOUNS[lane], title=c.get("title", "")))
             for lane in LINKABLE
             for c in cards
             if c.get("lane") == lane
@@ -230,6 +234,9 @@ class PlanEdits:
         ``account_id`` (the plan's one account): the same as ``u`` on its board."""
         account = self.last_account or account_id
         if account is None:
-            self.view.notify(f"Nothing to {'redo' if redo else 'undo'} in the action plan yet.", markup=False)
+            nothing = (
+                _("Nothing to redo in the action plan yet.") if redo else _("Nothing to undo in the action plan yet.")
+            )
+            self.view.notify(nothing, markup=False)
             return
         self._for(account).edits.undo(redo)

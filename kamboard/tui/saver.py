@@ -23,6 +23,7 @@ from typing import Any
 from textual.app import App
 from textual.signal import Signal
 
+from kamboard.i18n import N_, _
 from kamboard.store import BoardStore
 from kamboard.tui.reporting import message_of
 
@@ -30,8 +31,8 @@ Run = Callable[[BoardStore], Any]
 Done = Callable[[Any], None]
 Failed = Callable[[Exception], None]
 
-SAVING = "saving…"
-WAITING = "waiting for the file (held by another save)"
+SAVING = N_("saving…")
+WAITING = N_("waiting for the file (held by another save)")
 
 
 @dataclass
@@ -72,7 +73,7 @@ class Saver:
     @property
     def text(self) -> str:
         """What the status line says: '' when idle."""
-        return WAITING if self.waiting else SAVING if self.pending else ""
+        return _(WAITING) if self.waiting else _(SAVING) if self.pending else ""
 
     def start(self) -> None:
         """Start the thread (call once, on the UI thread, when the app runs).
@@ -163,7 +164,10 @@ class Saver:
                 job.failed(error)
             else:
                 self.app.notify(
-                    f"Not saved ({job.label}): {message_of(error)}", severity="error", markup=False, timeout=8
+                    _("Not saved ({label}): {error}").format(label=job.label, error=message_of(error)),
+                    severity="error",
+                    markup=False,
+                    timeout=8,
                 )
         finally:
             if not self.pending:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from textual.notifications import SeverityLevel
 
+from kamboard.i18n import N_, _
 from kamboard.sync_copies import CopyResult, Signature, absorb_copies, folder_signature, unseen_copies
 from kamboard.tui.reporting import report
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from kamboard.tui.app import KamboardApp
 
 CHECK_SECONDS = 3.0
-REVIEW_HINT = "C on a board reviews them"
+REVIEW_HINT = N_("C on a board reviews them")
 
 
 class SyncedCopies:
@@ -56,17 +57,21 @@ class SyncedCopies:
         def run(store: BoardStore) -> list[CopyResult]:
             return absorb_copies(store, known)
 
-        self.app.saver.submit("merging a conflicted copy", run, self._done, self._failed)
+        self.app.saver.submit(_("merging a conflicted copy"), run, self._done, self._failed)
 
     def _done(self, results: list[CopyResult]) -> None:
         self._queued = False
         self._folder = None  # the merge wrote the board: list the folder again at the next check
         for result in results:
             conflicts = bool(result.report and result.report.conflicts)
-            message = f"{result.message}. {REVIEW_HINT}." if conflicts else result.message
+            message = (
+                _("{message}. {hint}.").format(message=result.message, hint=_(REVIEW_HINT))
+                if conflicts
+                else result.message
+            )
             severity: SeverityLevel = "information" if result.merged and not result.reason else "warning"
-            self.app.notify(message, title="Synced copy", severity=severity, markup=False, timeout=10)
+            self.app.notify(message, title=_("Synced copy"), severity=severity, markup=False, timeout=10)
 
     def _failed(self, error: Exception) -> None:
         self._queued = False
-        report(self.app, error, prefix="Could not merge a conflicted copy: ")
+        report(self.app, error, prefix=_("Could not merge a conflicted copy: "))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kamboard.errors import BoardError
+from kamboard.i18n import _
 from kamboard.stale import readable_summary
 from kamboard.store import BoardStore
 
@@ -87,7 +88,7 @@ class BoardWatcher:
         if isinstance(exc, BoardError):
             message = str(exc)
         else:
-            message = f"Could not read {self.store.name}: {exc.strerror or exc}"
+            message = _("Could not read {name}: {error}").format(name=self.store.name, error=exc.strerror or exc)
         if message == self._last_error:
             return None
         self._last_error = message
@@ -96,7 +97,9 @@ class BoardWatcher:
 
 def describe(events: list[dict[str, Any]], limit: int = 3) -> str:
     """A short notice: 'alice: moved 'X' to Support' lines, then '+N more'."""
-    lines = [f"{event.get('by', 'someone')}: {readable_summary(event)}" for event in events[-limit:]]
+    lines = [
+        f"{event['by'] if 'by' in event else _('someone')}: {readable_summary(event)}" for event in events[-limit:]
+    ]
     if len(events) > limit:
-        lines.insert(0, f"{len(events)} changes; the latest:")
-    return "\n".join(lines) if lines else "The board file was changed by another program."
+        lines.insert(0, _("{n} changes; the latest:").format(n=len(events)))
+    return "\n".join(lines) if lines else _("The board file was changed by another program.")

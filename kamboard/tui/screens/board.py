@@ -25,6 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from kamboard.card_filter import filter_words, matches
+from kamboard.i18n import _, ngettext
 from kamboard.model import LANES
 from kamboard.tui.board_dialogs import Dialogs
 from kamboard.tui.board_voting import Voting, every_card
@@ -55,7 +56,7 @@ Card = dict[str, Any]
 
 def count_text(n: int) -> str:
     """'1 conflict to review', '3 conflicts to review' (the title bar, the review screen)."""
-    return f"{n} conflict{'' if n == 1 else 's'} to review"
+    return ngettext("{n} conflict to review", "{n} conflicts to review", n).format(n=n)
 
 
 class BoardScreen(Screen[None]):
@@ -177,18 +178,18 @@ class BoardScreen(Screen[None]):
         conflicts = len(store.conflicts())  # of the whole board: merged copies leave them anywhere
         title = Text.assemble(
             text(account.get("name", ""), "bold"),
-            ("  owner: ", "dim") if account.get("owner") else "",
+            (_("  owner: "), "dim") if account.get("owner") else "",
             text(account.get("owner", "")),
-            ("  (archived)", "italic") if account.get("archived") else "",
+            (_("  (archived)"), "italic") if account.get("archived") else "",
             (f"   {count_text(conflicts)} (C)", "bold reverse") if conflicts else "",
-            ("   q: accounts  ?: keys", "dim"),
+            (_("   q: accounts  ?: keys"), "dim"),
         )
         if title != self._title_text:  # an unchanged title costs no layout (a re-read after each save)
             self._title_text = title
             self._title.update(title)
         if self._banner.display != store.readonly:  # e.g. a newer kamboard upgraded the file meanwhile
             self._banner.display = store.readonly
-            self._banner.update(text(f"Read-only: {store.readonly_reason}"))
+            self._banner.update(text(_("Read-only: {reason}").format(reason=store.readonly_reason)))
         by_lane: dict[str, list[Card]] = {lane: [] for lane in LANES}
         for card in cards:
             by_lane.setdefault(card.get("lane", ""), []).append(card)
@@ -273,14 +274,14 @@ class BoardScreen(Screen[None]):
 
     def _refuse_readonly(self) -> bool:
         if self.app.store.readonly:
-            self.notify(self.app.store.readonly_reason, title="Read-only", severity="warning", markup=False)
+            self.notify(self.app.store.readonly_reason, title=_("Read-only"), severity="warning", markup=False)
             return True
         return False
 
     def _selected(self) -> Card | None:
         card = self.lane.selected_card
         if card is None:
-            self.notify("No card selected in this lane.", severity="warning")
+            self.notify(_("No card selected in this lane."), severity="warning")
         return card
 
     # ---- moving around ---------------------------------------------------------------------------
@@ -395,7 +396,11 @@ class BoardScreen(Screen[None]):
     @on(AgendaTimer.Overrun)
     def _overrun(self, event: AgendaTimer.Overrun) -> None:
         title = str(event.item.get("title", ""))
-        self.notify(f"Time is up for {title!r}: + adds 5 minutes, ] goes on.", severity="warning", markup=False)
+        self.notify(
+            _("Time is up for {title!r}: + adds 5 minutes, ] goes on.").format(title=title),
+            severity="warning",
+            markup=False,
+        )
 
     def action_workshop(self, new: bool = False) -> None:
         if not self._refuse_readonly():
@@ -438,7 +443,7 @@ class BoardScreen(Screen[None]):
     def _filter_field(self) -> FilterInput:
         # mounted at its first use: hidden inputs on the first screen cost the first paint
         if self._filter is None:
-            placeholder = "Filter: words, #tag or @owner; Enter keeps it, Esc clears"
+            placeholder = _("Filter: words, #tag or @owner; Enter keeps it, Esc clears")
             self._filter = FilterInput(placeholder=placeholder, id="board-filter")
             self.mount(self._filter, before=self._lanes)
         return self._filter

@@ -13,6 +13,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from kamboard.card_filter import filter_words, matches
+from kamboard.i18n import _
 from kamboard.model import LANE_TITLES
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class Capture:
         if card is None:  # refused: the title goes back into the field, nothing typed is lost
             field.refused(title)
         elif self._hidden([card]):
-            self.board.notify(f"Added {card['title']!r}; the filter hides it.", markup=False)
+            self.board.notify(_("Added {title!r}; the filter hides it.").format(title=card["title"]), markup=False)
 
     def paste(self, lane: str, titles: list[str]) -> None:
         """A paste of ``titles`` (several lines) into ``lane``'s field: a card each, after asking
@@ -49,17 +50,21 @@ class Capture:
             if not yes:
                 return
             added = [card for title in titles if (card := self._add(lane, title)) is not None]
-            count = f"{len(added)} of {len(titles)}" if len(added) < len(titles) else str(len(added))
+            if len(added) < len(titles):
+                count = _("{added} of {total}").format(added=len(added), total=len(titles))
+            else:
+                count = str(len(added))
             hidden = len(self._hidden(added))
-            note = f"; the filter hides {hidden}" if hidden else ""
-            self.board.notify(f"Added {count} cards to {LANE_TITLES[lane]}{note}.", markup=False)
+            note = _("; the filter hides {n}").format(n=hidden) if hidden else ""
+            message = _("Added {count} cards to {lane}{note}.").format(count=count, lane=LANE_TITLES[lane], note=note)
+            self.board.notify(message, markup=False)
 
         if len(titles) <= PASTE_WITHOUT_ASKING:
             add()
             return
         listed = "\n".join(f"  {title}" for title in titles[:PREVIEW]) + ("\n  …" if len(titles) > PREVIEW else "")
-        question = f"Add {len(titles)} cards to {LANE_TITLES[lane]}?\n{listed}"
-        self.board.dialogs.confirm("Paste", question, "Add", "Cancel", add)
+        question = _("Add {n} cards to {lane}?").format(n=len(titles), lane=LANE_TITLES[lane]) + f"\n{listed}"
+        self.board.dialogs.confirm(_("Paste"), question, _("Add"), _("Cancel"), add)
 
     def _add(self, lane: str, title: str) -> Card | None:
         board = self.board
@@ -85,8 +90,9 @@ class Capture:
             return
         from kamboard.tui.screens.dialogs import ConfirmDialog
 
-        question = f"Close and drop {field.value.strip()!r}? It is not added yet."
-        board.app.push_screen(ConfirmDialog("Discard?", question, "Discard", "Keep typing", focus_yes=False), close)
+        question = _("Close and drop {text!r}? It is not added yet.").format(text=field.value.strip())
+        dialog = ConfirmDialog(_("Discard?"), question, _("Discard"), _("Keep typing"), focus_yes=False)
+        board.app.push_screen(dialog, close)
 
     def filter_closed(self) -> None:
         """The filter closed (Esc, or Enter on an empty one): an Esc next stays on the board."""
@@ -97,6 +103,6 @@ class Capture:
         closed (pressed to close it once more), which says what a second one does instead."""
         closed_at, self._filter_closed_at = self._filter_closed_at, None
         if closed_at is not None and time.monotonic() - closed_at < self.esc_again_seconds:
-            self.board.notify("The filter is closed. Esc again goes back to the accounts.")
+            self.board.notify(_("The filter is closed. Esc again goes back to the accounts."))
             return False
         return True

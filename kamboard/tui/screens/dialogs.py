@@ -18,6 +18,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, Static
 
 from kamboard.errors import Conflict
+from kamboard.i18n import N_, Labels, _
 from kamboard.model import ValidationError
 from kamboard.tui.keys import Key, bindings
 from kamboard.tui.styles import DIALOG_STYLES
@@ -25,22 +26,25 @@ from kamboard.tui.widgets.ordered_input import OrderedInput
 from kamboard.tui.widgets.text import literal
 
 # Human names for card fields in the conflict dialog.
-FIELD_LABELS = {
-    "title": "Title",
-    "notes": "Notes",
-    "tags": "Tags",
-    "links": "Links",
-    "owner": "Owner",
-    "side": "Side",
-    "due": "Due",
-    "status": "Status",
-    "customer_benefit": "Value for the customer",  # as model.FIELD_LABELS names them
-    "our_benefit": "Value for us",
-    "lane": "Lane",
-    "position": "Position",
-}
+FIELD_LABELS = Labels(
+    {
+        "title": N_("Title"),
+        "notes": N_("Notes"),
+        "tags": N_("Tags"),
+        "links": N_("Links"),
+        "owner": N_("Owner"),
+        "side": N_("Side"),
+        "due": N_("Due"),
+        "status": N_("Status"),
+        "customer_benefit": N_("Value for the customer"),  # as model.FIELD_LABELS names them
+        "our_benefit": N_("Value for us"),
+        "lane": N_("Lane"),
+        "position": N_("Position"),
+    }
+)
 # Whose side a person is on, the customer first: the card editor and the participant dialog alike.
-SIDE_OPTIONS = [("Customer", "customer"), ("Us (our team)", "us")]
+# (built at import, as the key tables: the TUI is imported once the language is chosen)
+SIDE_OPTIONS = [(_("Customer"), "customer"), (_("Us (our team)"), "us")]
 CONFLICT_CHROME = 12  # rows besides the field table: border 2, heading 2, message 3-4, buttons 4
 # Free-text card fields "keep both" joins: the title with " / ", the others with a blank line.
 JOINABLE = {"title": " / ", "notes": "\n\n", "customer_benefit": "\n\n", "our_benefit": "\n\n"}
@@ -68,7 +72,7 @@ def display_value(value: Any) -> Text:
     if isinstance(value, list | tuple):
         value = ", ".join(str(item) for item in value)
     if value in (None, ""):
-        return Text("(empty)", style="italic")
+        return Text(_("(empty)"), style="italic")
     return Text(str(value))
 
 
@@ -78,18 +82,20 @@ class ConfirmDialog(ModalScreen[bool]):
     CSS_PATH = DIALOG_STYLES  # read when first shown, not at the app's start
 
     KEYS = (
-        Key("y", "answer(True)", "Yes", "confirm.yes", "Answer yes", show=True),
-        Key("n", "answer(False)", "No", "confirm.no", "Answer no", show=True),
-        Key("escape", "answer(False)", "Cancel", "confirm.cancel", "Close without doing it", show=True),
+        Key("y", "answer(True)", _("Yes"), "confirm.yes", _("Answer yes"), show=True),
+        Key("n", "answer(False)", _("No"), "confirm.no", _("Answer no"), show=True),
+        Key("escape", "answer(False)", _("Cancel"), "confirm.cancel", _("Close without doing it"), show=True),
     )
     BINDINGS = bindings(KEYS)
 
-    def __init__(self, title: str, message: str, yes: str = "Yes", no: str = "No", *, focus_yes: bool = True) -> None:
+    def __init__(
+        self, title: str, message: str, yes: str | None = None, no: str | None = None, *, focus_yes: bool = True
+    ) -> None:
         super().__init__(classes="dialog-screen")
         self._title = title
         self._message = message
-        self._yes = yes
-        self._no = no
+        self._yes = _("Yes") if yes is None else yes
+        self._no = _("No") if no is None else no
         self._focus_yes = focus_yes
 
     def compose(self) -> ComposeResult:
@@ -125,7 +131,9 @@ def confirm_discard(screen: Screen[Any], dirty: bool, title: str, question: str)
         if discard:
             screen.dismiss(None)
 
-    screen.app.push_screen(ConfirmDialog(title, question, yes="Discard", no="Keep editing", focus_yes=False), answered)
+    screen.app.push_screen(
+        ConfirmDialog(title, question, yes=_("Discard"), no=_("Keep editing"), focus_yes=False), answered
+    )
 
 
 class TextPrompt(ModalScreen[str | None]):
@@ -133,7 +141,7 @@ class TextPrompt(ModalScreen[str | None]):
 
     CSS_PATH = DIALOG_STYLES  # read when first shown, not at the app's start
 
-    KEYS = (Key("escape", "cancel", "Cancel", "prompt.cancel", "Close without changing anything", show=True),)
+    KEYS = (Key("escape", "cancel", _("Cancel"), "prompt.cancel", _("Close without changing anything"), show=True),)
     BINDINGS = bindings(KEYS)
 
     def __init__(
@@ -156,8 +164,8 @@ class TextPrompt(ModalScreen[str | None]):
             yield OrderedInput(literal(self._value), id="prompt-input")
             yield Label("", id="prompt-error", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("OK (Enter)", variant="primary", id="ok")
-                yield Button("Cancel (Esc)", id="cancel")
+                yield Button(_("OK (Enter)"), variant="primary", id="ok")
+                yield Button(_("Cancel (Esc)"), id="cancel")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -203,10 +211,12 @@ class ConflictDialog(ModalScreen[str]):
     CSS_PATH = DIALOG_STYLES  # read when first shown, not at the app's start
 
     KEYS = (
-        Key("m", "choose('mine')", "Keep mine", "conflict.mine", "Save your values over theirs", show=True),
-        Key("t", "choose('theirs')", "Keep theirs", "conflict.theirs", "Drop your values, keep theirs", show=True),
-        Key("b", "choose('both')", "Keep both", "conflict.both", "Keep both texts, yours first", show=True),
-        Key("escape", "explain", "Choose", "conflict.escape", "A choice is needed"),
+        Key("m", "choose('mine')", _("Keep mine"), "conflict.mine", _("Save your values over theirs"), show=True),
+        Key(
+            "t", "choose('theirs')", _("Keep theirs"), "conflict.theirs", _("Drop your values, keep theirs"), show=True
+        ),
+        Key("b", "choose('both')", _("Keep both"), "conflict.both", _("Keep both texts, yours first"), show=True),
+        Key("escape", "explain", _("Choose"), "conflict.escape", _("A choice is needed")),
     )
     BINDINGS = bindings(KEYS)
 
@@ -215,32 +225,36 @@ class ConflictDialog(ModalScreen[str]):
         self.conflict = conflict
 
     def compose(self) -> ComposeResult:
-        who = str(self.conflict.current.get("updated_by") or "someone")
+        who = str(self.conflict.current.get("updated_by") or _("someone"))
         title = self.conflict.current.get("title") or self.conflict.record_id
         with Vertical(id="conflict-dialog", classes="dialog"):
-            yield Label(Text(f"Changed meanwhile by {who}"), classes="dialog-title")
-            yield Static(
-                Text.assemble(
-                    "While you edited ",
-                    (repr(str(title)), "bold"),
-                    f", {who} changed the same field{'s' if len(self.conflict.fields) > 1 else ''}. "
-                    "Which version should stay?",
-                ),
-                classes="dialog-message",
-            )
+            yield Label(Text(_("Changed meanwhile by {who}").format(who=who)), classes="dialog-title")
+            yield Static(self._message(who, str(title)), classes="dialog-message")
             with VerticalScroll(id="conflict-fields"), Grid(id="conflict-grid"):
-                yield Label("Field", classes="conflict-head")
-                yield Label("Yours", classes="conflict-head")
-                yield Label(Text(f"Theirs ({who})"), classes="conflict-head")
+                yield Label(_("Field"), classes="conflict-head")
+                yield Label(_("Yours"), classes="conflict-head")
+                yield Label(Text(_("Theirs ({who})").format(who=who)), classes="conflict-head")
                 for name, (mine, theirs) in self.conflict.fields.items():
                     yield Label(Text(FIELD_LABELS.get(name, name)), classes="conflict-field")
                     yield Static(display_value(mine), classes="conflict-mine")
                     yield Static(display_value(theirs), classes="conflict-theirs")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Keep mine (m)", variant="primary", id="mine")
-                yield Button("Keep theirs (t)", variant="warning", id="theirs")
+                yield Button(_("Keep mine (m)"), variant="primary", id="mine")
+                yield Button(_("Keep theirs (t)"), variant="warning", id="theirs")
                 if can_keep_both(self.conflict.fields):
-                    yield Button("Keep both (b)", id="both")
+                    yield Button(_("Keep both (b)"), id="both")
+
+    def _message(self, who: str, title: str) -> Text:
+        """'While you edited 'TITLE', WHO changed the same field(s). Which version should stay?'
+        with the title in bold (split around it: the title is user text, never markup)."""
+        many = len(self.conflict.fields) > 1
+        sentence = (
+            _("While you edited {title}, {who} changed the same fields. Which version should stay?")
+            if many
+            else _("While you edited {title}, {who} changed the same field. Which version should stay?")
+        )
+        before, _title, after = sentence.partition("{title}")
+        return Text.assemble(before.format(who=who), (repr(title), "bold"), after.format(who=who))
 
     def on_mount(self) -> None:
         self._fit()
@@ -274,5 +288,8 @@ class ConflictDialog(ModalScreen[str]):
         self.dismiss(choice)
 
     def action_explain(self) -> None:
-        both = ", b keeps both" if can_keep_both(self.conflict.fields) else ""
-        self.notify(f"Choose which version stays: m keeps yours, t keeps theirs{both}.", title="Conflict")
+        if can_keep_both(self.conflict.fields):
+            message = _("Choose which version stays: m keeps yours, t keeps theirs, b keeps both.")
+        else:
+            message = _("Choose which version stays: m keeps yours, t keeps theirs.")
+        self.notify(message, title=_("Conflict"))

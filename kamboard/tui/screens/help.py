@@ -9,6 +9,7 @@ from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from kamboard.i18n import _
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES
 from kamboard.tui.keys import Key, bindings
 from kamboard.tui.styles import DIALOG_STYLES
@@ -21,7 +22,7 @@ def group_bindings(bindings: list[tuple[str, str, str]]) -> dict[str, list[tuple
     """Group (key, description, group) rows by group, keeping first-seen order; merge keys of one description."""
     groups: dict[str, list[tuple[str, str]]] = {}
     for key, description, group in bindings:
-        rows = groups.setdefault(group or "General", [])
+        rows = groups.setdefault(group or _("General"), [])
         for index, (keys, desc) in enumerate(rows):
             if desc == description:
                 if key not in keys.split(" / "):
@@ -49,7 +50,7 @@ class KeysHelp(ModalScreen[None]):
 
     CSS_PATH = DIALOG_STYLES  # read when first shown, not at the app's start
 
-    KEYS = (Key("escape,question_mark,q", "close", "Close", "help.close", "Close the key help", show=True),)
+    KEYS = (Key("escape,question_mark,q", "close", _("Close"), "help.close", _("Close the key help"), show=True),)
     BINDINGS = bindings(KEYS)
 
     def __init__(self, rows: list[tuple[str, str, str]]) -> None:
@@ -58,10 +59,10 @@ class KeysHelp(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog"):
-            yield Label("Keys", classes="dialog-title")
+            yield Label(_("Keys"), classes="dialog-title")
             with VerticalScroll(id="help-body"):
                 with Vertical(id="help-questions"):
-                    yield Label("The workshop asks three questions", classes="help-group")
+                    yield Label(_("The workshop asks three questions"), classes="help-group")
                     for lane in LANES:
                         yield Static(
                             Text.assemble((f"{LANE_TITLES[lane]}: ", "bold"), LANE_QUESTIONS[lane]),
@@ -77,7 +78,7 @@ class KeysHelp(ModalScreen[None]):
                                         yield Label(Text(keys), classes="help-key")
                                         yield Label(Text(description), classes="help-desc")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Close (Esc)", id="help-close")
+                yield Button(_("Close (Esc)"), id="help-close")
 
     def on_mount(self) -> None:
         self._fit()

@@ -12,33 +12,35 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
 from kamboard import followup
+from kamboard.i18n import _, format_date
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES
 
-# (key, header, fixed width or None for the flexible name and owner columns)
+# (key, header, fixed width or None for the flexible name and owner columns; a longer header
+# widens its column: German ones are; built at import, as the key tables)
 COLUMNS: tuple[tuple[str, str, int | None], ...] = (
-    ("name", "Account", None),
-    ("owner", "Owner", None),
-    ("topic", "Topics", 6),
-    ("challenge", "Chall.", 6),
-    ("support", "Support", 7),
-    ("open", "Open", 4),
-    ("overdue", "Overdue", 7),
-    ("last", "Workshop", 10),
-    ("days", "Ago", 5),
-    ("next", "Next", 10),
+    ("name", _("Account"), None),
+    ("owner", _("Owner"), None),
+    ("topic", _("Topics"), 6),
+    ("challenge", _("Chall."), 6),
+    ("support", _("Support"), 7),
+    ("open", _("Open"), 4),
+    ("overdue", _("Overdue"), 7),
+    ("last", _("Workshop"), 10),
+    ("days", _("Ago"), 5),
+    ("next", _("Next"), 10),
 )
-ARCHIVED = " (archived)"
+ARCHIVED = _(" (archived)")
 # Below this width the three lane counts share one column, "T/C/S", and the last workshop
 # shows only how many days ago it was.
 COMPACT_BELOW = 114
 COMPACT_COLUMNS: tuple[tuple[str, str, int | None], ...] = (
-    ("name", "Account", None),
-    ("owner", "Owner", None),
-    ("cards", "T/C/S", 9),
-    ("open", "Open", 4),
-    ("overdue", "Overdue", 7),
-    ("days", "Last", 5),
-    ("next", "Next", 10),
+    ("name", _("Account"), None),
+    ("owner", _("Owner"), None),
+    ("cards", _("T/C/S"), 9),
+    ("open", _("Open"), 4),
+    ("overdue", _("Overdue"), 7),
+    ("days", _("Last"), 5),
+    ("next", _("Next"), 10),
 )
 
 
@@ -50,31 +52,34 @@ def column_widths(total: int, name_len: int = 30, owner_len: int = 20) -> dict[s
     """Widths that fit ``total`` cells: the fixed columns, then name and owner as long as they
     need, shortened (owner first) when the terminal is narrow."""
     columns = columns_for(total)
-    fixed = sum(w for _, _, w in columns if w) + 2 * len(columns)  # one cell of padding each side
+    fixed_widths = {key: max(width, len(header)) for key, header, width in columns if width}
+    fixed = sum(fixed_widths.values()) + 2 * len(columns)  # one cell of padding each side
     free = max(20, total - fixed - 2)
     name, owner = max(7, name_len), max(5, owner_len)
     if name + owner > free:
         owner = max(5, min(owner, free * 2 // 5))
         name = max(7, free - owner)
-    widths = {key: width or 0 for key, _, width in columns}
+    widths = {key: fixed_widths.get(key, 0) for key, _header, _width in columns}
     widths["name"], widths["owner"] = name, owner
     return widths
 
 
 def welcome_text() -> Text:
     out = Text()
-    out.append("Welcome to kamboard\n\n", style="bold")
-    out.append("A board for yearly key-account workshops. Each account's board asks three questions:\n\n")
+    out.append(_("Welcome to kamboard") + "\n\n", style="bold")
+    out.append(_("A board for yearly key-account workshops. Each account's board asks three questions:") + "\n\n")
+    pad = max(11, *(len(LANE_TITLES[lane]) + 1 for lane in LANES))
     for lane in LANES:
-        out.append(f"  {LANE_TITLES[lane]:<11}", style="bold")
+        out.append(f"  {LANE_TITLES[lane]:<{pad}}", style="bold")
         out.append(f"{LANE_QUESTIONS[lane]}\n")
-    out.append("\nPress ")
+    # "Press [a] to add your first account, then [Enter] to open its board. [?] shows every key."
+    out.append("\n" + _("Press "))
     out.append("a", style="bold reverse")
-    out.append(" to add your first account, then ")
+    out.append(_(" to add your first account, then "))
     out.append("Enter", style="bold reverse")
-    out.append(" to open its board. ")
+    out.append(_(" to open its board. "))
     out.append("?", style="bold reverse")
-    out.append(" shows every key.")
+    out.append(_(" shows every key."))
     return out
 
 
@@ -82,7 +87,7 @@ def days_cell(health: followup.AccountHealth | None) -> Text:
     """Days since the last workshop held: '371d', or '-' when there was none."""
     if health is None or health.days_since_workshop is None:
         return Text("-")
-    return Text(f"{health.days_since_workshop}d")
+    return Text(_("{days}d").format(days=health.days_since_workshop))
 
 
 def next_cell(health: followup.AccountHealth | None, due_style: Style | str = "") -> Text:
@@ -91,11 +96,12 @@ def next_cell(health: followup.AccountHealth | None, due_style: Style | str = ""
     if health is None:
         return Text("-")
     if health.next_workshop:
-        return Text(health.next_workshop)
+        return Text(format_date(health.next_workshop))
     if health.workshop_due or not health.last_workshop:
-        return Text("due", style=due_style)
+        return Text(_("due"), style=due_style)
     last = dt.date.fromisoformat(health.last_workshop)
-    return Text(f"by {followup.add_months(last, followup.WORKSHOP_EVERY_MONTHS):%Y-%m}", style="dim")
+    month = f"{followup.add_months(last, followup.WORKSHOP_EVERY_MONTHS):%Y-%m}"
+    return Text(_("by {month}").format(month=month), style="dim")
 
 
 class AccountsTable(DataTable[Text]):
@@ -104,11 +110,15 @@ class AccountsTable(DataTable[Text]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "enter", "select_cursor", "Open board", id="accounts.open", tooltip="Open the selected account's board"
+            "enter",
+            "select_cursor",
+            _("Open board"),
+            id="accounts.open",
+            tooltip=_("Open the selected account's board"),
         ),
         # j and k move as on the board
-        Binding("j", "cursor_down", "Down", show=False, id="accounts.down", tooltip="Select the account below"),
-        Binding("k", "cursor_up", "Up", show=False, id="accounts.up", tooltip="Select the account above"),
+        Binding("j", "cursor_down", _("Down"), show=False, id="accounts.down", tooltip=_("Select the account below")),
+        Binding("k", "cursor_up", _("Up"), show=False, id="accounts.up", tooltip=_("Select the account above")),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

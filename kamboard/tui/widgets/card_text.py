@@ -13,6 +13,7 @@ from rich.cells import cell_len
 
 from kamboard import model
 from kamboard.followup import is_carried_over
+from kamboard.i18n import N_, Labels, _, format_date
 from kamboard.tui.widgets.text import literal
 
 Card = dict[str, Any]
@@ -70,12 +71,12 @@ def card_rows(
     markers = _join(markers, " ")
     tags = _join([("#" + drawn(t), "lane--meta") for t in card.get("tags") or ()])
     title = drawn(card.get("title", ""))
-    room = max(4, width - 3 - (sum(cell_len(t) for t, _ in markers) + 1 if markers else 0))
+    room = max(4, width - 3 - (sum(cell_len(t) for t, _style in markers) + 1 if markers else 0))
     first, rest = _split(title, room, max(4, width - 3))
     rows: list[Row] = [([(first, "lane--title")], markers), ([(rest, "lane--title")] if rest else tags, [])]
     if card.get("lane") != "support":
         return rows
-    owner = drawn(card.get("owner") or "no owner")
+    owner = drawn(card.get("owner") or _("no owner"))
     side = card.get("side") or ""
     who: list[Piece] = [(owner, "lane--meta")]
     if side:
@@ -88,30 +89,51 @@ def card_rows(
     return [*rows, (who, []), (third, [])]
 
 
-SIDE_WORDS = {"us": "us", "customer": "customer"}  # the same words on every card
+SIDE_WORDS = Labels({"us": N_("us"), "customer": N_("customer")})  # the same words on every card
+# a status as cards show it (an unknown one: its id, underscores as spaces)
+STATUS_WORDS = Labels(
+    {
+        "proposed": N_("proposed"),
+        "agreed": N_("agreed"),
+        "in_progress": N_("in progress"),
+        "done": N_("done"),
+        "dropped": N_("dropped"),
+    }
+)
 
 
 def _status_row(card: Card, today: dt.date, narrow: bool, marked: bool) -> list[Piece]:
     """Due date (overdue marked), status, the carried-over marker (a glyph and words, not colour
     alone) and, when ``marked``, the win-win marker."""
     due = card.get("due") or ""
-    status = (card.get("status") or "no status").replace("_", " ")
+    status_id = card.get("status") or ""
+    status = STATUS_WORDS[status_id] if status_id in STATUS_WORDS else (status_id or _("no status")).replace("_", " ")
     overdue = bool(due) and model.is_overdue(card, today)
     gap = " " if narrow else "  "
     row: list[Piece] = []
     if due:
-        label = ("! " if narrow else "overdue ") if overdue else ("" if narrow else "due ")
-        row += [(f"{label}{due}", "lane--overdue" if overdue else "lane--meta"), (gap, "")]
+        if narrow:
+            shown = ("! " if overdue else "") + short_date(due)
+        else:
+            shown = (_("overdue {date}") if overdue else _("due {date}")).format(date=format_date(due))
+        row += [(shown, "lane--overdue" if overdue else "lane--meta"), (gap, "")]
     row.append((status, "lane--status"))
     if is_carried_over(card):
-        row += [(gap, ""), (CARRIED_SHORT if narrow else CARRIED, "lane--marker")]
+        row += [(gap, ""), (_(CARRIED_SHORT) if narrow else _(CARRIED), "lane--marker")]
     if marked:
-        row += [(gap, ""), (WIN_WIN, "lane--marker")]
+        row += [(gap, ""), (_(WIN_WIN), "lane--marker")]
     return row
 
 
+def short_date(iso: str) -> str:
+    """A due date in the short words: as the language writes it, a German one with two-digit
+    year ('01.03.26': the status after it fits a lane at 80 columns); ISO stays as it is."""
+    shown = format_date(iso)
+    return shown if shown == iso or len(shown) != 10 else shown[:6] + shown[8:]
+
+
 def _cells(pieces: list[Piece]) -> int:
-    return sum(cell_len(text) for text, _ in pieces)
+    return sum(cell_len(text) for text, _style in pieces)
 
 
 def needs_short_words(card: Card, today: dt.date, width: int) -> bool:
@@ -126,9 +148,9 @@ def needs_short_words(card: Card, today: dt.date, width: int) -> bool:
     return True
 
 
-WIN_WIN = "win-win"
-CARRIED = "↻ carried over"  # a commitment the review carried over from an earlier workshop
-CARRIED_SHORT = "↻ carried"
+WIN_WIN = N_("win-win")
+CARRIED = N_("↻ carried over")  # a commitment the review carried over from an earlier workshop
+CARRIED_SHORT = N_("↻ carried")
 
 
 def mutual_benefit(card: Card) -> bool:

@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kamboard import voting
+from kamboard.i18n import _
 from kamboard.tui.widgets.card_text import Card, Piece, card_height, card_rows, needs_short_words
 
 
@@ -31,10 +32,10 @@ class Lane(ScrollView, can_focus=True):
 
     inherit_bindings = False
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("pageup", "page(-1)", "Page up", show=False, id="lane.page_up", tooltip="Up one page"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="lane.page_down", tooltip="Down one page"),
-        Binding("home", "first", "First card", show=False, id="lane.first", tooltip="Go to the first card"),
-        Binding("end", "last", "Last card", show=False, id="lane.last", tooltip="Go to the last card"),
+        Binding("pageup", "page(-1)", _("Page up"), show=False, id="lane.page_up", tooltip=_("Up one page")),
+        Binding("pagedown", "page(1)", _("Page down"), show=False, id="lane.page_down", tooltip=_("Down one page")),
+        Binding("home", "first", _("First card"), show=False, id="lane.first", tooltip=_("Go to the first card")),
+        Binding("end", "last", _("Last card"), show=False, id="lane.last", tooltip=_("Go to the last card")),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "lane--card",
@@ -104,14 +105,14 @@ class Lane(ScrollView, can_focus=True):
         lane: str,
         today: dt.date,
         *,
-        empty_hint: str = "No cards yet: press n to add one.",
+        empty_hint: str | None = None,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.lane = lane
         self.today = today
-        self.empty_hint = empty_hint
+        self.empty_hint = _("No cards yet: press n to add one.") if empty_hint is None else empty_hint
         self.cards: list[Card] = []
         self.row_height = card_height(lane)
         self._cache: LRUCache[tuple[Any, ...], Strip] = LRUCache(1024)

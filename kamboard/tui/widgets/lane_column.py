@@ -12,14 +12,22 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
+from kamboard.i18n import N_, Labels, _
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES
 from kamboard.tui.widgets.lane import Lane
 from kamboard.tui.widgets.ordered_input import OrderedInput
 
 Card = dict[str, Any]
-EMPTY_HINT = "No cards yet: press n to add one."
-FILTERED_HINT = "No card matches the filter (Esc clears it)."
-NOUNS = {"topic": "topic", "challenge": "challenge", "support": "support action"}
+EMPTY_HINT = N_("No cards yet: press n to add one.")
+FILTERED_HINT = N_("No card matches the filter (Esc clears it).")
+# the quick-add field's tooltip, one sentence per lane (the noun's gender differs in German)
+TOOLTIPS = Labels(
+    {
+        "topic": N_("Type a new topic; Enter adds it and stays open for the next, Esc closes"),
+        "challenge": N_("Type a new challenge; Enter adds it and stays open for the next, Esc closes"),
+        "support": N_("Type a new support action; Enter adds it and stays open for the next, Esc closes"),
+    }
+)
 
 
 class QuickAdd(OrderedInput):
@@ -58,9 +66,9 @@ class QuickAdd(OrderedInput):
 
     def __init__(self, lane: str) -> None:
         # short enough to show whole in a lane at 80-100 columns (was cut to 'Type a new support action;')
-        super().__init__(placeholder="Enter adds · Esc closes", classes="quick-add")
+        super().__init__(placeholder=_("Enter adds · Esc closes"), classes="quick-add")
         self.lane = lane
-        self.tooltip = f"Type a new {NOUNS[lane]}; Enter adds it and stays open for the next, Esc closes"
+        self.tooltip = TOOLTIPS[lane]
 
     @property
     def shown(self) -> bool:
@@ -135,12 +143,12 @@ class LaneColumn(Vertical):
     def show(self, cards: list[Card], total: int, filtering: bool, note: str, select: str | None = None) -> None:
         """Show ``cards`` of the lane's ``total`` (``filtering``: the rest is filtered out);
         ``note`` follows the count ('by votes'); the cursor keeps its card, or takes ``select``."""
-        self.card_list.empty_hint = FILTERED_HINT if filtering and total else EMPTY_HINT
+        self.card_list.empty_hint = _(FILTERED_HINT) if filtering and total else _(EMPTY_HINT)
         self.card_list.set_cards(cards, select)
         head = Text.assemble(
             (LANE_TITLES[self.lane], "bold"),
             "  ",
-            (f"{len(cards)} of {total}" if filtering else str(len(cards)), "bold"),
+            (_("{shown} of {total}").format(shown=len(cards), total=total) if filtering else str(len(cards)), "bold"),
             (note, "italic"),
             "\n",
             (LANE_QUESTIONS[self.lane], "italic"),

@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from kamboard.i18n import _
 from kamboard.tui.keys import Key, bindings
 from kamboard.tui.widgets.text import literal
 
@@ -21,7 +22,7 @@ class LinkList(OptionList):
     whose label holds every word of a filter; space, Enter or a click links or unlinks the
     highlighted card. Cards the filter hides keep their state."""
 
-    KEYS = (Key("space", "toggle_link", "Link / unlink", "links.toggle", "Link or unlink the highlighted card"),)
+    KEYS = (Key("space", "toggle_link", _("Link / unlink"), "links.toggle", _("Link or unlink the highlighted card")),)
     BINDINGS = bindings(KEYS)
 
     class Changed(Message):

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
+from kamboard.i18n import _
 from kamboard.tui.saver import SAVING
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ class SaveStatus(Static):
 
     def show_status(self, saver: Saver) -> None:
         text = saver.text
-        if text == SAVING and not self.display:
+        if text == _(SAVING) and not self.display:
             if self._later is None:
                 self._later = self.set_timer(SHOW_AFTER, self._show_late)
             return

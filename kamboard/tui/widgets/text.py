@@ -6,6 +6,8 @@ import re
 
 from rich.text import Text
 
+from kamboard.i18n import ngettext
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
@@ -39,4 +41,4 @@ def text(value: object, style: str = "") -> Text:
 
 def conflicts_to_review(n: int) -> str:
     """'1 conflict to review', '3 conflicts to review' (the review screen, the palette, the board)."""
-    return f"{n} conflict{'' if n == 1 else 's'} to review"
+    return ngettext("{n} conflict to review", "{n} conflicts to review", n).format(n=n)

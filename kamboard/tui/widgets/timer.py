@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from kamboard import workshop as rules
+from kamboard.i18n import _
 from kamboard.model import LANE_TITLES
 from kamboard.tui.widgets.text import literal
 
@@ -34,7 +35,7 @@ def timer_tail(view: rules.TimerView) -> str:
 def timer_text(view: rules.TimerView) -> Text:
     """One line: state, item number, lane, title, time left (or the overrun), behind schedule."""
     if view.item is None:
-        return Text("No agenda yet", style="italic")
+        return Text(_("No agenda yet"), style="italic")
     state = "▶" if view.running else "⏸"
     lane = LANE_TITLES.get(view.lane, "")
     out = Text()
@@ -116,7 +117,7 @@ class AgendaTimer(Static):
         """Recompute from the workshop and the clock; post messages on changes."""
         if self.workshop is None:
             self.view = None
-            self.update(Text("No workshop running", style="italic"))
+            self.update(Text(_("No workshop running"), style="italic"))
             self.set_class(False, "-overrun")
             return
         view = rules.view(self.workshop, self.clock())

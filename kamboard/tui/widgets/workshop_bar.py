@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from kamboard import voting
 from kamboard import workshop as rules
+from kamboard.i18n import _, ngettext
 from kamboard.model import LANE_TITLES, LANES
 from kamboard.tui.widgets.text import literal
 from kamboard.tui.widgets.timer import BoardTimer, Clock
@@ -32,11 +33,11 @@ def vote_status(workshop: Doc | None, voter: str, cards: list[Doc]) -> Text:
     if voter:
         left = voting.remaining(cards, voter, workshop)
         line.append(literal(voter), style="bold")
-        line.append(f" {left}/{voting.rules_of(workshop).budget} votes left")
+        line.append(_(" {left}/{budget} votes left").format(left=left, budget=voting.rules_of(workshop).budget))
     else:
-        line.append("p: who votes", style="italic")
+        line.append(_("p: who votes"), style="italic")
     if workshop.get("votes_hidden"):
-        line.append(" · hidden", style="italic")
+        line.append(_(" · hidden"), style="italic")
     return line
 
 
@@ -49,18 +50,18 @@ def live_parts(workshop: Doc | None, cards: list[Doc], short: bool = False) -> l
     parts: list[Text] = []
     lanes = rules.capture_lanes(workshop)
     if lanes:
-        named = "all lanes" if len(lanes) == len(LANES) else ", ".join(LANE_TITLES[lane] for lane in lanes)
+        named = _("all lanes") if len(lanes) == len(LANES) else ", ".join(LANE_TITLES[lane] for lane in lanes)
         if short and len(lanes) > 1:
-            named = f"{len(lanes)} lanes"
-        parts.append(Text.assemble("capture: ", (named, "bold")))
+            named = _("{n} lanes").format(n=len(lanes))
+        parts.append(Text.assemble(_("capture: "), (named, "bold")))
     people = {str(p.get("name", "")).casefold() for p in workshop.get("participants") or []}
     if people:
         workshop_id = str(workshop.get("id", ""))
         voted = [name for name in voting.who_voted(cards, workshop_id) if name.casefold() in people]
-        parts.append(Text(f"voted {len(voted)}/{len(people)}"))
+        parts.append(Text(_("voted {voted}/{people}").format(voted=len(voted), people=len(people))))
         total = voting.total_votes(cards, workshop_id)
         if total:
-            parts.append(Text(f"{total} vote{'' if total == 1 else 's'}"))
+            parts.append(Text(ngettext("{n} vote", "{n} votes", total).format(n=total)))
     return parts
 
 
