@@ -128,7 +128,7 @@ def add(store: Any, account: str, lane: str, title: str, as_json: bool, **values
 @click.argument("account", required=False)
 @click.option("--lane", default=None, metavar="LANE", help=_("Only this lane (topic, challenge, support)."))
 @click.option("--all", "include_archived", is_flag=True, help=_("Include the cards of archived accounts."))
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_store
 def list_(store: Any, account: str | None, lane: str | None, include_archived: bool, as_json: bool) -> None:
     if lane is not None:
@@ -171,7 +171,7 @@ def list_(store: Any, account: str | None, lane: str | None, include_archived: b
 
 @card.command("show", help=_("Show every field of CARD (id or unique id prefix)."))
 @click.argument("card_ref", metavar="CARD")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_store
 def show(store: Any, card_ref: str, as_json: bool) -> None:
     doc = store.card(card_ref)

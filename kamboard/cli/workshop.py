@@ -178,7 +178,7 @@ def add(
 
 @workshop.command("list", help=_("List workshops (of ACCOUNT, or all), by start."))
 @click.argument("account", required=False)
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_store
 def list_(store: Any, account: str | None, as_json: bool) -> None:
     account_id = store.account(account)["id"] if account else None
@@ -241,7 +241,7 @@ def _print_agenda(doc: Doc) -> None:
 
 @workshop.command("show", help=_("Show a workshop: dates, participants, agenda, timer and open commitments."))
 @click.argument("ref", metavar="WORKSHOP")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_store
 def show(store: Any, ref: str, as_json: bool) -> None:
     doc = find_workshop(store, ref)
@@ -469,7 +469,7 @@ def review(store: Any, ref: str, card_ref: str | None, outcome: str | None) -> N
     "gaps", help=_("Gaps on ACCOUNT's board: unanswered challenges, sales pitches, incomplete support actions.")
 )
 @click.argument("account")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--json", "as_json", is_flag=True, help=_("Machine-readable output."))
 @pass_store
 def gaps(store: Any, account: str, as_json: bool) -> None:
     acc = store.account(account)
