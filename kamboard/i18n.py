@@ -56,6 +56,12 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translation.ngettext(singular, plural, count)
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` where it needs its own translation (``context``: e.g. "card", where the
+    German must be short)."""
+    return _translation.pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for the catalogue without translating it here."""
     return message

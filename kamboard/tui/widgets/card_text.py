@@ -13,7 +13,7 @@ from rich.cells import cell_len
 
 from kamboard import model
 from kamboard.followup import is_carried_over
-from kamboard.i18n import N_, Labels, _, format_date
+from kamboard.i18n import N_, Labels, _, format_date, pgettext
 from kamboard.tui.widgets.text import literal
 
 Card = dict[str, Any]
@@ -76,7 +76,7 @@ def card_rows(
     rows: list[Row] = [([(first, "lane--title")], markers), ([(rest, "lane--title")] if rest else tags, [])]
     if card.get("lane") != "support":
         return rows
-    owner = drawn(card.get("owner") or _("no owner"))
+    owner = drawn(card.get("owner") or pgettext("card", "no owner"))
     side = card.get("side") or ""
     who: list[Piece] = [(owner, "lane--meta")]
     if side:
