@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Input, Static
 
 from kamboard import followup, model
 from kamboard.errors import BoardError
+from kamboard.i18n import _, language
 from kamboard.model import LANES, ValidationError
 from kamboard.tui.commands import (
     OpenActionPlan,
@@ -54,29 +55,32 @@ if TYPE_CHECKING:
     from kamboard.tui.saver import Done, Failed
 
 Doc = dict[str, Any]
-GROUP = "Accounts"
+GROUP = _("Accounts")
+# German labels are longer: at 80 columns the footer keeps ? and q by leaving r to the key help
+RENAME_IN_FOOTER = language() == "en"
 
 # fmt: off
 ACCOUNT_KEYS = (
     # keys, action, description, id, tooltip, group, palette title, shown in the footer
-    Key("enter", "open", "Open board", "accounts.open", "Open the selected account's board",
-        GROUP, "Open account's board", show=True),
-    Key("a", "add", "Add", "accounts.add", "Add a key account", GROUP, "Add account", show=True),
-    Key("r", "rename", "Rename", "accounts.rename", "Rename the selected account", GROUP, "Rename account", show=True),
+    Key("enter", "open", _("Open board"), "accounts.open", _("Open the selected account's board"),
+        GROUP, _("Open account's board"), show=True),
+    Key("a", "add", _("Add"), "accounts.add", _("Add a key account"), GROUP, _("Add account"), show=True),
+    Key("r", "rename", _("Rename"), "accounts.rename", _("Rename the selected account"), GROUP,
+        _("Rename account"), show=RENAME_IN_FOOTER),
     # in the key help and the palette; the footer keeps room for ? and q at 80 columns
-    Key("x", "archive", "Archive", "accounts.archive",
-        "Archive the selected account, or restore an archived one (after asking)",
-        GROUP, "Archive or restore account"),
-    Key("A", "toggle_archived", "Show archived", "accounts.show_archived", "Show or hide archived accounts",
-        GROUP, "Show or hide archived accounts"),
-    Key("p", "plan", "Action plan", "accounts.plan",
-        "Support actions of all accounts by status (a: just the selected account)", GROUP, show=True),
-    Key("slash", "filter", "Filter", "accounts.filter", "Filter accounts by typing", GROUP, "Filter accounts",
-        show=True),
-    Key("escape", "clear_filter", "Clear filter", "accounts.clear", "Clear the filter",
-        GROUP, "Clear the account filter"),
-    Key("question_mark", "help", "Keys", "accounts.help", "Show every key", GROUP, show=True),
-    Key("q", "quit", "Quit", "accounts.quit", "Quit kamboard", GROUP, show=True),
+    Key("x", "archive", _("Archive"), "accounts.archive",
+        _("Archive the selected account, or restore an archived one (after asking)"),
+        GROUP, _("Archive or restore account")),
+    Key("A", "toggle_archived", _("Show archived"), "accounts.show_archived", _("Show or hide archived accounts"),
+        GROUP, _("Show or hide archived accounts")),
+    Key("p", "plan", _("Action plan"), "accounts.plan",
+        _("Support actions of all accounts by status (a: just the selected account)"), GROUP, show=True),
+    Key("slash", "filter", _("Filter"), "accounts.filter", _("Filter accounts by typing"), GROUP,
+        _("Filter accounts"), show=True),
+    Key("escape", "clear_filter", _("Clear filter"), "accounts.clear", _("Clear the filter"),
+        GROUP, _("Clear the account filter")),
+    Key("question_mark", "help", _("Keys"), "accounts.help", _("Show every key"), GROUP, show=True),
+    Key("q", "quit", _("Quit"), "accounts.quit", _("Quit kamboard"), GROUP, show=True),
 )
 # fmt: on
 
@@ -118,7 +122,7 @@ class AccountsScreen(Screen[None]):
         yield Static(id="title-bar", classes="title-bar")
         yield Static(id="readonly-banner", classes="readonly-banner")
         yield FilterInput(
-            placeholder="Filter accounts: type a name or owner; Enter keeps it, Esc clears", id="account-filter"
+            placeholder=_("Filter accounts: type a name or owner; Enter keeps it, Esc clears"), id="account-filter"
         )
         with Vertical(id="accounts-body"):
             yield Static(welcome_text(), id="welcome")
@@ -150,7 +154,7 @@ class AccountsScreen(Screen[None]):
         banner = self.query_one("#readonly-banner", Static)
         if banner.display != self.app.store.readonly:
             banner.display = self.app.store.readonly
-            banner.update(text(f"Read-only: {self.app.store.readonly_reason}"))
+            banner.update(text(_("Read-only: {reason}").format(reason=self.app.store.readonly_reason)))
         table = self.query_one(DataTable)
         selected = self.selected_id()
         store, today = self.app.store, self.app.today
@@ -238,7 +242,7 @@ class AccountsScreen(Screen[None]):
             return
         self._columns_for = widths
         table.clear(columns=True)
-        for key, label, _ in columns_for(width):
+        for key, label, _width in columns_for(width):
             table.add_column(label, key=key, width=widths[key])
 
     def on_resize(self) -> None:
@@ -281,7 +285,7 @@ class AccountsScreen(Screen[None]):
 
     def _refuse_readonly(self) -> bool:
         if self.app.store.readonly:
-            self.notify(self.app.store.readonly_reason, title="Read-only", severity="warning", markup=False)
+            self.notify(self.app.store.readonly_reason, title=_("Read-only"), severity="warning", markup=False)
             return True
         return False
 
@@ -320,11 +324,14 @@ class AccountsScreen(Screen[None]):
 
     def _validate_name(self, except_id: str = "") -> Callable[[str], str]:
         def check(value: str) -> str:
-            name = model.validate_title(value, "name", "Account name")
+            name = model.validate_title(value, "name", _("Account name"))
             for account_id, (other, archived) in self._names().items():
                 if account_id != except_id and other.casefold() == name.casefold():
-                    note = " (archived)" if archived else ""
-                    raise ValidationError("name", f"An account named {other!r}{note} already exists.")
+                    if archived:
+                        message = _("An account named {name!r} (archived) already exists.")
+                    else:
+                        message = _("An account named {name!r} already exists.")
+                    raise ValidationError("name", message.format(name=other))
             return name
 
         return check
@@ -369,7 +376,11 @@ class AccountsScreen(Screen[None]):
             self.reload()
             message = message_of(exc)
             self.app.notify(
-                f"{what}: {message} Reloaded.", title="Not saved", severity="error", markup=False, timeout=8
+                _("{what}: {message} Reloaded.").format(what=what, message=message),
+                title=_("Not saved"),
+                severity="error",
+                markup=False,
+                timeout=8,
             )
             if again is not None and self.is_current:
                 again()
@@ -385,14 +396,14 @@ class AccountsScreen(Screen[None]):
             if value:
                 self.app.push_screen(
                     TextPrompt(
-                        "Add account",
-                        f"Key account manager for {value} (optional)",
+                        _("Add account"),
+                        _("Key account manager for {name} (optional)").format(name=value),
                         self.app.store.user if owner is None else owner,
                     ),
                     lambda typed: self._add(value, typed),
                 )
 
-        self.app.push_screen(TextPrompt("Add account", "Account name", name, self._validate_name()), got_name)
+        self.app.push_screen(TextPrompt(_("Add account"), _("Account name"), name, self._validate_name()), got_name)
 
     def _add(self, name: str, owner: str | None) -> None:
         owner = owner or ""
@@ -404,10 +415,11 @@ class AccountsScreen(Screen[None]):
             return store.add_account(name, owner, id=account_id)
 
         def done(account: Doc) -> None:
-            self.notify(f"Added account {account['name']}", markup=False)
+            self.notify(_("Added account {name}").format(name=account["name"]), markup=False)
 
         again = lambda: self.action_add(name, owner)  # noqa: E731
-        self._save(f"account {name!r}", run, done, self._refused(take_back, f"Account {name!r} not added", again))
+        not_added = _("Account {name!r} not added").format(name=name)
+        self._save(_("account {name!r}").format(name=name), run, done, self._refused(take_back, not_added, again))
 
     def action_rename(self) -> None:
         account_id = self.selected_id()
@@ -426,10 +438,11 @@ class AccountsScreen(Screen[None]):
                 return store.rename_account(account_id, name)
 
             again = lambda: self._ask_name(account_id, old, name)  # noqa: E731
-            self._save(f"name of {old!r}", run, None, self._refused(take_back, f"{old!r} not renamed", again))
+            failed = self._refused(take_back, _("{name!r} not renamed").format(name=old), again)
+            self._save(_("name of {name!r}").format(name=old), run, None, failed)
 
         self.app.push_screen(
-            TextPrompt("Rename account", "New name", value, self._validate_name(account_id)),
+            TextPrompt(_("Rename account"), _("New name"), value, self._validate_name(account_id)),
             renamed,
         )
 
@@ -451,27 +464,39 @@ class AccountsScreen(Screen[None]):
 
             def done(_account: Doc) -> None:
                 if restore:
-                    self.notify(f"Restored {name}.", markup=False)
+                    self.notify(_("Restored {name}.").format(name=name), markup=False)
                 else:
-                    self.notify(f"Archived {name}; its cards are kept (A shows archived).", markup=False)
+                    self.notify(
+                        _("Archived {name}; its cards are kept (A shows archived).").format(name=name), markup=False
+                    )
 
-            verb = "restored" if restore else "archived"
-            self._save(f"{verb} {name!r}", run, done, self._refused(take_back, f"{name!r} not {verb}"))
+            if restore:
+                label, refused = _("restored {name!r}"), _("{name!r} not restored")
+            else:
+                label, refused = _("archived {name!r}"), _("{name!r} not archived")
+            self._save(label.format(name=name), run, done, self._refused(take_back, refused.format(name=name)))
 
         if restore:
-            dialog = ConfirmDialog("Restore account", f"Bring {name!r} back to the list?", yes="Restore", no="Cancel")
+            dialog = ConfirmDialog(
+                _("Restore account"),
+                _("Bring {name!r} back to the list?").format(name=name),
+                yes=_("Restore"),
+                no=_("Cancel"),
+            )
         else:
             dialog = ConfirmDialog(
-                "Archive account",
-                f"Archive {name!r}? It leaves this list; its cards and workshops are kept in the file.",
-                yes="Archive",
-                no="Keep",
+                _("Archive account"),
+                _("Archive {name!r}? It leaves this list; its cards and workshops are kept in the file.").format(
+                    name=name
+                ),
+                yes=_("Archive"),
+                no=_("Keep"),
             )
         self.app.push_screen(dialog, answered)
 
     def action_toggle_archived(self) -> None:
         self.show_archived = not self.show_archived
-        self.notify("Showing archived accounts too." if self.show_archived else "Archived accounts hidden.")
+        self.notify(_("Showing archived accounts too.") if self.show_archived else _("Archived accounts hidden."))
 
     def action_filter(self) -> None:
         self.query_one("#account-filter", FilterInput).reveal()

@@ -27,6 +27,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from kamboard.errors import BoardError
 from kamboard.followup import group_actions
+from kamboard.i18n import N_, Labels, _, format_date, ngettext
 from kamboard.model import STATUSES, is_overdue
 from kamboard.store import BoardStore
 from kamboard.tui.commands import Providers, ScreenCommands, conflict_commands, export_commands, show_keys
@@ -45,38 +46,53 @@ if TYPE_CHECKING:
 
 Doc = dict[str, Any]
 GROUP_LABELS = {
-    "": "No status",
-    "proposed": "Proposed",
-    "agreed": "Agreed",
-    "in_progress": "In progress",
-    "done": "Done",
-    "dropped": "Dropped",
-}
+    "": _("No status"),
+    "proposed": _("Proposed"),
+    "agreed": _("Agreed"),
+    "in_progress": _("In progress"),
+    "done": _("Done"),
+    "dropped": _("Dropped"),
+}  # built at import, after the CLI chose the language (as the key table below)
+# a status inside a sentence ("Mark the action in progress"), translated when read
+STATUS_WORDS = Labels(
+    {
+        "proposed": N_("proposed"),
+        "agreed": N_("agreed"),
+        "in_progress": N_("in progress"),
+        "done": N_("done"),
+        "dropped": N_("dropped"),
+    }
+)
+SIDE_LABELS = Labels({"us": N_("us"), "customer": N_("customer"), "both": N_("both")})
+COLUMN_LABELS = Labels(
+    {"Action": N_("Action"), "Account": N_("Account"), "Owner": N_("Owner"), "Side": N_("Side"), "Due": N_("Due")}
+)
 SIDE_FILTERS = ("", "us", "customer")
 _GROUP_KEY = "group:"
-GROUP = "Action plan"  # the key help's
+GROUP = _("Action plan")  # the key help's
 
 # fmt: off
 PLAN_KEYS = (
     # keys, action, description, id, tooltip, group, palette title, shown in the footer
-    Key("right_square_bracket", "shift_status(1)", "Status →", "plan.next", "Next status", GROUP, show=True),
-    Key("left_square_bracket", "shift_status(-1)", "Status ←", "plan.prev", "Previous status", GROUP),
+    Key("right_square_bracket", "shift_status(1)", _("Status →"), "plan.next", _("Next status"), GROUP, show=True),
+    Key("left_square_bracket", "shift_status(-1)", _("Status ←"), "plan.prev", _("Previous status"), GROUP),
     *[
         Key(str(i), f"set_status('{status}')", GROUP_LABELS[status], f"plan.status.{status}",
-            f"Mark the action {GROUP_LABELS[status].lower()}", GROUP)
+            _("Mark the action {status}").format(status=STATUS_WORDS[status]), GROUP)
         for i, status in enumerate(STATUSES, start=1)
     ],
-    Key("e,enter", "edit", "Edit", "plan.edit", "Edit the action: owner, due, status, benefits", GROUP,
-        "Edit the action", show=True),
-    Key("u", "undo", "Undo", "plan.undo", "Undo the last change (u on the account's board undoes it too)", GROUP),
-    Key("ctrl+r", "redo", "Redo", "plan.redo", "Redo the last undone change", GROUP),
-    Key("o", "filter_owner", "Owner", "plan.owner", "Filter by owner", GROUP, "Filter by owner", show=True),
-    Key("s", "cycle_side", "Side", "plan.side", "Show both sides, ours, or the customer's", GROUP, "Filter by side",
-        show=True),
-    Key("a", "toggle_scope", "All/one", "plan.scope", "All accounts or just this one", GROUP,
-        "All accounts or this one", show=True),
-    Key("escape,q", "close", "Close", "plan.close", "Clear the owner filter, else close", GROUP,
-        "Close the action plan", show=True),
+    Key("e,enter", "edit", _("Edit"), "plan.edit", _("Edit the action: owner, due, status, benefits"), GROUP,
+        _("Edit the action"), show=True),
+    Key("u", "undo", _("Undo"), "plan.undo", _("Undo the last change (u on the account's board undoes it too)"),
+        GROUP),
+    Key("ctrl+r", "redo", _("Redo"), "plan.redo", _("Redo the last undone change"), GROUP),
+    Key("o", "filter_owner", _("Owner"), "plan.owner", _("Filter by owner"), GROUP, _("Filter by owner"), show=True),
+    Key("s", "cycle_side", _("Side"), "plan.side", _("Show both sides, ours, or the customer's"), GROUP,
+        _("Filter by side"), show=True),
+    Key("a", "toggle_scope", _("All/one"), "plan.scope", _("All accounts or just this one"), GROUP,
+        _("All accounts or this one"), show=True),
+    Key("escape,q", "close", _("Close"), "plan.close", _("Clear the owner filter, else close"), GROUP,
+        _("Close the action plan"), show=True),
 )
 # fmt: on
 
@@ -114,9 +130,9 @@ class ActionPlanScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="plan-title", classes="title-bar")
-        yield FilterInput(placeholder="Owner: type a name; Enter keeps it, Esc clears", id="plan-owner")
+        yield FilterInput(placeholder=_("Owner: type a name; Enter keeps it, Esc clears"), id="plan-owner")
         yield DataTable(id="plan-table", cursor_type="row", zebra_stripes=True)
-        yield Static("No support actions match.", id="plan-empty")
+        yield Static(_("No support actions match."), id="plan-empty")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -157,7 +173,7 @@ class ActionPlanScreen(Screen[None]):
         columns = ["Action", *(["Account"] if by_account else []), "Owner", "Side", "Due"]
         widths = self._widths(columns)
         for label in columns:
-            table.add_column(label, key=label.lower(), width=widths[label])
+            table.add_column(COLUMN_LABELS[label], key=label.lower(), width=widths[label])
         error = Style(color=Color.parse(self.app.theme_variables.get("error", "red")).rich_color, bold=True)
         overdue_count = 0
         for status, found in groups:
@@ -166,12 +182,12 @@ class ActionPlanScreen(Screen[None]):
             for card in found:
                 late = is_overdue(card, self.today)
                 overdue_count += late
-                due = Text(("! " if late else "") + str(card.get("due", "")), style=error if late else "")
+                due = Text(("! " if late else "") + format_date(str(card.get("due", ""))), style=error if late else "")
                 row = [
                     _cut(text(card.get("title", "")), widths["Action"]),
                     *([_cut(text(names.get(card.get("account_id", ""), "")), widths["Account"])] if by_account else []),
                     _cut(text(card.get("owner", "")), widths["Owner"]),
-                    text(card.get("side", "")),
+                    text(_side(card.get("side", ""))),
                     due,
                 ]
                 table.add_row(*row, key=card["id"])
@@ -195,18 +211,19 @@ class ActionPlanScreen(Screen[None]):
 
     def _update_title(self, count: int, overdue: int, names: dict[str, str], only: str | None = None) -> None:
         """The scope and the figures; ``only``: the one account all the actions shown are of."""
-        scope = text("all accounts" if self.show_all else names.get(self.account_id or "", ""))
+        scope = text(_("all accounts") if self.show_all else names.get(self.account_id or "", ""))
         if only is not None:
             scope.append(" · ")
             scope.append_text(text(names.get(only, "")))
-            scope.append(" only")
-        title = Text.assemble(("Action plan", "bold"), ": ", scope, f"  {count} action{'s' if count != 1 else ''}")
+            scope.append(_(" only"))
+        actions = ngettext("{count} action", "{count} actions", count).format(count=count)
+        title = Text.assemble((_("Action plan"), "bold"), ": ", scope, f"  {actions}")
         if overdue:
-            title.append(f", {overdue} overdue")
+            title.append(_(", {count} overdue").format(count=overdue))
         if self.side_filter:
-            title.append(f"  side: {self.side_filter}")
+            title.append("  " + _("side: {side}").format(side=_side(self.side_filter)))
         if self.owner_filter:
-            title.append("  owner: ")
+            title.append("  " + _("owner: "))
             title.append_text(text(self.owner_filter))
         self.query_one("#plan-title", Static).update(title)
 
@@ -267,18 +284,18 @@ class ActionPlanScreen(Screen[None]):
         """The selected action as shown (the base of its status change)."""
         card_id = self.selected_id()
         if card_id is None:
-            self.notify("Select a support action first.", severity="warning")
+            self.notify(_("Select a support action first."), severity="warning")
             return None
         return next((dict(c) for c in self._shown[0] if c["id"] == card_id), None)
 
     def _set(self, card: Doc, status: str) -> None:
         if status == card.get("status", "") or self._refuse_readonly():
             return
-        self.changes.set_status(card, status, GROUP_LABELS[status].lower())
+        self.changes.set_status(card, status, STATUS_WORDS[status])
 
     def _refuse_readonly(self) -> bool:
         if self.store.readonly:
-            self.notify(self.store.readonly_reason, title="Read-only", severity="warning", markup=False)
+            self.notify(self.store.readonly_reason, title=_("Read-only"), severity="warning", markup=False)
         return self.store.readonly
 
     # the card editor, undo
@@ -319,7 +336,7 @@ class ActionPlanScreen(Screen[None]):
 
     def action_toggle_scope(self) -> None:
         if self.account_id is None:
-            self.notify("Open the action plan from an account's board to see one account.", markup=False)
+            self.notify(_("Open the action plan from an account's board to see one account."), markup=False)
             return
         self.show_all = not self.show_all
         self.reload()
@@ -366,6 +383,11 @@ class PlanDialogs:
         self.screen.app.push_screen(ConflictDialog(conflict), answered)
 
 
+def _side(side: object) -> str:
+    """A stored side as the language says it (an unknown one as stored)."""
+    return SIDE_LABELS[side] if isinstance(side, str) and side in SIDE_LABELS else str(side)
+
+
 def _cut(value: Text, width: int) -> Text:
     value.truncate(width, overflow="ellipsis")
     return value
@@ -385,7 +407,7 @@ class AppActionPlan(ActionPlanScreen):
     """The action plan inside the app (given the app's saver and ``history_for``): ``?`` lists
     its keys; it re-reads the board when the app says it changed."""
 
-    KEYS = (Key("question_mark", "help", "Keys", "plan.help", "Show every key", GROUP, show=True),)
+    KEYS = (Key("question_mark", "help", _("Keys"), "plan.help", _("Show every key"), GROUP, show=True),)
     BINDINGS = bindings(KEYS)
     COMMANDS: ClassVar[Providers] = {PlanCommands}
 

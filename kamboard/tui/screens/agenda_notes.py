@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, Static, TextArea
 
 from kamboard import agenda as plan
+from kamboard.i18n import _
 from kamboard.model import ValidationError
 from kamboard.tui.keys import Key, bindings
 from kamboard.tui.screens.dialogs import confirm_discard
@@ -38,8 +39,8 @@ class AgendaNotesDialog(ModalScreen[str | None]):
     """
 
     KEYS = (
-        Key("ctrl+s", "save", "Save", "agenda_notes.save", "Save the notes", show=True),
-        Key("escape", "cancel", "Cancel", "agenda_notes.cancel", "Close; asks first if changed", show=True),
+        Key("ctrl+s", "save", _("Save"), "agenda_notes.save", _("Save the notes"), show=True),
+        Key("escape", "cancel", _("Cancel"), "agenda_notes.cancel", _("Close; asks first if changed"), show=True),
     )
     BINDINGS = bindings(KEYS)
 
@@ -50,15 +51,15 @@ class AgendaNotesDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            title = Text("Notes: ")
+            title = Text(_("Notes: "))
             title.append(literal(str(self.item.get("title", ""))), style="bold")
             yield Static(title, classes="dialog-title")
-            yield Static("Notes and decisions on this agenda item (they go into the minutes)", classes="field-note")
+            yield Static(_("Notes and decisions on this agenda item (they go into the minutes)"), classes="field-note")
             yield TextArea(self.initial, id="notes-input", soft_wrap=True, tab_behavior="focus")
             yield Label("", id="notes-error", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="notes-save")
-                yield Button("Cancel (Esc)", id="notes-cancel")
+                yield Button(_("Save (ctrl+s)"), variant="primary", id="notes-save")
+                yield Button(_("Cancel (Esc)"), id="notes-cancel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -83,4 +84,4 @@ class AgendaNotesDialog(ModalScreen[str | None]):
 
     @on(Button.Pressed, "#notes-cancel")
     def action_cancel(self) -> None:
-        confirm_discard(self, self.text != self.initial, "Discard?", "Close and drop the notes typed?")
+        confirm_discard(self, self.text != self.initial, _("Discard?"), _("Close and drop the notes typed?"))

@@ -30,6 +30,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from kamboard import model
 from kamboard.dates import describe, parse_date
+from kamboard.i18n import N_, Labels, _
 from kamboard.model import ValidationError
 from kamboard.tui.internals import KeysFollowFocus
 from kamboard.tui.keys import Key, bindings
@@ -40,33 +41,54 @@ from kamboard.tui.widgets.link_list import LinkList
 from kamboard.tui.widgets.ordered_input import OrderedInput
 from kamboard.tui.widgets.text import literal, multiline
 
-LANE_NOUNS = {"topic": "topic", "challenge": "challenge", "support": "support action"}
-STATUS_OPTIONS = [(status.replace("_", " ").capitalize(), status) for status in model.STATUSES]
-LABELS = {
-    "title": "Title",
-    "notes": "Notes",
-    "tags": "Tags (comma-separated)",
-    "owner": "Owner",
-    "side": "Side",
-    "due": "Due date",
-    "status": "Status",
-    "customer_benefit": "Benefit for the customer",
-    "our_benefit": "Benefit for us",
-    "links": "Links (what this card answers)",
-}
+# the editor's heading: German nouns need their own article, so each is a whole message
+EDIT_HEADINGS = Labels(
+    {"topic": N_("Edit topic"), "challenge": N_("Edit challenge"), "support": N_("Edit support action")}
+)
+NEW_HEADINGS = Labels({"topic": N_("New topic"), "challenge": N_("New challenge"), "support": N_("New support action")})
+STATUS_NAMES = Labels(
+    {
+        "proposed": N_("Proposed"),
+        "agreed": N_("Agreed"),
+        "in_progress": N_("In progress"),
+        "done": N_("Done"),
+        "dropped": N_("Dropped"),
+    }
+)
+LABELS = Labels(
+    {
+        "title": N_("Title"),
+        "notes": N_("Notes"),
+        "tags": N_("Tags (comma-separated)"),
+        "owner": N_("Owner"),
+        "side": N_("Side"),
+        "due": N_("Due date"),
+        "status": N_("Status"),
+        "customer_benefit": N_("Benefit for the customer"),
+        "our_benefit": N_("Benefit for us"),
+        "links": N_("Links (what this card answers)"),
+    }
+)
 WIDE_MIN = 96  # terminal columns from which a card with links or a support action is edited in two columns
 EDITOR_CHROME = 7  # rows the editor needs besides its form: border 2, heading 2, buttons 3
 # The key line under the form, for the focused field (by its id, else by its kind).
-KEY_HINTS = {
-    "input-owner": "Enter: take the suggested name, next field · →: take it",
-    "input-due": "Enter: write the date out, next field",
-    "links-filter": "Type to filter · Enter: to the list",
-    "input-links": "Space or Enter: link / unlink",
-    "TextArea": "Enter: new line · Tab: next field",
-    "Select": "A letter picks · Enter: open the list",
-    "Button": "Enter: press the button",
-}
-KEYS_ALWAYS = "Enter: next field · Tab / shift+Tab: move"
+KEY_HINTS = Labels(
+    {
+        "input-owner": N_("Enter: take the suggested name, next field · →: take it"),
+        "input-due": N_("Enter: write the date out, next field"),
+        "links-filter": N_("Type to filter · Enter: to the list"),
+        "input-links": N_("Space or Enter: link / unlink"),
+        "TextArea": N_("Enter: new line · Tab: next field"),
+        "Select": N_("A letter picks · Enter: open the list"),
+        "Button": N_("Enter: press the button"),
+    }
+)
+KEYS_ALWAYS = N_("Enter: next field · Tab / shift+Tab: move")  # translated where shown
+
+
+def status_options() -> list[tuple[str, str]]:
+    """The status choices: (label in the language, stored id)."""
+    return [(STATUS_NAMES[status], status) for status in model.STATUSES]
 
 
 def normalise(name: str, value: Any) -> Any:
@@ -97,9 +119,13 @@ class CardEditor(KeysFollowFocus[dict | None]):  # keys typed before it showed g
     CSS_PATH = DIALOG_STYLES  # read when first shown, not at the app's start
 
     KEYS = (
-        Key("ctrl+s", "save", "Save", "editor.save", "Save the card (refused while a field is invalid)", show=True),
-        Key("escape", "cancel", "Cancel", "editor.cancel", "Close; asks first if you changed something", show=True),
-        Key("enter", "next_field", "Next field", "editor.next", "In a one-line field: go to the next field"),
+        Key(
+            "ctrl+s", "save", _("Save"), "editor.save", _("Save the card (refused while a field is invalid)"), show=True
+        ),
+        Key(
+            "escape", "cancel", _("Cancel"), "editor.cancel", _("Close; asks first if you changed something"), show=True
+        ),
+        Key("enter", "next_field", _("Next field"), "editor.next", _("In a one-line field: go to the next field")),
     )
     # Enter is a priority key: it moves the focus before the next key is delivered, so what is typed
     # right after it lands in the next field (the Input's own Enter would move it a message later).
@@ -184,7 +210,7 @@ class CardEditor(KeysFollowFocus[dict | None]):  # keys typed before it showed g
         valid = current in {value for _, value in options}
         return LetterSelect(
             options,
-            prompt="(not set)",
+            prompt=_("(not set)"),
             allow_blank=True,
             value=current if valid else Select.NULL,
             id=f"input-{name}",
@@ -192,25 +218,30 @@ class CardEditor(KeysFollowFocus[dict | None]):  # keys typed before it showed g
 
     def _links(self) -> list[Widget]:
         if not self.link_choices:
-            return [Static("No topics or challenges on this account yet.", classes="field-note")]
+            return [Static(_("No topics or challenges on this account yet."), classes="field-note")]
         linked = set(self.card.get("links") or [])
         return [
-            OrderedInput(placeholder="Filter: type words of a title", id="links-filter", compact=True),
+            OrderedInput(placeholder=_("Filter: type words of a title"), id="links-filter", compact=True),
             LinkList(self.link_choices, linked, id="input-links"),
             Label("", id="links-count", classes="field-note"),
         ]
 
     def _due_placeholder(self) -> str:
         soon = self.today + dt.timedelta(days=14)  # an example after today, never a past date
-        return f"e.g. {soon.day}.{soon.month}. or +14"
+        return _("e.g. {day}.{month}. or +14").format(day=soon.day, month=soon.month)
 
     def _due_examples(self) -> str:
         soon = self.today + dt.timedelta(days=14)
-        return f"Due: e.g. +14, +2w, fri, {soon.day}.{soon.month}. or {soon.isoformat()}"
+        return _("Due: e.g. +14, +2w, fri, {day}.{month}. or {iso}").format(
+            day=soon.day, month=soon.month, iso=soon.isoformat()
+        )
 
     def compose(self) -> ComposeResult:
-        noun = LANE_NOUNS.get(self.lane, "card")
-        heading = f"Edit {noun}" if self.card.get("id") else f"New {noun}"
+        headings = EDIT_HEADINGS if self.card.get("id") else NEW_HEADINGS
+        if self.lane in headings:
+            heading = headings[self.lane]
+        else:
+            heading = _("Edit card") if self.card.get("id") else _("New card")
         with Vertical(id="editor", classes="dialog"):
             yield Static(
                 Text.assemble((heading, "bold"), "  ", (model.LANE_QUESTIONS.get(self.lane, ""), "italic")),
@@ -220,17 +251,17 @@ class CardEditor(KeysFollowFocus[dict | None]):  # keys typed before it showed g
             # The DOM order is the Tab order: down the first column, then down the second.
             with VerticalScroll(id="editor-form"), Container(id="editor-columns"):
                 with Vertical(id="column-main", classes="editor-column"):
-                    yield self._field("title", self._input("title", "One line, required"))
+                    yield self._field("title", self._input("title", _("One line, required")))
                     if self.is_support:
                         with Horizontal(classes="field-row"):
-                            yield self._field("owner", self._input("owner", "Who does it"))
+                            yield self._field("owner", self._input("owner", _("Who does it")))
                             yield self._field("side", self._select("side", SIDE_OPTIONS))
                         with Horizontal(classes="field-row", id="row-due"):
                             yield self._field("due", self._input("due", self._due_placeholder()))
-                            yield self._field("status", self._select("status", STATUS_OPTIONS))
+                            yield self._field("status", self._select("status", status_options()))
                         yield Label("", id="hint-due", classes="field-hint", markup=False)
                     yield self._field("notes", self._area("notes"))
-                    yield self._field("tags", self._input("tags", "e.g. logistics, 2026"))
+                    yield self._field("tags", self._input("tags", _("e.g. logistics, 2026")))
                 if self.is_support or self.has_links:
                     with Vertical(id="column-side", classes="editor-column"):
                         if self.is_support:
@@ -241,13 +272,15 @@ class CardEditor(KeysFollowFocus[dict | None]):  # keys typed before it showed g
                             hidden = self._hidden_links()
                             if hidden:
                                 yield Static(
-                                    f"{len(hidden)} more link(s) to cards not listed here are kept.",
+                                    _("{count} more link(s) to cards not listed here are kept.").format(
+                                        count=len(hidden)
+                                    ),
                                     classes="field-note",
                                 )
             with Horizontal(classes="dialog-buttons"):
-                yield Static(KEYS_ALWAYS, id="editor-keys", markup=False)
-                yield Button("Save (ctrl+s)", variant="primary", id="save")
-                yield Button("Cancel (Esc)", id="cancel")
+                yield Static(_(KEYS_ALWAYS), id="editor-keys", markup=False)
+                yield Button(_("Save (ctrl+s)"), variant="primary", id="save")
+                yield Button(_("Cancel (Esc)"), id="cancel")
 
     def on_resize(self) -> None:
         self._fit()
@@ -313,7 +346,7 @@ class CardEditor(KeysFollowFocus[dict | None]):  # keys typed before it showed g
         label.set_class(bool(message), "-shown")
         self.query_one(f"#field-{name}").set_class(bool(message), "-invalid")
         if name == "due":  # the date understood, else the forms understood
-            understood = f"Due: {describe(value, self.today)}" if value and not message else ""
+            understood = _("Due: {date}").format(date=describe(value, self.today)) if value and not message else ""
             self.query_one("#hint-due", Label).update(understood or self._due_examples())
         return not message
 
@@ -360,9 +393,12 @@ class CardEditor(KeysFollowFocus[dict | None]):  # keys typed before it showed g
             return
         links = self.query_one(LinkList)
         shown = len(links.shown())
-        count = f"{len(links.selected)} linked"
+        count = _("{count} linked").format(count=len(links.selected))
         if shown < len(links.choices):
-            count += f"; {shown} of {len(links.choices)} shown" if shown else "; none matches the filter"
+            if shown:
+                count += _("; {shown} of {total} shown").format(shown=shown, total=len(links.choices))
+            else:
+                count += _("; none matches the filter")
         self.query_one("#links-count", Label).update(count)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -411,20 +447,20 @@ class CardEditor(KeysFollowFocus[dict | None]):  # keys typed before it showed g
         hint = KEY_HINTS.get(widget.id or "") or next(
             (KEY_HINTS[kind.__name__] for kind in type(widget).__mro__ if kind.__name__ in KEY_HINTS), ""
         )
-        self.query_one("#editor-keys", Static).update(hint or KEYS_ALWAYS)
+        self.query_one("#editor-keys", Static).update(hint or _(KEYS_ALWAYS))
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         invalid = [name for name in self.field_names() if not self.check_field(name)]
         if invalid:
             names = ", ".join(LABELS[name].split(" (")[0] for name in invalid)
-            self.notify(f"Fix first: {names}.", title="Cannot save", severity="error")
+            self.notify(_("Fix first: {names}.").format(names=names), title=_("Cannot save"), severity="error")
             self._focus_field(invalid[0])
             return
         try:
             changes = self.changes()
         except ValidationError as error:  # should not happen after the per-field checks
-            self.notify(error.message, title="Cannot save", severity="error")
+            self.notify(error.message, title=_("Cannot save"), severity="error")
             return
         self.dismiss(changes)
 
@@ -436,4 +472,4 @@ class CardEditor(KeysFollowFocus[dict | None]):  # keys typed before it showed g
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        confirm_discard(self, self.is_dirty(), "Unsaved changes", "Discard your changes?")
+        confirm_discard(self, self.is_dirty(), _("Unsaved changes"), _("Discard your changes?"))

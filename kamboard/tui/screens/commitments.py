@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 
 from kamboard.errors import BoardError
 from kamboard.followup import REVIEW_FIELDS
+from kamboard.i18n import N_, Labels, _, format_date
 from kamboard.model import ValidationError
 from kamboard.tui.edits import Entry, NotSaved, Spot, entry_of, record
 from kamboard.tui.history import History
@@ -37,17 +38,28 @@ if TYPE_CHECKING:
     from kamboard.store import BoardStore
     from kamboard.tui.saver import Saver
 
-OUTCOME_WORDS = {"done": "marked done", "carry": "carried over", "drop": "dropped"}
+OUTCOME_WORDS = Labels({"done": N_("marked done"), "carry": N_("carried over"), "drop": N_("dropped")})
 # how the undo names a decision: "Undone: carrying over 'Pilot'"
-OUTCOME_STEPS = {"done": "marking {} done", "carry": "carrying over {}", "drop": "dropping {}"}
+OUTCOME_STEPS = Labels({"done": N_("marking {} done"), "carry": N_("carrying over {}"), "drop": N_("dropping {}")})
+STATUS_WORDS = Labels(
+    {
+        "open": N_("open"),
+        "proposed": N_("proposed"),
+        "agreed": N_("agreed"),
+        "in_progress": N_("in progress"),
+        "done": N_("done"),
+        "dropped": N_("dropped"),
+    }
+)
 
 
 def commitment_option(card: dict[str, Any]) -> Option:
     line = Text(literal(card.get("title", "")), style="bold")
+    status = str(card.get("status") or "open")
     details = [
-        str(card.get("status") or "open").replace("_", " "),
-        literal(card.get("owner") or "no owner"),
-        f"due {card['due']}" if card.get("due") else "no due date",
+        STATUS_WORDS[status] if status in STATUS_WORDS else status.replace("_", " "),
+        literal(card.get("owner") or _("no owner")),
+        _("due {date}").format(date=format_date(str(card["due"]))) if card.get("due") else _("no due date"),
     ]
     line.append("  " + " · ".join(details), style="dim")
     return Option(line, id=str(card["id"]))
@@ -69,11 +81,13 @@ class CommitmentsScreen(ModalScreen[int]):
     """
 
     KEYS = (
-        Key("d", "review('done')", "Done", "commitments.done", "Mark the action done", show=True),
-        Key("c", "review('carry')", "Carry over", "commitments.carry", "Carry it over to this workshop", show=True),
-        Key("x", "review('drop')", "Drop", "commitments.drop", "Drop the action", show=True),
-        Key("u", "undo", "Undo", "commitments.undo", "Undo the last decision made in this review", show=True),
-        Key("escape,q", "close", "Close", "commitments.close", "Close the review", show=True),
+        Key("d", "review('done')", _("Done"), "commitments.done", _("Mark the action done"), show=True),
+        Key(
+            "c", "review('carry')", _("Carry over"), "commitments.carry", _("Carry it over to this workshop"), show=True
+        ),
+        Key("x", "review('drop')", _("Drop"), "commitments.drop", _("Drop the action"), show=True),
+        Key("u", "undo", _("Undo"), "commitments.undo", _("Undo the last decision made in this review"), show=True),
+        Key("escape,q", "close", _("Close"), "commitments.close", _("Close the review"), show=True),
     )
     BINDINGS = bindings(KEYS)
 
@@ -92,7 +106,7 @@ class CommitmentsScreen(ModalScreen[int]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("Last year's commitments", classes="dialog-title", markup=False)
+            yield Static(_("Last year's commitments"), classes="dialog-title", markup=False)
             yield Static("", id="commitments-message", classes="dialog-message", markup=False)
             yield OptionList(id="commitments-list", markup=False)
         yield Footer()
@@ -119,11 +133,15 @@ class CommitmentsScreen(ModalScreen[int]):
         if cards:
             options.highlighted = min(highlighted, len(cards) - 1)
             where = literal(previous.get("title", "")) if previous else ""
-            message.update(f"{len(cards)} still open from {where}: d done · c carry over · x drop")
+            message.update(
+                _("{count} still open from {where}: d done · c carry over · x drop").format(
+                    count=len(cards), where=where
+                )
+            )
         elif previous is None:
-            message.update("This is the account's first workshop: nothing to review.")
+            message.update(_("This is the account's first workshop: nothing to review."))
         else:
-            message.update("All commitments reviewed. Esc or q closes.")
+            message.update(_("All commitments reviewed. Esc or q closes."))
 
     def _submit(
         self,
@@ -172,7 +190,10 @@ class CommitmentsScreen(ModalScreen[int]):
             return saved
 
         def done(card: dict[str, Any]) -> None:
-            self.notify(f"{literal(card.get('title', ''))}: {OUTCOME_WORDS[outcome]}", markup=False)
+            self.notify(
+                _("{title}: {outcome}").format(title=literal(card.get("title", "")), outcome=OUTCOME_WORDS[outcome]),
+                markup=False,
+            )
 
         def failed(exc: Exception) -> None:
             self._unsaved.discard(card_id)
@@ -181,32 +202,32 @@ class CommitmentsScreen(ModalScreen[int]):
             self.reviewed -= 1
             self._refused(exc)
 
-        self._submit(f"review of {card_id}", run, done, failed)
+        self._submit(_("review of {card}").format(card=card_id), run, done, failed)
 
     def action_undo(self) -> None:
         """Undo the last decision made in this review (once it is saved: in the saver's turn)."""
         if not self._decided:
-            self.notify("Nothing to undo in this review.", markup=False)
+            self.notify(_("Nothing to undo in this review."), markup=False)
             return
         entry = self._decided.pop()
         history = self.history
 
         def run(store: BoardStore) -> None:
             if not history.done or entry_of(history.done[-1]) is not entry:
-                raise NotSaved(f"Could not undo {entry.label}: it was not saved.")
+                raise NotSaved(_("Could not undo {label}: it was not saved.").format(label=entry.label))
             history.undo(store)
 
-        def done(_: None) -> None:
+        def done(_result: None) -> None:
             self.reviewed -= 1
-            self.notify(f"Undone: {literal(entry.label)}", markup=False)
+            self.notify(_("Undone: {label}").format(label=literal(entry.label)), markup=False)
 
         def failed(exc: Exception) -> None:  # an UndoError says who changed what
             report(self.app, exc)
 
-        self._submit(f"undo of {entry.label}", run, done, failed)
+        self._submit(_("undo of {label}").format(label=entry.label), run, done, failed)
 
     def _refused(self, exc: Exception) -> None:
-        report(self.app, exc, "Not saved: ")
+        report(self.app, exc, _("Not saved: "))
 
     def _settle(self) -> None:
         """Every save is answered: the list as the file has it."""

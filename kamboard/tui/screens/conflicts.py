@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Button, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kamboard.i18n import N_, Labels, _, format_date
 from kamboard.merge_edit import FieldConflict
 from kamboard.model import field_label
 from kamboard.store_merge import conflict_id
@@ -38,23 +39,25 @@ if TYPE_CHECKING:
     from kamboard.store import BoardStore
     from kamboard.tui.app import KamboardApp
 
-NOUNS = {"cards": "Card", "accounts": "Account", "workshops": "Workshop", "meta": "Board"}
-HINT = "1: the value the board shows now · 2: the value written at the same time on another copy"
-GROUP = "Conflicts"  # the key help's
+NOUNS = Labels({"cards": N_("Card"), "accounts": N_("Account"), "workshops": N_("Workshop"), "meta": N_("Board")})
+HINT = N_("1: the value the board shows now · 2: the value written at the same time on another copy")
+WHO = Labels({"changed": N_("changed by "), "deleted": N_("deleted by ")})
+GROUP = _("Conflicts")  # the key help's
 
 # fmt: off
 CONFLICT_KEYS = (
     # keys, action, description, id, tooltip, group, palette title, shown in the footer
-    Key("1", "keep('mine')", "Keep this", "conflicts.mine", "Keep the value the board shows",
-        GROUP, "Conflict: keep this value", show=True),
-    Key("2", "keep('theirs')", "Keep that", "conflicts.theirs", "Keep the other value",
-        GROUP, "Conflict: keep that value", show=True),
-    Key("b", "keep('both')", "Keep both", "conflicts.both", "Keep both texts, joined",
-        GROUP, "Conflict: keep both texts", show=True),
-    Key("n", "step(1)", "Next", "conflicts.next", "The next conflict", GROUP, "Next conflict", show=True),
-    Key("p", "step(-1)", "Previous", "conflicts.previous", "The previous conflict", GROUP, "Previous conflict",
+    Key("1", "keep('mine')", _("Keep this"), "conflicts.mine", _("Keep the value the board shows"),
+        GROUP, _("Conflict: keep this value"), show=True),
+    Key("2", "keep('theirs')", _("Keep that"), "conflicts.theirs", _("Keep the other value"),
+        GROUP, _("Conflict: keep that value"), show=True),
+    Key("b", "keep('both')", _("Keep both"), "conflicts.both", _("Keep both texts, joined"),
+        GROUP, _("Conflict: keep both texts"), show=True),
+    Key("n", "step(1)", _("Next"), "conflicts.next", _("The next conflict"), GROUP, _("Next conflict"), show=True),
+    Key("p", "step(-1)", _("Previous"), "conflicts.previous", _("The previous conflict"), GROUP,
+        _("Previous conflict"), show=True),
+    Key("q,escape", "close", _("Back"), "conflicts.close", _("Back to the board"), GROUP, _("Back to the board"),
         show=True),
-    Key("q,escape", "close", "Back", "conflicts.close", "Back to the board", GROUP, "Back to the board", show=True),
 )
 # fmt: on
 
@@ -67,9 +70,9 @@ def is_text(conflict: FieldConflict) -> bool:
 def show_value(value: Any, deleted: bool = False) -> Text:
     """A value as literal text: text with its lines, lists by commas, empty and deleted in italics."""
     if deleted:
-        return Text("(deleted)", style="italic")
+        return Text(_("(deleted)"), style="italic")
     if value is None or value == "" or value == []:
-        return Text("(empty)", style="italic")
+        return Text(_("(empty)"), style="italic")
     if isinstance(value, str):
         return Text(multiline(value))
     if isinstance(value, list | tuple) and all(isinstance(v, str | int | float) for v in value):
@@ -80,18 +83,20 @@ def show_value(value: Any, deleted: bool = False) -> Text:
 
 
 def when(at: str) -> str:
-    """'2026-09-25T14:30:12.123456Z' -> '2026-09-25 14:30'."""
-    return at[:16].replace("T", " ") if at else "?"
+    """'2026-09-25T14:30:12.123456Z' -> '2026-09-25 14:30' ('25.09.2026 14:30' in German)."""
+    return (format_date(at[:10]) + at[10:16].replace("T", " ")) if at else "?"
 
 
 def who_line(by: str, at: str, what: str = "changed") -> Text:
-    return Text.assemble((f"{what} by ", "dim"), text(by or "someone", "bold"), (f", {when(at)}", "dim"))
+    """'changed by Anna, 2026-09-25 14:30' (``what``: 'changed' or 'deleted')."""
+    lead = WHO.get(what, f"{what} by ")
+    return Text.assemble((lead, "dim"), text(by or _("someone"), "bold"), (f", {when(at)}", "dim"))
 
 
 def option_line(conflict: FieldConflict) -> Text:
     """'Card  Pricing  · title  (Anna / Bob)': one line in the list."""
     noun = NOUNS.get(conflict.table, conflict.table)
-    field = "deleted on one side" if conflict.deleted else field_label(conflict.field)
+    field = _("deleted on one side") if conflict.deleted else field_label(conflict.field)
     return Text.assemble(
         (f"{noun} ", "dim"),
         text(conflict.title, "bold"),
@@ -147,11 +152,11 @@ class ConflictsScreen(Screen[None]):
                     with VerticalScroll(classes="side-value"):
                         yield Static(id="that-value")
             with Horizontal(id="conflict-buttons"):
-                yield Button("Keep this (1)", id="keep-mine", variant="primary")
-                yield Button("Keep that (2)", id="keep-theirs", variant="warning")
-                yield Button("Keep both (b)", id="keep-both")
-                yield Button("Back (q)", id="back")
-        yield Static(HINT, id="conflicts-hint", markup=False)
+                yield Button(_("Keep this (1)"), id="keep-mine", variant="primary")
+                yield Button(_("Keep that (2)"), id="keep-theirs", variant="warning")
+                yield Button(_("Keep both (b)"), id="keep-both")
+                yield Button(_("Back (q)"), id="back")
+        yield Static(_(HINT), id="conflicts-hint", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -186,9 +191,9 @@ class ConflictsScreen(Screen[None]):
             options.highlighted = min(max(index or 0, 0), len(found) - 1)
         self.query_one("#conflicts-title", Static).update(
             Text.assemble(
-                ("Conflicts to review", "bold"),
-                f"  {conflicts_to_review(len(found))}" if found else "  none left",
-                ("   q: back", "dim"),
+                (_("Conflicts to review"), "bold"),
+                f"  {conflicts_to_review(len(found))}" if found else "  " + _("none left"),
+                ("   " + _("q: back"), "dim"),
             )
         )
         self._detail()
@@ -210,29 +215,31 @@ class ConflictsScreen(Screen[None]):
         noun = NOUNS.get(conflict.table, conflict.table)
         if conflict.deleted:
             head = Text.assemble(
-                (f"{noun} ", "dim"), text(conflict.title, "bold"), " was deleted on one side, changed on the other"
+                (f"{noun} ", "dim"), text(conflict.title, "bold"), _(" was deleted on one side, changed on the other")
             )
         else:
             head = Text.assemble(
                 (f"{noun} ", "dim"),
                 text(conflict.title, "bold"),
-                ("  field: ", "dim"),
+                ("  " + _("field: "), "dim"),
                 text(field_label(conflict.field), "bold"),
             )
         self.query_one("#conflict-record", Static).update(head)
         self.query_one("#this-head", Static).update(
-            Text.assemble(("1 · This", "bold"), (" (the board shows it)\n", "dim"), who_line(conflict.by, conflict.at))
+            Text.assemble(
+                (_("1 · This"), "bold"), (_(" (the board shows it)") + "\n", "dim"), who_line(conflict.by, conflict.at)
+            )
         )
         that = who_line(conflict.other_by, conflict.other_at, "deleted" if conflict.deleted else "changed")
         self.query_one("#that-head", Static).update(
-            Text.assemble(("2 · That", "bold"), (" (in review)\n", "dim"), that)
+            Text.assemble((_("2 · That"), "bold"), (_(" (in review)") + "\n", "dim"), that)
         )
         self.query_one("#this-value", Static).update(
-            Text("(the record, kept)", style="italic") if conflict.deleted else show_value(conflict.value)
+            Text(_("(the record, kept)"), style="italic") if conflict.deleted else show_value(conflict.value)
         )
         self.query_one("#that-value", Static).update(show_value(conflict.other_value, conflict.deleted))
         self.query_one("#keep-both", Button).disabled = not is_text(conflict)
-        self.query_one("#keep-theirs", Button).label = "Delete it (2)" if conflict.deleted else "Keep that (2)"
+        self.query_one("#keep-theirs", Button).label = _("Delete it (2)") if conflict.deleted else _("Keep that (2)")
 
     @on(OptionList.OptionHighlighted, "#conflicts-list")
     def _highlighted(self) -> None:
@@ -249,16 +256,16 @@ class ConflictsScreen(Screen[None]):
     def action_keep(self, choice: str) -> None:
         conflict = self.current
         if conflict is None:
-            self.notify("No conflict left to review.", markup=False)
+            self.notify(_("No conflict left to review."), markup=False)
             return
         if self.store.readonly:
-            self.notify(self.store.readonly_reason, title="Read-only", severity="warning", markup=False)
+            self.notify(self.store.readonly_reason, title=_("Read-only"), severity="warning", markup=False)
             return
         if conflict.deleted and choice == "theirs" and conflict.table != "cards":
-            self.notify("Only cards can be deleted: keep it (1).", severity="warning", markup=False)
+            self.notify(_("Only cards can be deleted: keep it (1)."), severity="warning", markup=False)
             return
         if choice == "both" and not is_text(conflict):
-            self.notify("Only texts can be kept both: choose 1 or 2.", severity="warning", markup=False)
+            self.notify(_("Only texts can be kept both: choose 1 or 2."), severity="warning", markup=False)
             return
         ref = conflict_id(conflict)
         where = (conflict.id, conflict.path)
@@ -269,15 +276,15 @@ class ConflictsScreen(Screen[None]):
         def run(store: BoardStore) -> None:
             store.resolve_conflict(ref, choice)
 
-        def settled(_: object = None) -> None:
+        def settled(_result: object = None) -> None:
             self._busy.discard(where)  # shown again by the re-read after the save (board_changed)
 
         def failed(exc: Exception) -> None:
             settled()
             self.app.saver.when_idle(self.reload)
-            report(self, exc, prefix="Not resolved: ")
+            report(self, exc, prefix=_("Not resolved: "))
 
-        self.app.saver.submit("resolving a conflict", run, settled, failed)
+        self.app.saver.submit(_("resolving a conflict"), run, settled, failed)
 
     def action_close(self) -> None:
         self.dismiss(None)

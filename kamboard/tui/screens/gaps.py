@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 
 from kamboard import gaps as rules
 from kamboard.errors import BoardError
+from kamboard.i18n import _
 from kamboard.model import LANE_TITLES
 from kamboard.tui.commands import ElsewhereCommands, Providers
 from kamboard.tui.keys import Key, bindings
@@ -33,17 +34,19 @@ def benefit_summary(cards: list[dict[str, Any]]) -> Text:
     """'Mutual benefit: 1 of 3 support actions name value for both sides', then which actions
     lack a benefit and which half: 'Lacking a benefit: Training (value for us) · ...'."""
     both, total = rules.mutual_benefit_count(cards)
-    out = Text(f"Mutual benefit: {both} of {total} support actions name value for both sides")
+    out = Text(
+        _("Mutual benefit: {both} of {total} support actions name value for both sides").format(both=both, total=total)
+    )
     lacking = rules.lacking_benefit(cards)
     if lacking:
-        out.append("\nLacking a benefit: ")
+        out.append("\n" + _("Lacking a benefit: "))
         for index, (card, missing) in enumerate(lacking[:SHOWN_LACKING]):
             if index:
                 out.append(" · ", style="dim")
             out.append(literal(card.get("title", "")), style="bold")
             out.append(f" ({', '.join(missing)})")
         if len(lacking) > SHOWN_LACKING:
-            out.append(f" · and {len(lacking) - SHOWN_LACKING} more", style="italic")
+            out.append(" · " + _("and {count} more").format(count=len(lacking) - SHOWN_LACKING), style="italic")
     return out
 
 
@@ -85,8 +88,17 @@ class GapsScreen(Screen[str | None]):
     """
 
     KEYS = (
-        Key("escape,q", "close", "Back", "gaps.close", "Back to the board", "Gaps", "Back to the board", show=True),
-        Key("r", "reload", "Reload", "gaps.reload", "Re-read the board", "Gaps", "Reload gaps", show=True),
+        Key(
+            "escape,q",
+            "close",
+            _("Back"),
+            "gaps.close",
+            _("Back to the board"),
+            _("Gaps"),
+            _("Back to the board"),
+            show=True,
+        ),
+        Key("r", "reload", _("Reload"), "gaps.reload", _("Re-read the board"), _("Gaps"), _("Reload gaps"), show=True),
     )
     BINDINGS = bindings(KEYS)
     COMMANDS: ClassVar[Providers] = {ElsewhereCommands}
@@ -120,7 +132,9 @@ class GapsScreen(Screen[str | None]):
         self.found = rules.find_gaps(cards)
         name = literal(account.get("name", ""))
         title.update(
-            f"Gaps on the board of {name}: {len(self.found)}" if self.found else f"No gaps on the board of {name}"
+            _("Gaps on the board of {name}: {count}").format(name=name, count=len(self.found))
+            if self.found
+            else _("No gaps on the board of {name}").format(name=name)
         )
         options.clear_options()
         options.add_options(gap_options(self.found))

@@ -29,6 +29,7 @@ from textual.widgets import Digits, Static
 from kamboard import voting
 from kamboard import workshop as rules
 from kamboard.errors import BoardError
+from kamboard.i18n import N_, _
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES
 from kamboard.tui.commands import ElsewhereCommands, Providers
 from kamboard.tui.keys import Key, bindings
@@ -72,11 +73,11 @@ def _benefits(out: Text, card: dict[str, Any]) -> None:
     pair = [(label, one_line(card.get(name))) for label, name in BENEFIT_LINES]
     if any(value for _, value in pair):
         for label, value in pair:
-            out.append(f"\n    {label}: ", style="dim")
+            out.append(f"\n    {_(label)}: ", style="dim")
             out.append(value or "—", style="" if value else "dim")
 
 
-BENEFIT_LINES = (("for the customer", "customer_benefit"), ("for us", "our_benefit"))
+BENEFIT_LINES = ((N_("for the customer"), "customer_benefit"), (N_("for us"), "our_benefit"))  # translated when shown
 
 
 def lane_text(cards: list[dict[str, Any]], workshop: dict[str, Any]) -> Text:
@@ -84,7 +85,7 @@ def lane_text(cards: list[dict[str, Any]], workshop: dict[str, Any]) -> Text:
     (places numbered) once they are revealed (``shows_ranking``), else in board order; a support
     action with its owner and its mutual-benefit pair."""
     if not cards:
-        return Text("No cards yet.", style="italic")
+        return Text(_("No cards yet."), style="italic")
     out = Text()
     spaced = len(cards) <= 12  # a blank line between cards while they fit on a projector
     places: list[int] = []
@@ -107,7 +108,7 @@ def lane_text(cards: list[dict[str, Any]], workshop: dict[str, Any]) -> Text:
             _benefits(out, card)
         out.append("\n\n" if spaced else "\n")
     if len(cards) > MAX_CARDS:
-        out.append(f"… and {len(cards) - MAX_CARDS} more", style="italic")
+        out.append("… " + _("and {count} more").format(count=len(cards) - MAX_CARDS), style="italic")
     out.rstrip()
     return out
 
@@ -119,7 +120,8 @@ def agenda_text(workshop: dict[str, Any], current: int) -> Text:
     out = Text()
     for i, item in enumerate(agenda):
         mark = "▶ " if i == current else "  "
-        line = f"{mark}{times[i] or '':5}  {literal(item.get('title', ''))}  ({item.get('minutes', '')} min)\n"
+        minutes = _("{minutes} min").format(minutes=item.get("minutes", ""))
+        line = f"{mark}{times[i] or '':5}  {literal(item.get('title', ''))}  ({minutes})\n"
         out.append(line, style="bold" if i == current else ("dim" if i < current else ""))
     out.rstrip()
     return out
@@ -179,7 +181,7 @@ class PresenterScreen(Screen[None]):
     }
     """
 
-    KEYS = (Key("escape,q", "close", "Close", "presenter.close", "Leave the presenter view", show=True),)
+    KEYS = (Key("escape,q", "close", _("Close"), "presenter.close", _("Leave the presenter view"), show=True),)
     BINDINGS = bindings(KEYS)
 
     def __init__(
@@ -255,13 +257,13 @@ class PresenterScreen(Screen[None]):
         body = self.query_one("#presenter-lane", Static)
         following = self.query_one("#presenter-next", Static)
         if view.item is None:
-            self.query_one("#presenter-item", Static).update("No agenda yet")
+            self.query_one("#presenter-item", Static).update(_("No agenda yet"))
             digits.update("")
             question.update("")
             body.update("")
             following.update("")
             return
-        state = "" if view.running else "  (paused)"
+        state = "" if view.running else "  " + _("(paused)")
         over = f"  {view.status}" if view.overrun else ""  # the digits count on below zero: '5 min over' in words
         self.query_one("#presenter-item", Static).update(
             f"{item_heading(view.index, view.count, view.lane, str(view.item.get('title', '')))}{state}{over}"
@@ -271,18 +273,21 @@ class PresenterScreen(Screen[None]):
         self.set_class(view.overrun, "-overrun")
         if view.lane:
             cards = [c for c in self.cards if c.get("lane") == view.lane]
-            ranked = "  (ranked by votes)" if shows_ranking(cards, self.workshop) else ""
+            ranked = "  " + _("(ranked by votes)") if shows_ranking(cards, self.workshop) else ""
             question.update(LANE_QUESTIONS[view.lane] + ranked)
             body.update(lane_text(cards, self.workshop))
         else:
-            question.update("Agenda")
+            question.update(_("Agenda"))
             body.update(agenda_text(self.workshop, view.index))
         agenda = list(self.workshop.get("agenda") or [])
         if view.index + 1 < len(agenda):
             nxt = agenda[view.index + 1]
-            following.update(f"Next: {literal(nxt.get('title', ''))} ({nxt.get('minutes', '')} min)")
+            minutes = _("{minutes} min").format(minutes=nxt.get("minutes", ""))
+            following.update(
+                _("Next: {title} ({minutes})").format(title=literal(nxt.get("title", "")), minutes=minutes)
+            )
         else:
-            following.update("Last item")
+            following.update(_("Last item"))
 
     def action_close(self) -> None:
         if len(self.app.screen_stack) > 1:
@@ -300,7 +305,7 @@ class BoardPresenter(PresenterScreen):
     app: KamboardApp
 
     def on_mount(self) -> None:
-        self.app.board_changed.subscribe(self, lambda _: self.reload())
+        self.app.board_changed.subscribe(self, lambda _changed: self.reload())
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -309,7 +314,7 @@ class BoardPresenter(PresenterScreen):
 class PresenterApp(App[None]):
     """`kamboard present FILE`: the presenter view on its own."""
 
-    TITLE = "kamboard presenter"
+    TITLE = _("kamboard presenter")
 
     def __init__(self, store: Any, workshop_id: str, clock: Clock = rules.utc_now) -> None:
         super().__init__()

@@ -14,6 +14,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kamboard import voting
+from kamboard.i18n import _
+from kamboard.tui.screens.workshop_lists import side_word
 from kamboard.tui.styles import WORKSHOP_STYLES
 from kamboard.tui.widgets.text import literal
 
@@ -26,7 +28,7 @@ class VoterPicker(ModalScreen[str | None]):
     CSS_PATH = WORKSHOP_STYLES  # read when first shown, not at the app's start
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "cancel", "Cancel", id="voter.cancel", tooltip="Close without choosing"),
+        Binding("escape,q", "cancel", _("Cancel"), id="voter.cancel", tooltip=_("Close without choosing")),
     ]
 
     def __init__(self, workshop: Doc, cards: list[Doc], current: str = "") -> None:
@@ -41,16 +43,20 @@ class VoterPicker(ModalScreen[str | None]):
         for person in self.workshop.get("participants") or []:
             name = str(person.get("name", ""))
             line = Text(literal(name), style="bold")
-            extra = ", ".join(literal(str(person.get(k) or "")) for k in ("side", "role") if person.get(k))
+            extra = ", ".join(
+                literal(side_word(person[k]) if k == "side" else str(person[k]))
+                for k in ("side", "role")
+                if person.get(k)
+            )
             if extra:
                 line.append(f" ({extra})")
             left = voting.remaining(self.cards, name, self.workshop)
-            line.append(f"  {left} of {rules_.budget} votes left", style="dim")
+            line.append("  " + _("{left} of {budget} votes left").format(left=left, budget=rules_.budget), style="dim")
             options.append(Option(line, id=name))
         with Vertical(id="voter-dialog", classes="dialog"):
-            yield Static("Who votes now?", classes="dialog-title", markup=False)
+            yield Static(_("Who votes now?"), classes="dialog-title", markup=False)
             yield OptionList(*options, id="voter-list", markup=False)
-            yield Static("Enter chooses · Esc cancels", classes="field-note", markup=False)
+            yield Static(_("Enter chooses · Esc cancels"), classes="field-note", markup=False)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

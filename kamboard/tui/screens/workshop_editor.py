@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 from kamboard import agenda as plan
 from kamboard import model
 from kamboard import workshop as rules
+from kamboard.i18n import N_, Labels, _
 from kamboard.model import LANE_TITLES, LANES, ValidationError
 from kamboard.tui.internals import KeysFollowFocus
 from kamboard.tui.keys import Key, bindings
@@ -38,16 +39,24 @@ from kamboard.tui.widgets.text import literal, multiline
 Doc = dict[str, Any]
 SCALARS = ("title", "start", "end", "location", "vote_budget", "vote_per_card", "notes")
 FIELDS = (*SCALARS, "participants", "agenda")
-LABELS = {
-    "title": "Title",
-    "location": "Location",
-    "start": "Start",
-    "end": "End",
-    "vote_budget": "Votes per person",
-    "vote_per_card": "Max per card",
-    "notes": "Notes",
-}
-LANE_OPTIONS = [(LANE_TITLES[lane], lane) for lane in LANES]
+LABELS = Labels(
+    {
+        "title": N_("Title"),
+        "location": N_("Location"),
+        "start": N_("Start"),
+        "end": N_("End"),
+        "vote_budget": N_("Votes per person"),
+        "vote_per_card": N_("Max per card"),
+        "notes": N_("Notes"),
+    }
+)
+
+
+def lane_options() -> list[tuple[str, str]]:
+    """The lanes an agenda item can work on: (title in the language, id)."""
+    return [(LANE_TITLES[lane], lane) for lane in LANES]
+
+
 LIST_CHROME = 22  # rows besides the two lists: border, heading, two field rows, notes, buttons
 
 
@@ -62,7 +71,7 @@ def new_workshop(today: dt.date) -> Doc:
     """The fields of a fresh workshop: default times from the next working day, default agenda."""
     start, end = rules.default_times(first_working_day(today))
     return {
-        "title": f"Key account workshop {start[:4]}",
+        "title": _("Key account workshop {year}").format(year=start[:4]),  # in the language of the moment
         "start": start,
         "end": end,
         "location": "",
@@ -80,11 +89,11 @@ class _EntryDialog(ModalScreen[Doc | None]):
     CSS_PATH = WORKSHOP_STYLES  # read when first shown, not at the app's start
 
     KEYS = (
-        Key("ctrl+s", "save", "Save", "entry.save", "Save the entry", show=True),
-        Key("escape", "cancel", "Cancel", "entry.cancel", "Close without changing anything", show=True),
+        Key("ctrl+s", "save", _("Save"), "entry.save", _("Save the entry"), show=True),
+        Key("escape", "cancel", _("Cancel"), "entry.cancel", _("Close without changing anything"), show=True),
     )
     BINDINGS = bindings(KEYS)
-    heading = ""
+    heading = ""  # marked with N_, translated when shown
 
     def __init__(self, entry: Doc | None) -> None:
         super().__init__(classes="dialog-screen")
@@ -95,12 +104,12 @@ class _EntryDialog(ModalScreen[Doc | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog entry-dialog"):
-            yield Label(self.heading, classes="dialog-title")
+            yield Label(_(self.heading) if self.heading else "", classes="dialog-title")
             yield from self.fields()
             yield Label("", id="entry-error", classes="field-error", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("OK (Enter)", variant="primary", id="entry-ok")
-                yield Button("Cancel (Esc)", id="entry-cancel")
+                yield Button(_("OK (Enter)"), variant="primary", id="entry-ok")
+                yield Button(_("Cancel (Esc)"), id="entry-cancel")
 
     def on_mount(self) -> None:
         self.query(Input).first().focus()
@@ -126,19 +135,19 @@ class _EntryDialog(ModalScreen[Doc | None]):
 
 
 class ParticipantDialog(_EntryDialog):
-    heading = "Participant"
+    heading = N_("Participant")
 
     def __init__(self, entry: Doc | None, taken: list[str]) -> None:
         super().__init__(entry)
         self.taken = {name.casefold() for name in taken}
 
     def fields(self) -> ComposeResult:
-        yield Label("Name", classes="field-label")
+        yield Label(_("Name"), classes="field-label")
         yield OrderedInput(literal(self.entry.get("name", "")), id="entry-name")
-        yield Label("Side", classes="field-label")
+        yield Label(_("Side"), classes="field-label")
         side = self.entry.get("side") or Select.NULL
-        yield LetterSelect(SIDE_OPTIONS, value=side, prompt="Not set", id="entry-side")
-        yield Label("Role", classes="field-label")
+        yield LetterSelect(SIDE_OPTIONS, value=side, prompt=_("Not set"), id="entry-side")
+        yield Label(_("Role"), classes="field-label")
         yield OrderedInput(literal(self.entry.get("role", "")), id="entry-role")
 
     def result(self) -> Doc:
@@ -151,14 +160,14 @@ class ParticipantDialog(_EntryDialog):
             }
         )
         if person["name"].casefold() in self.taken:
-            raise ValidationError("participants", f"{person['name']!r} is already a participant.")
+            raise ValidationError("participants", _("{name!r} is already a participant.").format(name=person["name"]))
         return person
 
 
 class AgendaItemDialog(_EntryDialog):
     """Title, lane, minutes, day and notes of an agenda item (``entry["day"]``: the day a new one goes on)."""
 
-    heading = "Agenda item"
+    heading = N_("Agenda item")
     DEFAULT_CSS = """
     AgendaItemDialog #entry-numbers {
         height: auto;
@@ -173,19 +182,19 @@ class AgendaItemDialog(_EntryDialog):
     """
 
     def fields(self) -> ComposeResult:
-        yield Label("Title", classes="field-label")
+        yield Label(_("Title"), classes="field-label")
         yield OrderedInput(literal(self.entry.get("title", "")), id="entry-title")
-        yield Label("Works on lane (none: a general item such as a break)", classes="field-label")
+        yield Label(_("Works on lane (none: a general item such as a break)"), classes="field-label")
         lane = self.entry.get("lane") or Select.NULL
-        yield LetterSelect(LANE_OPTIONS, value=lane, prompt="General", id="entry-lane")
+        yield LetterSelect(lane_options(), value=lane, prompt=_("General"), id="entry-lane")
         with Horizontal(id="entry-numbers"):
             with Vertical():
-                yield Label("Minutes", classes="field-label")
+                yield Label(_("Minutes"), classes="field-label")
                 yield OrderedInput(str(self.entry.get("minutes", 30)), id="entry-minutes", restrict=r"\d*")
             with Vertical():
-                yield Label("Day of the workshop", classes="field-label")
+                yield Label(_("Day of the workshop"), classes="field-label")
                 yield OrderedInput(str(plan.day_of(self.entry)), id="entry-day", restrict=r"\d*")
-        yield Label("Notes and decisions (shown in the minutes)", classes="field-label")
+        yield Label(_("Notes and decisions (shown in the minutes)"), classes="field-label")
         yield TextArea(multiline(self.entry.get("notes", "")), id="entry-notes")
 
     def result(self) -> Doc:
@@ -209,8 +218,10 @@ class WorkshopEditor(KeysFollowFocus[Doc | None]):  # keys typed before it showe
     CSS_PATH = WORKSHOP_STYLES  # read when first shown, not at the app's start
 
     KEYS = (
-        Key("ctrl+s", "save", "Save", "workshop_editor.save", "Save (refused while a field is invalid)", show=True),
-        Key("escape", "cancel", "Cancel", "workshop_editor.cancel", "Close; asks first if changed", show=True),
+        Key(
+            "ctrl+s", "save", _("Save"), "workshop_editor.save", _("Save (refused while a field is invalid)"), show=True
+        ),
+        Key("escape", "cancel", _("Cancel"), "workshop_editor.cancel", _("Close; asks first if changed"), show=True),
     )
     BINDINGS = bindings(KEYS)
 
@@ -267,11 +278,14 @@ class WorkshopEditor(KeysFollowFocus[Doc | None]):  # keys typed before it showe
             widget.styles.height = height
 
     def compose(self) -> ComposeResult:
-        what = "New workshop" if self.is_new else "Workshop"
+        if self.is_new:
+            what = _("New workshop of {account}").format(account=self.account_name)
+        else:
+            what = _("Workshop of {account}").format(account=self.account_name)
         with Vertical(id="workshop-editor", classes="dialog"):
-            heading = Text(f"{what} of {self.account_name}")
+            heading = Text(what)
             if self.held:
-                heading.append("  (held already: W on the board plans the next one)", style="italic")
+                heading.append("  " + _("(held already: W on the board plans the next one)"), style="italic")
             yield Static(heading, classes="dialog-title")
             with VerticalScroll(id="workshop-form"):
                 with Horizontal(classes="field-row"):
@@ -293,8 +307,8 @@ class WorkshopEditor(KeysFollowFocus[Doc | None]):  # keys typed before it showe
                         yield Label("", id="agenda-warning", markup=False)
                 yield self._field("notes", TextArea(multiline(self.initial.get("notes", "")), id="input-notes"))
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="workshop-save")
-                yield Button("Cancel (Esc)", id="workshop-cancel")
+                yield Button(_("Save (ctrl+s)"), variant="primary", id="workshop-save")
+                yield Button(_("Cancel (Esc)"), id="workshop-cancel")
         yield Footer()  # on a list: a add, e edit, d remove, K/J move
 
     def on_mount(self) -> None:
@@ -326,7 +340,7 @@ class WorkshopEditor(KeysFollowFocus[Doc | None]):  # keys typed before it showe
             except ValidationError as exc:
                 errors[exc.field if exc.field in raw else "title"] = exc.message
         if not self.agenda:
-            errors.setdefault("agenda", "The agenda is empty: the timer needs at least one item (a adds one).")
+            errors.setdefault("agenda", _("The agenda is empty: the timer needs at least one item (a adds one)."))
         self.errors = errors
         for name in (*SCALARS, "agenda"):
             label = self.query_one(f"#error-{name}", Label)
@@ -369,7 +383,7 @@ class WorkshopEditor(KeysFollowFocus[Doc | None]):  # keys typed before it showe
         people.add_options([Option(person_line(p)) for p in self.participants])
         if self.participants:
             people.highlighted = max(0, min(keep or 0, len(self.participants) - 1))
-        self.query_one("#people-label", Label).update(f"Participants ({len(self.participants)})")
+        self.query_one("#people-label", Label).update(_("Participants ({count})").format(count=len(self.participants)))
         self._show_agenda(self.agenda_index() if agenda_at is None else agenda_at)
         self.check()
 
@@ -381,7 +395,9 @@ class WorkshopEditor(KeysFollowFocus[Doc | None]):  # keys typed before it showe
         self.query_one("#list-agenda", AgendaList).show(workshop, at)
         total = rules.agenda_minutes(self.agenda)
         self.query_one("#agenda-label", Label).update(
-            f"Agenda: {len(self.agenda)} items, {total // 60} h {total % 60:02d} min"
+            _("Agenda: {count} items, {hours} h {minutes:02d} min").format(
+                count=len(self.agenda), hours=total // 60, minutes=total % 60
+            )
         )
         warnings = plan.day_warnings(workshop)
         label = self.query_one("#agenda-warning", Label)
@@ -406,7 +422,7 @@ class WorkshopEditor(KeysFollowFocus[Doc | None]):  # keys typed before it showe
                 index = focused.highlighted if focused.option_count else None
                 return "participants", index
             return "agenda", self.agenda_index()
-        self.notify("Go to the participants or the agenda list first (Tab).")
+        self.notify(_("Go to the participants or the agenda list first (Tab)."))
         return None
 
     def _open(self, kind: str, index: int | None) -> None:
@@ -461,7 +477,7 @@ class WorkshopEditor(KeysFollowFocus[Doc | None]):  # keys typed before it showe
         removed = entries.pop(index)
         self._show_lists(**({} if kind == "participants" else {"agenda_at": index}))
         name = removed.get("name") if kind == "participants" else removed.get("title")
-        self.notify(f"Removed {name!r} (Esc without saving brings it back).", markup=False)
+        self.notify(_("Removed {name!r} (Esc without saving brings it back).").format(name=name), markup=False)
 
     def action_move_item(self, delta: int) -> None:
         """K/J: the entry one place up or down; an agenda item at the edge of its day goes over
@@ -485,7 +501,7 @@ class WorkshopEditor(KeysFollowFocus[Doc | None]):  # keys typed before it showe
         changes = self.changes()
         if self.errors:
             first = next(iter(self.errors))
-            self.notify(f"Not saved: {self.errors[first]}", severity="error", markup=False)
+            self.notify(_("Not saved: {message}").format(message=self.errors[first]), severity="error", markup=False)
             focus = self.query(f"#input-{first}") or self.query("#list-agenda")
             focus.first().focus()
             return
@@ -493,5 +509,8 @@ class WorkshopEditor(KeysFollowFocus[Doc | None]):  # keys typed before it showe
 
     @on(Button.Pressed, "#workshop-cancel")
     def action_cancel(self) -> None:
-        what = "this new workshop" if self.is_new else "your changes to the workshop"
-        confirm_discard(self, self.dirty(), "Discard?", f"Close and drop {what}?")
+        if self.is_new:
+            question = _("Close and drop this new workshop?")
+        else:
+            question = _("Close and drop your changes to the workshop?")
+        confirm_discard(self, self.dirty(), _("Discard?"), question)

@@ -16,19 +16,28 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from kamboard import agenda as plan
+from kamboard.i18n import N_, Labels, _
 from kamboard.model import LANE_TITLES
 from kamboard.tui.keys import Key, bindings
 from kamboard.tui.widgets.text import literal
 
 Doc = dict[str, Any]
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # not the locale's names
+SIDES = Labels({"us": N_("us"), "customer": N_("customer"), "both": N_("both")})  # stored ids, as shown
+# kamboard's languages, not the locale's names (translated where shown)
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+
+
+def side_word(side: object) -> str:
+    """A participant's or an action's side as the language says it (an unknown one as stored)."""
+    return SIDES[side] if isinstance(side, str) and side in SIDES else str(side)
 
 
 def person_line(person: Doc) -> Text:
     line = Text(literal(str(person.get("name", ""))), style="bold")
     for key in ("side", "role"):
         if person.get(key):
-            line.append(f" · {literal(str(person[key]))}")
+            value = side_word(person[key]) if key == "side" else str(person[key])
+            line.append(f" · {literal(value)}")
     return line
 
 
@@ -41,16 +50,17 @@ def planned_workshop(agenda: list[Doc], start: str, end: str) -> Doc:
 
 def day_heading(day: plan.AgendaDay) -> Text:
     """'Day 1 · Tue 10.03. · 09:00–17:45 · 8 h 45 min · 45 min past 17:00'."""
-    parts = [f"Day {day.number}"]
+    parts = [_("Day {number}").format(number=day.number)]
     if day.date:
         date = dt.date.fromisoformat(day.date)
-        parts.append(f"{WEEKDAYS[date.weekday()]} {date:%d.%m.}")
+        parts.append(f"{_(WEEKDAYS[date.weekday()])} {date:%d.%m.}")
     if day.ends:
         parts.append(f"{day.starts}–{day.ends}")
-    parts.append(plan.format_minutes(day.minutes) if day.items else "no items")
+    parts.append(plan.format_minutes(day.minutes) if day.items else _("no items"))
     line = Text(" · ".join(parts), style="bold")
     if day.over_minutes:
-        line.append(f" · {plan.format_minutes(day.over_minutes)} past {day.limit}", style="bold reverse")
+        past = _("{minutes} past {limit}").format(minutes=plan.format_minutes(day.over_minutes), limit=day.limit)
+        line.append(f" · {past}", style="bold reverse")
     return line
 
 
@@ -77,11 +87,11 @@ class ItemList(OptionList):
     """A list of participants or agenda items with keys to change it (handled by the editor)."""
 
     KEYS = (
-        Key("a,n,insert", "screen.add_item", "Add", "workshop_editor.add", "Add an entry", show=True),
-        Key("e", "screen.edit_item", "Edit", "workshop_editor.edit", "Edit the highlighted entry", show=True),
-        Key("d,delete", "screen.remove_item", "Remove", "workshop_editor.remove", "Remove it", show=True),
-        Key("K,shift+up", "screen.move_item(-1)", "Up", "workshop_editor.up", "Move it up", show=True),
-        Key("J,shift+down", "screen.move_item(1)", "Down", "workshop_editor.down", "Move it down", show=True),
+        Key("a,n,insert", "screen.add_item", _("Add"), "workshop_editor.add", _("Add an entry"), show=True),
+        Key("e", "screen.edit_item", _("Edit"), "workshop_editor.edit", _("Edit the highlighted entry"), show=True),
+        Key("d,delete", "screen.remove_item", _("Remove"), "workshop_editor.remove", _("Remove it"), show=True),
+        Key("K,shift+up", "screen.move_item(-1)", _("Up"), "workshop_editor.up", _("Move it up"), show=True),
+        Key("J,shift+down", "screen.move_item(1)", _("Down"), "workshop_editor.down", _("Move it down"), show=True),
     )
     BINDINGS = bindings(KEYS)
 
