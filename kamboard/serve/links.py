@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kamboard.i18n import _
+
 Role = Literal["participant", "facilitator"]
 TOKEN_BYTES = 32
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
@@ -31,7 +33,7 @@ class Seat:
     @property
     def label(self) -> str:
         """The name column of ``kamboard serve``'s output."""
-        return f"{self.name} (facilitator)" if self.role == "facilitator" else self.name
+        return _("{name} (facilitator)").format(name=self.name) if self.role == "facilitator" else self.name
 
 
 def new_token() -> str:

@@ -30,10 +30,13 @@ from aiohttp import WSCloseCode, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
+from kamboard.i18n import N_, _, language
+
 from .links import Seat, SeatBook
 
-INVALID_TEXT = "This link is not valid. Links end when the facilitator stops the server; ask for a new one."
-FULL_TEXT = "The board is full ({limit} people connected). Close another session or ask the facilitator."
+# the pages' texts, translated when sent (in the language `kamboard serve` runs in)
+INVALID_TEXT = N_("This link is not valid. Links end when the facilitator stops the server; ask for a new one.")
+FULL_TEXT = N_("The board is full ({limit} people connected). Close another session or ask the facilitator.")
 QUIT_WAIT = 10.0  # seconds a session may take to end before its process is killed
 # textual-serve's page loads its font from Google: participants' browsers would tell Google who
 # joins (and an offline room waits for it); the same font ships in its static folder
@@ -84,6 +87,14 @@ class Session(AppService):
 
     async def on_packed(self, payload: bytes) -> None:
         return None  # file chunks: nothing is delivered
+
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        """textual-serve's environment for the session's process, plus the server's language
+        (``$KAMBOARD_LANG`` decides before any setting: a ``--lang`` given to ``kamboard serve``
+        holds for every session). Checked by tests/tui/test_i18n_screens.py."""
+        environment = super()._build_environment(width, height)
+        environment["KAMBOARD_LANG"] = language()
+        return environment
 
     async def set_terminal_size(self, width: int, height: int) -> None:
         """The browser's size, kept sane: a page sending a huge one cannot make its app eat the memory."""
@@ -170,7 +181,7 @@ class KamboardServer(Server):
                 await item.websocket.close(code=WSCloseCode.GOING_AWAY, message=b"server stopped")
 
     async def handle_download(self, request: web.Request) -> web.StreamResponse:
-        raise web.HTTPNotFound(text="Not found")
+        raise web.HTTPNotFound(text=_("Not found"))
 
     def full(self) -> bool:
         return self.count >= self.max_sessions
@@ -178,9 +189,9 @@ class KamboardServer(Server):
     async def handle_index(self, request: web.Request) -> web.Response:
         token = request.query.get("token")
         if self.seats.find(token) is None:
-            return page_response(403, INVALID_TEXT)
+            return page_response(403, _(INVALID_TEXT))
         if self.full():
-            return page_response(503, FULL_TEXT.format(limit=self.max_sessions))
+            return page_response(503, _(FULL_TEXT).format(limit=self.max_sessions))
         scheme = "wss" if request.secure else "ws"
         ws_url = f"{scheme}://{request.host}{request.app.router['websocket'].url_for(token=str(token))}"
         context = {
@@ -198,9 +209,9 @@ class KamboardServer(Server):
         """Checks first (403, 503), then the websocket and the seat's process."""
         seat = self.seats.find(request.match_info.get("token"))
         if seat is None:
-            raise web.HTTPForbidden(text=INVALID_TEXT)
+            raise web.HTTPForbidden(text=_(INVALID_TEXT))
         if self.full():
-            raise web.HTTPServiceUnavailable(text=FULL_TEXT.format(limit=self.max_sessions))
+            raise web.HTTPServiceUnavailable(text=_(FULL_TEXT).format(limit=self.max_sessions))
         self.count += 1  # no await since the check: two requests cannot both take the last place
         try:
             return await self._serve_session(request, seat)

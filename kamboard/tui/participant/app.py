@@ -19,6 +19,7 @@ from textual.screen import Screen
 from kamboard import voting
 from kamboard import workshop as rules
 from kamboard.errors import BoardError
+from kamboard.i18n import _
 from kamboard.model import ValidationError
 from kamboard.store import BoardStore
 from kamboard.tui.participant.controller import BOARD_FILE, safe_message
@@ -63,13 +64,15 @@ class ParticipantApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """The palette: these entries only (no themes, screenshots or keys panel)."""
         shown = self.participant
-        yield SystemCommand("Vote", "Give the highlighted card one of your votes (v)", lambda: shown.action_vote(1))
         yield SystemCommand(
-            "Take back a vote", "Take one of your votes off the card (V)", lambda: shown.action_vote(-1)
+            _("Vote"), _("Give the highlighted card one of your votes (v)"), lambda: shown.action_vote(1)
         )
-        yield SystemCommand("Add a card", "While the facilitator allows it (n)", shown.action_add)
-        yield SystemCommand("Help", "The keys (?)", shown.action_help)
-        yield SystemCommand("Leave", "End this session (ctrl+q)", self.exit)
+        yield SystemCommand(
+            _("Take back a vote"), _("Take one of your votes off the card (V)"), lambda: shown.action_vote(-1)
+        )
+        yield SystemCommand(_("Add a card"), _("While the facilitator allows it (n)"), shown.action_add)
+        yield SystemCommand(_("Help"), _("The keys (?)"), shown.action_help)
+        yield SystemCommand(_("Leave"), _("End this session (ctrl+q)"), self.exit)
 
 
 def check_seat(store: BoardStore, account_id: str, workshop_id: str, person: str) -> str:
@@ -79,7 +82,7 @@ def check_seat(store: BoardStore, account_id: str, workshop_id: str, person: str
     account = store.account(account_id)
     workshop = store.workshop(workshop_id)
     if workshop.get("account_id") != account["id"]:
-        raise ValidationError("workshop", "That workshop is not on this account's board.")
+        raise ValidationError("workshop", _("That workshop is not on this account's board."))
     return voting.participant_name(workshop, person)
 
 
@@ -91,7 +94,10 @@ def run_participant(path: str, account_id: str, workshop_id: str, person: str) -
         if name != person:  # as listed: their votes and changes carry the workshop's spelling
             store = BoardStore(path, name)
     except (BoardError, ValidationError, OSError) as exc:
-        message = safe_message(exc, _Paths(path)) if not isinstance(exc, OSError) else f"Cannot open {BOARD_FILE}."
+        if isinstance(exc, OSError):
+            message = _("Cannot open {file}.").format(file=_(BOARD_FILE))
+        else:
+            message = safe_message(exc, _Paths(path))
         print(f"kamboard participant: {message}", file=sys.stderr)
         return 2
     app = ParticipantApp(store, account_id, workshop_id, name)

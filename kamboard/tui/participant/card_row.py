@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from kamboard import voting
+from kamboard.i18n import _
 from kamboard.tui.widgets.card_text import drawn
 
 Doc = dict[str, Any]
@@ -48,12 +49,14 @@ def vote_marks(card: Doc, workshop: Doc, person: str) -> str:
     if not mine and not total:
         return ""
     most = max(mine, voting.rules_of(workshop).per_card)
+    you = _("you")  # 'you ●●': the participant's own votes
     if most <= MAX_DOTS:
-        own, room = f"you {'●' * mine}", 4 + most
+        own, room = f"{you} {'●' * mine}", cell_len(you) + 1 + most
     else:
-        own, room = f"you {mine}", 4 + len(str(most))
+        own, room = f"{you} {mine}", cell_len(you) + 1 + len(str(most))
     own = (own if mine else "").ljust(room)
-    return f"{own}  {f'all {total}' if total else '':>6}"
+    every = _("all {total}").format(total=total) if total else ""
+    return f"{own}  {every:>6}"
 
 
 def row_text(card: Doc, workshop: Doc, person: str, width: int, cursor: bool) -> Text:

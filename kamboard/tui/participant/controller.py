@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from kamboard import voting
 from kamboard import workshop as rules
 from kamboard.errors import BoardError, Conflict
+from kamboard.i18n import N_, _, ngettext
 from kamboard.model import LANE_TITLES, LANES, ValidationError
 from kamboard.tui.board_host import Saves
 
@@ -27,8 +28,9 @@ if TYPE_CHECKING:
     from kamboard.store import BoardStore
 
 Doc = dict[str, Any]
-BOARD_FILE = "the board file"
-CAPTURE_CLOSED = "Adding cards is closed for this lane (the facilitator opens it)"
+# marked here, translated where shown
+BOARD_FILE = N_("the board file")
+CAPTURE_CLOSED = N_("Adding cards is closed for this lane (the facilitator opens it)")
 
 
 class Host(Protocol):
@@ -52,11 +54,12 @@ def safe_message(error: Exception, store: Any) -> str:
     text = error.message if isinstance(error, ValidationError) else str(error)
     names = {str(getattr(store, "path", "") or ""), str(getattr(store, "name", "") or "")}
     names |= {os.path.abspath(n) for n in set(names) if n}
+    board_file = _(BOARD_FILE)
     for name in sorted((n for n in names if n), key=len, reverse=True):
-        text = text.replace(name, BOARD_FILE)
+        text = text.replace(name, board_file)
     for name in {os.path.basename(n) for n in names if n}:
         if name:
-            text = text.replace(name, BOARD_FILE)
+            text = text.replace(name, board_file)
     return text
 
 
@@ -64,7 +67,9 @@ def votes_left(cards: list[Doc], person: str, workshop: Doc) -> str:
     """'3 of 5 votes left'."""
     budget = voting.rules_of(workshop).budget
     left = max(0, voting.remaining(cards, person, workshop))
-    return f"{left} of {budget} vote{'' if budget == 1 else 's'} left"
+    return ngettext("{left} of {budget} vote left", "{left} of {budget} votes left", budget).format(
+        left=left, budget=budget
+    )
 
 
 def refusal(cards: list[Doc], card: Doc, person: str, workshop: Doc, delta: int) -> str:
@@ -75,9 +80,9 @@ def refusal(cards: list[Doc], card: Doc, person: str, workshop: Doc, delta: int)
     except voting.VoteRefused as refused:
         rules = voting.rules_of(workshop)
         return {
-            "none": "You have no vote on this card to take back.",
-            "budget": f"No votes left: you have used all {rules.budget}.",
-            "per_card": f"At most {rules.per_card} votes on one card.",
+            "none": _("You have no vote on this card to take back."),
+            "budget": _("No votes left: you have used all {budget}.").format(budget=rules.budget),
+            "per_card": _("At most {count} votes on one card.").format(count=rules.per_card),
         }.get(refused.reason, refused.message)
     return ""
 
@@ -160,7 +165,9 @@ class Participation:
     def switch_lane(self, step: int, view: rules.TimerView) -> bool:
         """Another lane (left/right), only while the current item has none."""
         if view.lane in LANES:
-            self.host.notify_user(f"The facilitator's item is on {LANE_TITLES[view.lane]}: the lane follows it.")
+            self.host.notify_user(
+                _("The facilitator's item is on {lane}: the lane follows it.").format(lane=LANE_TITLES[view.lane])
+            )
             return False
         self.lane = LANES[(LANES.index(self.lane) + step) % len(LANES)]
         self.cursor = 0
@@ -171,10 +178,10 @@ class Participation:
         """Add (1) or take back (-1) one of the participant's votes on ``card`` (the highlighted one)."""
         card = card or self.current_card()
         if card is None:
-            self.host.notify_user("No card to vote on in this lane.")
+            self.host.notify_user(_("No card to vote on in this lane."))
             return
         if not self.workshop:
-            self.host.notify_user(self.error or "The workshop could not be read.", error=True)
+            self.host.notify_user(self.error or _("The workshop could not be read."), error=True)
             return
         why = refusal(self.cards, card, self.person, self.workshop, delta)
         try:
@@ -204,11 +211,15 @@ class Participation:
             if isinstance(exc, NotSaved):
                 return  # the refusal of the vote it built on was told
             if isinstance(exc, Conflict):
-                self.host.notify_user(f"Your votes on {title!r} changed in another window; shown as saved.", True)
+                self.host.notify_user(
+                    _("Your votes on {title!r} changed in another window; shown as saved.").format(title=title), True
+                )
             else:
-                self.host.notify_user(f"Vote not saved: {safe_message(exc, self.store)}", True)
+                self.host.notify_user(
+                    _("Vote not saved: {message}").format(message=safe_message(exc, self.store)), True
+                )
 
-        self.saver.submit("vote", job, None, failed)
+        self.saver.submit(_("vote"), job, None, failed)
         self.saver.when_idle(self.settle)
 
     def settle(self) -> None:
@@ -225,7 +236,7 @@ class Participation:
         if not title:
             return False
         if not self.capture_open():
-            self.host.notify_user(f"{CAPTURE_CLOSED}; your text is kept.")
+            self.host.notify_user(_("{closed}; your text is kept.").format(closed=_(CAPTURE_CLOSED)))
             return False
         lane, account_id, workshop_id = self.lane, self.account_id, self.workshop_id
 
@@ -233,11 +244,11 @@ class Participation:
             return store.add_card(account_id, lane, title, workshop_id=workshop_id)
 
         def done(_card: Doc) -> None:
-            self.host.notify_user(f"Added to {LANE_TITLES[lane]}: {title}")
+            self.host.notify_user(_("Added to {lane}: {title}").format(lane=LANE_TITLES[lane], title=title))
 
         def failed(exc: Exception) -> None:
-            self.host.notify_user(f"Card not added: {safe_message(exc, self.store)}", True)
+            self.host.notify_user(_("Card not added: {message}").format(message=safe_message(exc, self.store)), True)
 
-        self.saver.submit("add a card", job, done, failed)
+        self.saver.submit(_("add a card"), job, done, failed)
         self.saver.when_idle(self.settle)
         return True

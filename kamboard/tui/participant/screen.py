@@ -21,6 +21,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Static
 
 from kamboard import workshop as rules
+from kamboard.i18n import N_, _
 from kamboard.model import LANE_QUESTIONS, LANE_TITLES, LANES
 from kamboard.tui.participant.card_row import CardRow
 from kamboard.tui.participant.controller import CAPTURE_CLOSED, Participation, Saves
@@ -30,7 +31,7 @@ from kamboard.tui.widgets.text import literal, multiline
 
 Clock = Callable[[], dt.datetime]
 
-HELP = """\
+HELP = N_("""\
 How to take part
 
   ↑ ↓  (or k j)   pick a card
@@ -42,7 +43,7 @@ How to take part
   ctrl+q          leave
 
 The lane follows the facilitator's agenda. Vote totals show once the
-facilitator reveals them. Press any key to close this help."""
+facilitator reveals them. Press any key to close this help.""")  # translated when shown
 
 
 class HelpScreen(ModalScreen[None]):
@@ -57,7 +58,7 @@ class HelpScreen(ModalScreen[None]):
     """
 
     def compose(self) -> ComposeResult:
-        yield Static(HELP, markup=False)
+        yield Static(_(HELP), markup=False)
 
     def on_key(self, event: events.Key) -> None:
         if event.key not in ("ctrl+q", "ctrl+c"):
@@ -79,15 +80,15 @@ class ParticipantScreen(Screen[None]):
     AUTO_FOCUS = ""  # nothing: the keys go to the screen (None would take the app's)
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012 (a ClassVar in Textual)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down,j", "move(1)", "Down", show=False),
-        Binding("up,k", "move(-1)", "Up", show=False),
-        Binding("v", "vote(1)", "Vote"),
-        Binding("V", "vote(-1)", "Take back"),
-        Binding("n", "add", "Add a card"),
-        Binding("left", "lane(-1)", "Lane", show=False),
-        Binding("right", "lane(1)", "Lane", show=False),
-        Binding("escape", "close_add", "Close the field"),
-        Binding("question_mark", "help", "Help"),
+        Binding("down,j", "move(1)", _("Down"), show=False),
+        Binding("up,k", "move(-1)", _("Up"), show=False),
+        Binding("v", "vote(1)", _("Vote")),
+        Binding("V", "vote(-1)", _("Take back")),
+        Binding("n", "add", _("Add a card")),
+        Binding("left", "lane(-1)", _("Lane"), show=False),
+        Binding("right", "lane(1)", _("Lane"), show=False),
+        Binding("escape", "close_add", _("Close the field")),
+        Binding("question_mark", "help", _("Help")),
     ]
 
     def __init__(
@@ -140,24 +141,26 @@ class ParticipantScreen(Screen[None]):
         view = self.view
         workshop = ctl.workshop
         # who you are first: a narrow screen cuts the end of the line, never the name
-        title = f"You are {literal(ctl.person)} · {literal(workshop.get('title', ''))} · {literal(ctl.account_name)}"
+        you = _("You are {name}").format(name=literal(ctl.person))
+        title = f"{you} · {literal(workshop.get('title', ''))} · {literal(ctl.account_name)}"
         self.query_one("#p-title", Static).update(title)
         self.query_one("#p-item", Static).update(ctl.error or self._item_line(view))
         lane_title = LANE_TITLES.get(ctl.lane, ctl.lane)
         self.query_one("#p-lane", Static).update(f"{lane_title}: {LANE_QUESTIONS.get(ctl.lane, '')}")
-        hidden = "  ·  totals show once revealed" if workshop.get("votes_hidden") else ""
+        hidden = "  ·  " + _("totals show once revealed") if workshop.get("votes_hidden") else ""
         self.query_one("#p-budget", Static).update(f"{ctl.budget()}{hidden}")
         self._draw_rows()
         self._draw_add()
 
     def _item_line(self, view: rules.TimerView) -> str:
         if view.item is None:
-            return "Now: no agenda yet  ·  ← → switch lanes"
+            return _("Now: no agenda yet") + "  ·  " + _("← → switch lanes")
         heading = item_heading(view.index, view.count, view.lane, str(view.item.get("title", "")))
-        state = view.status if view.running else "paused"
+        state = view.status if view.running else _("paused")
+        now = _("Now: {heading}").format(heading=heading)
         if view.lane not in LANES:
-            return f"Now: {heading}  ·  {state}  ·  ← → switch lanes"
-        return f"Now: {heading}  ·  {state}"
+            return f"{now}  ·  {state}  ·  " + _("← → switch lanes")
+        return f"{now}  ·  {state}"
 
     def _draw_rows(self) -> None:
         cards = self.ctl.lane_cards()
@@ -168,7 +171,7 @@ class ParticipantScreen(Screen[None]):
             box = self.query_one(CardList)
             box.remove_children()
             self._rows = [CardRow(card, self.ctl.workshop, self.ctl.person, i) for i, card in enumerate(cards)]
-            box.mount_all(self._rows or [Static("No cards in this lane yet.", classes="p-empty", markup=False)])
+            box.mount_all(self._rows or [Static(_("No cards in this lane yet."), classes="p-empty", markup=False)])
         for row, card in zip(self._rows, cards, strict=True):
             row.person = self.ctl.person
             row.show(card, self.ctl.workshop, row.index == self.ctl.cursor)
@@ -180,15 +183,15 @@ class ParticipantScreen(Screen[None]):
         lane = LANE_TITLES.get(self.ctl.lane, "")
         if self._adding and not is_open and self._capture_was_open:
             if field.value.strip():
-                self.notify_user(f"{CAPTURE_CLOSED}. Your text is kept.")
+                self.notify_user(_("{closed}. Your text is kept.").format(closed=_(CAPTURE_CLOSED)))
             else:
                 self._close_field()
         self._capture_was_open = is_open
-        field.placeholder = f"A card for {lane}: Enter adds it, Esc closes"
+        field.placeholder = _("A card for {lane}: Enter adds it, Esc closes").format(lane=lane)
         if is_open:
-            line.update("" if self._adding else f"+ Add a card to {lane}  (n)")
+            line.update("" if self._adding else _("+ Add a card to {lane}  (n)").format(lane=lane))
         else:
-            line.update(CAPTURE_CLOSED)
+            line.update(_(CAPTURE_CLOSED))
         line.set_class(is_open, "-open")
         line.display = not (self._adding and is_open)
 
@@ -216,7 +219,7 @@ class ParticipantScreen(Screen[None]):
 
     def action_add(self) -> None:
         if not self.ctl.capture_open():
-            self.notify_user(CAPTURE_CLOSED)
+            self.notify_user(_(CAPTURE_CLOSED))
             return
         self._adding = True
         self.refresh_bindings()
