@@ -197,3 +197,15 @@ async def test_browser_pages_and_sessions_in_the_servers_language() -> None:
     page = await server.handle_index(make_mocked_request("GET", "/?token=wrong"))
     assert "This link is not valid." in (page.text or "")
     assert session._build_environment(80, 24)["KAMBOARD_LANG"] == "en"
+
+
+def test_the_next_workshop_column_holds_the_german_month() -> None:
+    from kamboard import i18n
+    from kamboard.tui.widgets.accounts_table import column_widths
+
+    assert column_widths(80)["next"] == 10  # 'by 2027-09'
+    i18n.set_language("de")
+    try:
+        assert column_widths(80)["next"] >= len("bis 2027-09")
+    finally:
+        i18n.set_language("en")

@@ -53,6 +53,7 @@ def column_widths(total: int, name_len: int = 30, owner_len: int = 20) -> dict[s
     need, shortened (owner first) when the terminal is narrow."""
     columns = columns_for(total)
     fixed_widths = {key: max(width, len(header)) for key, header, width in columns if width}
+    fixed_widths["next"] = max(fixed_widths["next"], len(_("by {month}").format(month="2027-09")))  # 'bis 2027-09'
     fixed = sum(fixed_widths.values()) + 2 * len(columns)  # one cell of padding each side
     free = max(20, total - fixed - 2)
     name, owner = max(7, name_len), max(5, owner_len)
