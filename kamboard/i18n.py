@@ -40,7 +40,31 @@ def set_language(language: str) -> str:
     else:
         _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
     _language = language
+    _libraries_speak(language)
     return language
+
+
+_ENV_BEFORE: list[str | None] = []  # $LANGUAGE as it was before kamboard set it
+
+
+def _libraries_speak(language: str) -> None:
+    """Click's own texts ('Usage:', 'Show this message and exit.') come from gettext's global
+    functions: they read this domain, in the language $LANGUAGE names (catalogued in
+    ``cli/click_texts.py``). English restores the process's own domain and $LANGUAGE."""
+    if language == DEFAULT:
+        if _ENV_BEFORE:
+            gettext.textdomain("messages")
+            before = _ENV_BEFORE.pop()
+            if before is None:
+                os.environ.pop("LANGUAGE", None)
+            else:
+                os.environ["LANGUAGE"] = before
+        return
+    if not _ENV_BEFORE:
+        _ENV_BEFORE.append(os.environ.get("LANGUAGE"))
+    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    gettext.textdomain(DOMAIN)
+    os.environ["LANGUAGE"] = language
 
 
 def language() -> str:

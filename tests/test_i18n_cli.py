@@ -153,3 +153,21 @@ def test_help_in_german() -> None:
         timeout=60,
     )
     assert "Add a card TITLE to ACCOUNT's LANE (topic, challenge or support)." in english.stdout
+    # click's own words follow too (cli/click_texts.py)
+    assert done.stdout.startswith("Aufruf: ") and "\nOptionen:\n" in done.stdout
+    assert "Diese Hilfe zeigen und beenden." in done.stdout
+    assert english.stdout.startswith("Usage: ") and "Show this message and exit." in english.stdout
+
+
+def test_switching_back_to_english_restores_gettexts_domain_and_language_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gettext
+
+    monkeypatch.setenv("LANGUAGE", "fr:en")
+    i18n.set_language("de")
+    assert os.environ["LANGUAGE"] == "de" and gettext.textdomain() == "kamboard"
+    assert gettext.gettext("Usage:") == "Aufruf:"
+    i18n.set_language("en")
+    assert os.environ["LANGUAGE"] == "fr:en" and gettext.textdomain() == "messages"
+    assert gettext.gettext("Usage:") == "Usage:"
