@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import model
-from .i18n import _
+from .i18n import N_, _
 from .model import ValidationError
 from .store_base import StoreBase
 
@@ -23,8 +23,8 @@ class AccountOps(StoreBase):
 
     def add_account(self, name: str, owner: str = "", notes: str = "", *, id: str | None = None) -> Doc:
         name = model.validate_title(name, "name", _("Account name"))
-        owner = model.validate_text(owner, "owner", "Owner", multiline=False)
-        notes = model.validate_text(notes, "notes", "Notes")
+        owner = model.validate_text(owner, "owner", N_("Owner"), multiline=False)
+        notes = model.validate_text(notes, "notes", N_("Notes"))
         with self._change() as data:
             self._check_name_free(data, name)
             doc: Doc = {"name": name, "owner": owner, "notes": notes, "archived": False}
@@ -45,9 +45,9 @@ class AccountOps(StoreBase):
         if "name" in changes:
             changes["name"] = model.validate_title(changes["name"], "name", _("Account name"))
         if "owner" in changes:
-            changes["owner"] = model.validate_text(changes["owner"], "owner", "Owner", multiline=False)
+            changes["owner"] = model.validate_text(changes["owner"], "owner", N_("Owner"), multiline=False)
         if "notes" in changes:
-            changes["notes"] = model.validate_text(changes["notes"], "notes", "Notes")
+            changes["notes"] = model.validate_text(changes["notes"], "notes", N_("Notes"))
         account_id = self.account(ref)["id"]
         with self._change() as data:
             doc = self._get("accounts", account_id)

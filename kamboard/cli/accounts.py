@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from ..i18n import _, format_date
+from ..i18n import N_, _, format_date
 from ..model import validate_text, validate_title
 from .base import board_options, cli, echo, echo_json, echo_table, open_store, pass_store, short_id
 
@@ -24,8 +24,8 @@ def account() -> None:
 @board_options
 def add(name: str, owner: str, notes: str) -> None:
     # Validate first, so a bad name never leaves a new empty board file behind.
-    name = validate_title(name, "name", "Account name")
-    owner = validate_text(owner, "owner", "Owner", multiline=False)
+    name = validate_title(name, "name", N_("Account name"))
+    owner = validate_text(owner, "owner", N_("Owner"), multiline=False)
     store = open_store(create=True)
     doc = store.add_account(name, owner=owner, notes=notes)
     echo(

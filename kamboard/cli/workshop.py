@@ -493,7 +493,7 @@ def gaps(store: Any, account: str, as_json: bool) -> None:
         if group:
             echo(f"{gap_rules.HEADINGS[kind]} ({len(group)}):")
             for gap in group:
-                echo(f"  {short_id(gap.card_id)}  {gap.title}: {gap.message}")
+                echo(f"  {short_id(gap.card_id)}  {gap.title}: {gap.text}")
 
 
 @cli.command(

@@ -61,7 +61,7 @@ def gap_options(found: list[rules.Gap]) -> list[Option]:
         for gap in group:
             line = Text("  ")
             line.append(literal(gap.title))
-            line.append(f"  [{LANE_TITLES.get(gap.lane, gap.lane)}] {gap.message}", style="italic")
+            line.append(f"  [{LANE_TITLES.get(gap.lane, gap.lane)}] {gap.text}", style="italic")
             options.append(Option(line, id=f"{gap.kind}:{gap.card_id}"))
     return options
 
