@@ -112,6 +112,24 @@ async def test_accounts_screen_is_german_and_fits_80x24(german: dict[str, Module
         assert "Account hinzufügen" in shown and "Account-Name" in shown
 
 
+async def test_action_plan_footer_is_german_and_fits_80x24(german: dict[str, ModuleType], board_path: Path) -> None:
+    store = make_store(board_path)
+    acme = store.add_account("ACME", "Alice")
+    store.add_card(acme["id"], "support", "Pilotprojekt", owner="Alice", due="2026-04-01")
+    app = german["kamboard.tui.app"].KamboardApp(store, today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("p")
+        assert await wait_for(pilot, lambda: "Verantw." in [key.description for key in _footer_keys(app)])
+        keys = sorted(_footer_keys(app), key=lambda key: key.region.x)
+        palette = next(key for key in keys if key.key == "ctrl+p")
+        # the plan's own keys whole, left of the palette's ('?' sits under it, in English too)
+        own = [key for key in keys if key.key not in ("ctrl+p", "question_mark")]
+        assert [key.description for key in own][-1] == "Zurück"
+        assert all(0 < key.region.width == key.outer_size.width for key in own)
+        assert own[-1].region.right <= palette.region.x
+
+
 async def test_participant_view_is_german_and_fits_80x24(german: dict[str, ModuleType], tmp_path: Path) -> None:
     path, ws = _participant_board(tmp_path / "board.json")
     app = _participant_app(german, path, ws)

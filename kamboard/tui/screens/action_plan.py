@@ -27,7 +27,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from kamboard.errors import BoardError
 from kamboard.followup import group_actions
-from kamboard.i18n import N_, Labels, _, format_date, ngettext
+from kamboard.i18n import N_, Labels, _, format_date, ngettext, pgettext
 from kamboard.model import STATUSES, is_overdue
 from kamboard.store import BoardStore
 from kamboard.tui.commands import Providers, ScreenCommands, conflict_commands, export_commands, show_keys
@@ -86,12 +86,12 @@ PLAN_KEYS = (
     Key("u", "undo", _("Undo"), "plan.undo", _("Undo the last change (u on the account's board undoes it too)"),
         GROUP),
     Key("ctrl+r", "redo", _("Redo"), "plan.redo", _("Redo the last undone change"), GROUP),
-    Key("o", "filter_owner", _("Owner"), "plan.owner", _("Filter by owner"), GROUP, _("Filter by owner"), show=True),
+    Key("o", "filter_owner", pgettext("key", "Owner"), "plan.owner", _("Filter by owner"), GROUP, _("Filter by owner"), show=True),
     Key("s", "cycle_side", _("Side"), "plan.side", _("Show both sides, ours, or the customer's"), GROUP,
         _("Filter by side"), show=True),
     Key("a", "toggle_scope", _("All/one"), "plan.scope", _("All accounts or just this one"), GROUP,
         _("All accounts or this one"), show=True),
-    Key("escape,q", "close", _("Close"), "plan.close", _("Clear the owner filter, else close"), GROUP,
+    Key("escape,q", "close", pgettext("key", "Close"), "plan.close", _("Clear the owner filter, else close"), GROUP,
         _("Close the action plan"), show=True),
 )
 # fmt: on
