@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, ClassVar, cast
@@ -15,13 +15,12 @@ from textual.app import ComposeResult, SystemCommand
 from textual.color import Color
 from textual.containers import Vertical
 from textual.reactive import var
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from kamboard import followup, model
 from kamboard.errors import BoardError
 from kamboard.i18n import _, language
-from kamboard.model import LANES, ValidationError
+from kamboard.model import LANES
 from kamboard.tui.commands import (
     OpenActionPlan,
     Providers,
@@ -32,8 +31,7 @@ from kamboard.tui.commands import (
 )
 from kamboard.tui.keys import Key, bindings
 from kamboard.tui.messages import OpenBoard
-from kamboard.tui.reporting import message_of
-from kamboard.tui.screens.dialogs import ConfirmDialog, TextPrompt
+from kamboard.tui.screens.account_changes import AccountChanges
 from kamboard.tui.styles import ACCOUNTS_STYLES
 from kamboard.tui.widgets.accounts_table import (
     ARCHIVED,
@@ -50,11 +48,8 @@ from kamboard.tui.widgets.save_status import SaveStatus
 from kamboard.tui.widgets.text import literal, text
 
 if TYPE_CHECKING:
-    from kamboard.store import BoardStore
     from kamboard.tui.app import KamboardApp
-    from kamboard.tui.saver import Done, Failed
 
-Doc = dict[str, Any]
 GROUP = _("Accounts")
 # German labels are longer: at 80 columns the footer keeps ? and q by leaving r to the key help
 RENAME_IN_FOOTER = language() == "en"
@@ -94,7 +89,7 @@ class AccountsCommands(ScreenCommands):
         yield from export_commands(self.kamboard, cast("AccountsScreen", self.screen).selected_id())
 
 
-class AccountsScreen(Screen[None]):
+class AccountsScreen(AccountChanges):
     """A table of accounts with their key figures."""
 
     CSS_PATH = ACCOUNTS_STYLES  # read when first shown (see KamboardApp.get_default_screen)
@@ -114,9 +109,6 @@ class AccountsScreen(Screen[None]):
         super().__init__(id="accounts")
         self._columns_for: dict[str, int] = {}
         self._stale = True
-        # changes shown before the saver has written them: account id -> fields ("new": an added one)
-        self._unsaved: dict[str, dict[str, Any]] = {}
-        self._shown: dict[str, model.AccountSummary] = {}  # the rows as shown, by account id
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar", classes="title-bar")
@@ -147,7 +139,7 @@ class AccountsScreen(Screen[None]):
         # filled whenever shown: coming back from a board, its figures have changed
         self.reload()
 
-    # data
+    # data (the changes not saved yet and adding, renaming, archiving: AccountChanges)
     def reload(self) -> None:
         """Fill the table from the store, keeping the selected account."""
         self._stale = False
@@ -283,12 +275,6 @@ class AccountsScreen(Screen[None]):
         # an open input types '/' (Textual's footer does not know 'slash' is printable)
         return not (action == "filter" and isinstance(self.focused, Input))
 
-    def _refuse_readonly(self) -> bool:
-        if self.app.store.readonly:
-            self.notify(self.app.store.readonly_reason, title=_("Read-only"), severity="warning", markup=False)
-            return True
-        return False
-
     def action_open(self) -> None:
         account_id = self.selected_id()
         if account_id:
@@ -309,190 +295,6 @@ class AccountsScreen(Screen[None]):
             self.app.saver.when_idle(open_board)
         else:
             open_board()
-
-    def _names(self) -> dict[str, tuple[str, bool]]:
-        """Every account's (name, archived), with the changes not saved yet."""
-        names = {
-            a["id"]: (str(a.get("name", "")), bool(a.get("archived")))
-            for a in self.app.store.accounts(include_archived=True)
-        }
-        for account_id, changes in self._unsaved.items():
-            if account_id in names or changes.get("new"):
-                name, archived = names.get(account_id, ("", False))
-                names[account_id] = (changes.get("name", name), changes.get("archived", archived))
-        return names
-
-    def _validate_name(self, except_id: str = "") -> Callable[[str], str]:
-        def check(value: str) -> str:
-            name = model.validate_title(value, "name", _("Account name"))
-            for account_id, (other, archived) in self._names().items():
-                if account_id != except_id and other.casefold() == name.casefold():
-                    if archived:
-                        message = _("An account named {name!r} (archived) already exists.")
-                    else:
-                        message = _("An account named {name!r} already exists.")
-                    raise ValidationError("name", message.format(name=other))
-            return name
-
-        return check
-
-    # changes: shown at once, written by the app's saver in the background
-    def _show_change(self, account_id: str, changes: dict[str, Any]) -> Callable[[], None]:
-        """Show ``changes`` to the account at once; returns what takes them back (a refused save)."""
-        entry = self._unsaved.setdefault(account_id, {})
-        before = {k: entry[k] for k in changes if k in entry}
-        entry.update(changes)
-
-        def take_back() -> None:
-            entry = self._unsaved.get(account_id)
-            if entry is None:
-                return
-            for key in changes:
-                if key in before:
-                    entry[key] = before[key]
-                else:
-                    entry.pop(key, None)
-            if not entry:
-                del self._unsaved[account_id]
-
-        self.reload()
-        return take_back
-
-    def _save(self, label: str, run: Callable[[BoardStore], Any], done: Done | None, failed: Failed) -> None:
-        self.app.saver.submit(label, run, done, failed)
-        self.app.saver.when_idle(self._settle)
-
-    def _settle(self) -> None:
-        """Every save is answered: the accounts as the file has them (the app's ``board_changed``
-        follows a save; a refused one was taken back already)."""
-        self._unsaved.clear()
-
-    def _refused(self, take_back: Callable[[], None], what: str, again: Callable[[], None] | None = None) -> Failed:
-        """A failed save: take the change back off the screen, say so, and (``again``) reopen the
-        prompt with what was typed."""
-
-        def failed(exc: Exception) -> None:
-            take_back()
-            self.reload()
-            message = message_of(exc)
-            self.app.notify(
-                _("{what}: {message} Reloaded.").format(what=what, message=message),
-                title=_("Not saved"),
-                severity="error",
-                markup=False,
-                timeout=8,
-            )
-            if again is not None and self.is_current:
-                again()
-
-        return failed
-
-    def action_add(self, name: str = "", owner: str | None = None) -> None:
-        """Ask for the name, then the owner (``name``, ``owner``: typed before, a refused add)."""
-        if self._refuse_readonly():
-            return
-
-        def got_name(value: str | None) -> None:
-            if value:
-                self.app.push_screen(
-                    TextPrompt(
-                        _("Add account"),
-                        _("Key account manager for {name} (optional)").format(name=value),
-                        self.app.store.user if owner is None else owner,
-                    ),
-                    lambda typed: self._add(value, typed),
-                )
-
-        self.app.push_screen(TextPrompt(_("Add account"), _("Account name"), name, self._validate_name()), got_name)
-
-    def _add(self, name: str, owner: str | None) -> None:
-        owner = owner or ""
-        account_id = model.new_id()  # the row's key before the file has it
-        take_back = self._show_change(account_id, {"new": True, "name": name, "owner": owner})
-        self.select(account_id)
-
-        def run(store: BoardStore) -> Doc:
-            return store.add_account(name, owner, id=account_id)
-
-        def done(account: Doc) -> None:
-            self.notify(_("Added account {name}").format(name=account["name"]), markup=False)
-
-        again = lambda: self.action_add(name, owner)  # noqa: E731
-        not_added = _("Account {name!r} not added").format(name=name)
-        self._save(_("account {name!r}").format(name=name), run, done, self._refused(take_back, not_added, again))
-
-    def action_rename(self) -> None:
-        account_id = self.selected_id()
-        if account_id is None or self._refuse_readonly():
-            return
-        if (shown := self._shown.get(account_id)) is not None:
-            self._ask_name(account_id, shown.name, shown.name)
-
-    def _ask_name(self, account_id: str, old: str, value: str) -> None:
-        def renamed(name: str | None) -> None:
-            if not name or name == old:
-                return
-            take_back = self._show_change(account_id, {"name": name})
-
-            def run(store: BoardStore) -> Doc:
-                return store.rename_account(account_id, name)
-
-            again = lambda: self._ask_name(account_id, old, name)  # noqa: E731
-            failed = self._refused(take_back, _("{name!r} not renamed").format(name=old), again)
-            self._save(_("name of {name!r}").format(name=old), run, None, failed)
-
-        self.app.push_screen(
-            TextPrompt(_("Rename account"), _("New name"), value, self._validate_name(account_id)),
-            renamed,
-        )
-
-    def action_archive(self) -> None:
-        account_id = self.selected_id()
-        if account_id is None or self._refuse_readonly():
-            return
-        if (shown := self._shown.get(account_id)) is None:
-            return
-        name, restore = shown.name, shown.archived
-
-        def answered(yes: bool | None) -> None:
-            if not yes:
-                return
-            take_back = self._show_change(account_id, {"archived": not restore})
-
-            def run(store: BoardStore) -> Doc:
-                return store.archive_account(account_id, archived=not restore)
-
-            def done(_account: Doc) -> None:
-                if restore:
-                    self.notify(_("Restored {name}.").format(name=name), markup=False)
-                else:
-                    self.notify(
-                        _("Archived {name}; its cards are kept (A shows archived).").format(name=name), markup=False
-                    )
-
-            if restore:
-                label, refused = _("restored {name!r}"), _("{name!r} not restored")
-            else:
-                label, refused = _("archived {name!r}"), _("{name!r} not archived")
-            self._save(label.format(name=name), run, done, self._refused(take_back, refused.format(name=name)))
-
-        if restore:
-            dialog = ConfirmDialog(
-                _("Restore account"),
-                _("Bring {name!r} back to the list?").format(name=name),
-                yes=_("Restore"),
-                no=_("Cancel"),
-            )
-        else:
-            dialog = ConfirmDialog(
-                _("Archive account"),
-                _("Archive {name!r}? It leaves this list; its cards and workshops are kept in the file.").format(
-                    name=name
-                ),
-                yes=_("Archive"),
-                no=_("Keep"),
-            )
-        self.app.push_screen(dialog, answered)
 
     def action_toggle_archived(self) -> None:
         self.show_archived = not self.show_archived
