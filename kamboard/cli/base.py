@@ -3,7 +3,8 @@
 Other modules add commands with ``from kamboard.cli.base import cli, pass_store`` and
 ``@cli.command()`` (or a sub-group), and name them in :data:`COMMAND_MODULES`: a command's
 module is imported only when that command runs (or help lists every command), so
-``kamboard FILE`` loads the TUI's opening command alone (click's lazy group pattern).
+``kamboard FILE`` loads the TUI's opening command alone (click's lazy group pattern). A sub-group
+may load its sub-commands the same way: ``cls=LazyGroup, lazy_commands={...}`` (cli/workshop.py).
 
 Options: ``-f/--file``, ``--user`` and ``--lang`` are accepted both before the command
 (``kamboard -f x.json card list``) and after it (``kamboard card list -f x.json``);
@@ -203,26 +204,14 @@ def pass_store(f: Callable[..., Any] | None = None, *, create: bool = False) -> 
     return decorate(f) if f is not None else decorate
 
 
-class KamboardGroup(click.Group):
-    """The top-level group.
-
-    - Commands load lazily: ``lazy_commands`` maps each command name to the module that
-      registers it on this group when imported; :meth:`get_command` imports it on first use.
-    - A first positional argument that is not a command name is a board FILE to open in
-      the TUI (``kamboard board.json``); no command at all opens the default board.
-    - Board and validation errors become :class:`CliError` (exit 2, one line).
-    """
-
-    default_command = "open"
+class LazyGroup(click.Group):
+    """A group whose commands load lazily: ``lazy_commands`` maps each command name to the module
+    that registers it on this group when imported; :meth:`get_command` imports it on first use.
+    Also for a sub-group whose sub-commands live in another module (``kamboard workshop agenda``)."""
 
     def __init__(self, *args: Any, lazy_commands: Mapping[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy_commands: dict[str, str] = dict(lazy_commands or {})
-
-    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        formatter.write_paragraph()
-        with formatter.indentation():
-            formatter.write_text(group_help())
 
     def command_names(self) -> set[str]:
         """Every command name, loaded or not (no import)."""
@@ -235,6 +224,23 @@ class KamboardGroup(click.Group):
         if cmd_name not in self.commands and cmd_name in self.lazy_commands:
             importlib.import_module(self.lazy_commands[cmd_name])  # its decorators register it on this group
         return super().get_command(ctx, cmd_name)
+
+
+class KamboardGroup(LazyGroup):
+    """The top-level group.
+
+    - Commands load lazily (:class:`LazyGroup`, the map :data:`COMMAND_MODULES`).
+    - A first positional argument that is not a command name is a board FILE to open in
+      the TUI (``kamboard board.json``); no command at all opens the default board.
+    - Board and validation errors become :class:`CliError` (exit 2, one line).
+    """
+
+    default_command = "open"
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(group_help())
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         args = list(args)
