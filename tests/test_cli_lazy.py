@@ -158,3 +158,14 @@ def test_typo_hints_name_the_visible_commands(board: Path) -> None:
     assert "Did you mean 'conflicts'?" in run_kamboard("conflict", cwd=board.parent).stderr
     visible = ", ".join(sorted(set(COMMAND_MODULES) - {"open", "merge-driver", "participant"}))
     assert f"No such command or file 'zzz'. Commands: {visible}." in run_kamboard("zzz", cwd=board.parent).stderr
+
+
+def test_the_agenda_subcommands_load_with_workshop_agenda_only(board: Path) -> None:
+    """`workshop agenda ...` lives in cli/agenda.py (SUBCOMMAND_MODULES of the workshop group)."""
+    from kamboard.cli.workshop import SUBCOMMAND_MODULES
+
+    assert SUBCOMMAND_MODULES == {"agenda": "kamboard.cli.agenda"}
+    env = {"KAMBOARD_FILE": str(board)}
+    result = run_fresh("workshop", "agenda", "--help", cwd=board.parent, env=env)
+    assert "kamboard.cli.agenda" in result["loaded"] and "kamboard.cli.workshop" in result["loaded"]
+    assert "kamboard.cli.agenda" not in run_fresh("workshop", "list", cwd=board.parent, env=env)["loaded"]
