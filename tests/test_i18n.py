@@ -1,7 +1,7 @@
 """German and English: the language choice, German dates, labels, and the catalogues.
 
 The catalogue tests check what the README's "Languages" steps make (run at the repository root):
-``pybabel extract -F babel.cfg -o kamboard/locale/kamboard.pot --no-location --sort-output --no-wrap .``,
+``pybabel extract -F kamboard/locale/babel.cfg -o kamboard/locale/kamboard.pot --no-location --sort-output --no-wrap kamboard``,
 ``pybabel update ...`` and ``pybabel compile -d kamboard/locale -D kamboard``: every message of the code
 is in the template, every one has a German translation (not fuzzy, not empty, the same ``{fields}``),
 none is stale, and the committed ``.mo`` is the ``.po`` compiled.
@@ -276,10 +276,10 @@ def key(message: Message) -> str | tuple[str, ...]:
 
 
 def extracted() -> set[str | tuple[str, ...]]:
-    """The message ids of the code now, as ``pybabel extract -F babel.cfg .`` finds them."""
-    with (ROOT / "babel.cfg").open() as cfg:
+    """The message ids of the code now, as ``pybabel extract -F kamboard/locale/babel.cfg kamboard`` finds them."""
+    with (ROOT / "kamboard" / "locale" / "babel.cfg").open() as cfg:
         method_map, options_map = parse_mapping_cfg(cfg)
-    found = extract_from_dir(str(ROOT), method_map, options_map)
+    found = extract_from_dir(str(ROOT / "kamboard"), method_map, options_map)
     return {message if isinstance(message, str) else tuple(message) for _file, _line, message, _c, _ctx in found}
 
 
@@ -290,7 +290,7 @@ def fields(text: str) -> list[str]:
 def test_the_template_holds_every_message_of_the_code() -> None:
     template = {key(m) for m in read(POT) if m.id}
     code = extracted()
-    assert code, "nothing extracted: is babel.cfg's pattern relative to the repository root?"
+    assert code, "nothing extracted: is babel.cfg's pattern relative to the kamboard folder?"
     assert sorted(map(str, code - template)) == [], "run pybabel extract (README, Languages)"
     assert sorted(map(str, template - code)) == [], "stale in the template: run pybabel extract"
 
