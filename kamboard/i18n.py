@@ -147,5 +147,9 @@ class Labels(Mapping[str, str]):
     def __len__(self) -> int:
         return len(self._messages)
 
+    def english(self, key: str) -> str:
+        """The untranslated message: for what is stored in the board file (the activity log)."""
+        return self._messages[key]
+
     def __repr__(self) -> str:
         return f"Labels({self._messages!r})"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from . import log_text
 from .errors import Conflict
 from .i18n import _
 from .merge_state import MERGE_FIELDS
@@ -106,7 +107,9 @@ def readable_summary(event: Doc) -> str:
     """An activity log entry's summary as people read it: an edit names its fields by their labels
     ("edited 'T' (value for us)"), the log itself keeps the stored names (``changed_by`` reads them)."""
     summary = str(event.get("summary", event.get("kind", _("changed the board"))))
-    names = edited_fields(summary) if event.get("kind") == "card.edit" else None
-    if not names:
-        return summary
-    return f"{summary.rsplit('(', 1)[0]}({field_labels(names)})"
+    kind = str(event.get("kind", ""))
+    names = edited_fields(summary) if kind == "card.edit" else None
+    if names:
+        shown = log_text.shown(kind, summary, field_labels(names))
+        return shown if shown != summary else f"{summary.rsplit('(', 1)[0]}({field_labels(names)})"
+    return log_text.shown(kind, summary)

@@ -88,7 +88,7 @@ class CardOps(StoreBase):
             doc["position"] = self._position_at(self._lane_positions(data, account_id, lane), index)
             self._stamp(doc, new=True)
             self._insert(data, "cards", doc)
-            self._log(data, "card.add", doc, f"added {doc['title']!r} to {model.LANE_TITLES[lane]}")
+            self._log(data, "card.add", doc, f"added {doc['title']!r} to {model.LANE_TITLES.english(lane)}")
         return dict(doc)
 
     def update_card(self, ref: str, changes: dict[str, Any], *, base: Doc | None = None) -> SavedCard:
@@ -153,7 +153,8 @@ class CardOps(StoreBase):
             doc["position"] = self._position_at(docs, index)
             doc["lane"] = target
             self._stamp(doc)
-            where = f"to {model.LANE_TITLES[target]}" if target != old_lane else f"within {model.LANE_TITLES[target]}"
+            lane_title = model.LANE_TITLES.english(target)  # the log is stored: in English, whatever is shown
+            where = f"to {lane_title}" if target != old_lane else f"within {lane_title}"
             self._log(data, "card.move", doc, f"moved {doc['title']!r} {where}")
         return dict(doc)
 

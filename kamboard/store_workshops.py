@@ -220,7 +220,7 @@ class WorkshopOps(StoreBase):
         workshop on disk inside the transaction, so two facilitators opening two lanes keep both;
         already so: nothing is written. Returns the workshop."""
         ws_rules.validate_capture([lane])  # an unknown lane: ValidationError
-        title = model.LANE_TITLES[lane]
+        title = model.LANE_TITLES.english(lane)  # the log is stored: in English
 
         def apply(doc: Doc) -> str:
             lanes = ws_rules.capture_lanes(doc)
