@@ -504,3 +504,25 @@ def test_commands_do_not_import_textual(board: Path, args: tuple[str, ...]) -> N
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] in ("NO-TEXTUAL 0", "NO-TEXTUAL 2"), out.stdout
+
+
+def test_a_reader_that_stops_early_ends_the_listing_quietly(tmp_path: Path) -> None:
+    """`kamboard card list | head -1`: more output than the pipe holds, the reader gone after a line."""
+    board = tmp_path / "big.json"
+    store = BoardStore(board, user="t", create=True)
+    acme = store.add_account("ACME")["id"]
+    for i in range(700):
+        store.add_card(acme, "topic", f"Card number {i} with a title long enough to fill the pipe quickly")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kamboard", "card", "list", "-f", str(board)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    errors = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0, errors
+    assert errors == ""

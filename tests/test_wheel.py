@@ -62,6 +62,7 @@ def test_wheel_installs_and_runs_in_a_fresh_venv(tmp_path: Path) -> None:
         assert f"kamboard/{module}.py" in names
     assert not any(n.startswith(("tests/", "styles/")) for n in names)
     assert "kamboard = kamboard.cli:main" in entry_points
+    assert "kamboard/locale/de/LC_MESSAGES/kamboard.mo" in names  # German ships compiled
 
     # a fresh venv without the system's packages
     env_dir = tmp_path / "venv"
@@ -87,3 +88,5 @@ def test_wheel_installs_and_runs_in_a_fresh_venv(tmp_path: Path) -> None:
     # the installed CLI reads the board the installed store wrote
     listing = _run([str(bindir / "kamboard"), "card", "list", "-f", str(board), "--json"], cwd=tmp_path).stdout
     assert [c["title"] for c in json.loads(listing)] == ["Remote diagnostics"]
+    german = _run([str(bindir / "kamboard"), "card", "list", "-f", str(board), "--lang", "de"], cwd=tmp_path).stdout
+    assert "Remote diagnostics" in german and "TITEL" in german.upper()

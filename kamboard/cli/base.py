@@ -277,6 +277,10 @@ class KamboardGroup(LazyGroup):
             return super().invoke(ctx)
         except (BoardError, ValidationError) as exc:
             raise CliError(str(exc)) from None
+        except BrokenPipeError:
+            # the reader left (`kamboard card list | head`): stop quietly, as other tools do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise click.exceptions.Exit(0) from None
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
             raise CliError(f"{where}{exc.strerror or exc}") from None
