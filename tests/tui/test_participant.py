@@ -80,11 +80,16 @@ async def _saved(pilot: Pilot[Any]) -> None:
     await pilot.pause()
 
 
-async def test_v_votes_in_the_participants_name(store: BoardStore, board_path: Path) -> None:
+def _at_topics_app(store: BoardStore, board_path: Path) -> tuple[Any, dict[str, Any], FakeClock]:
+    """The usual start: the workshop at its topics item, and Eva's app on it."""
     clock = FakeClock()
     ws = _workshop(store)
     _at_topics(store, ws, clock)
-    app = _app(board_path, ws, clock)
+    return _app(board_path, ws, clock), ws, clock
+
+
+async def test_v_votes_in_the_participants_name(store: BoardStore, board_path: Path) -> None:
+    app, ws, _clock = _at_topics_app(store, board_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "Topics: What is on the customer's mind?" in _text(app, "#p-lane")
@@ -116,10 +121,7 @@ async def test_a_burst_of_votes_loses_none(store: BoardStore, board_path: Path) 
 
 
 async def test_click_votes_and_the_minus_takes_back(store: BoardStore, board_path: Path) -> None:
-    clock = FakeClock()
-    ws = _workshop(store)
-    _at_topics(store, ws, clock)
-    app = _app(board_path, ws, clock)
+    app, _ws, _clock = _at_topics_app(store, board_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         rows = list(app.screen.query(CardRow))
@@ -167,10 +169,7 @@ async def test_edit_and_delete_keys_change_nothing(store: BoardStore, board_path
 
 
 async def test_the_palette_offers_only_the_participants_actions(store: BoardStore, board_path: Path) -> None:
-    clock = FakeClock()
-    ws = _workshop(store)
-    _at_topics(store, ws, clock)
-    app = _app(board_path, ws, clock)
+    app, _ws, _clock = _at_topics_app(store, board_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         titles = [command.title for command in app.get_system_commands(app.screen)]
@@ -188,10 +187,7 @@ async def test_the_palette_offers_only_the_participants_actions(store: BoardStor
 
 
 async def test_quick_add_only_while_capture_is_open(store: BoardStore, board_path: Path) -> None:
-    clock = FakeClock()
-    ws = _workshop(store)
-    _at_topics(store, ws, clock)
-    app = _app(board_path, ws, clock)
+    app, ws, _clock = _at_topics_app(store, board_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert "Adding cards is closed for this lane" in _text(app, "#p-add")
@@ -269,10 +265,7 @@ async def test_titles_show_literally_and_no_path_anywhere(store: BoardStore, boa
 
 
 async def test_an_error_names_the_board_file_not_its_path(store: BoardStore, board_path: Path) -> None:
-    clock = FakeClock()
-    ws = _workshop(store)
-    _at_topics(store, ws, clock)
-    app = _app(board_path, ws, clock)
+    app, _ws, _clock = _at_topics_app(store, board_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         board_path.write_text("{ not json")
